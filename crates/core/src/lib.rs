@@ -7,6 +7,7 @@
 pub mod codes;
 pub mod change;
 pub mod employment;
+pub mod knowledge;
 pub mod law;
 pub mod person;
 pub mod position;
@@ -18,4 +19,5 @@ pub mod training;
 pub mod unit;
 
 pub use change::{Applied, ChangeSet, Entity, Fact, Op, Table};
+pub use knowledge::{Knowledge, KnowledgeSink};
 pub use time::{AsOf, Recording, Validity, Versioned};

@@ -179,3 +179,24 @@ impl Enrolment {
         (self.status == EnrolmentStatus::Completed).then_some(self.ends_on)
     }
 }
+
+/// The qualification a completed enrolment grants, dated the day the course
+/// ended. `None` if the enrolment is not completed or the programme grants none.
+pub fn granted_qualification(
+    enrolment_id: i64,
+    enrolment: &Enrolment,
+    programme: &Programme,
+) -> Option<crate::qualification::Qualification> {
+    let on = enrolment.completed_on()?;
+    let g = programme.grants.as_ref()?;
+    Some(crate::qualification::Qualification {
+        person_id: enrolment.person_id,
+        kind: g.kind,
+        level: g.level.clone(),
+        field: g.field.clone(),
+        language: g.language.clone(),
+        obtained_on: on,
+        evidence: enrolment.certificate.clone(),
+        enrolment_id: Some(enrolment_id),
+    })
+}
