@@ -172,3 +172,28 @@ pub struct Applied {
     pub recorded_at: DateTime<Utc>,
     pub records: Vec<(i64, i64)>,
 }
+
+/// A row given whole to a bulk load (generated or migrated data): the entity id
+/// is the caller's, both times are given, row and change ids are the store's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkRow {
+    pub id: i64,
+    pub valid: Validity,
+    pub fact: Fact,
+    pub recorded_at: DateTime<Utc>,
+    pub superseded_at: Option<DateTime<Utc>>,
+}
+
+impl From<crate::time::Versioned<Fact>> for BulkRow {
+    /// Keeps the entity id and both times; the row and change ids are the
+    /// store's to assign.
+    fn from(v: crate::time::Versioned<Fact>) -> Self {
+        BulkRow {
+            id: v.id,
+            valid: v.valid,
+            fact: v.data,
+            recorded_at: v.recording.recorded_at,
+            superseded_at: v.recording.superseded_at,
+        }
+    }
+}

@@ -18,6 +18,6 @@ pub mod time;
 pub mod training;
 pub mod unit;
 
-pub use change::{Applied, ChangeSet, Entity, Fact, Op, Table};
+pub use change::{Applied, BulkRow, ChangeSet, Entity, Fact, Op, Table};
 pub use knowledge::{Knowledge, KnowledgeSink};
 pub use time::{AsOf, Recording, Validity, Versioned};
