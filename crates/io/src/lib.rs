@@ -1,0 +1,26 @@
+//! NăngLực's files: Excel and CSV templates, imports checked against the model
+//! and planned as one all-or-nothing change set, and exports that read back.
+//!
+//! - [`sheet`]: any file (xlsx, xls, ods, csv) into rows of cells with positions.
+//! - [`header`]: finding the header row and matching columns, however written.
+//! - [`parse`]: cells into typed values, with Vietnamese errors.
+//! - [`kinds`]: one module per kind of sheet: its column table, checks, facts.
+//! - [`plan`]: upsert against a [`directory::Directory`] into a `ChangeSet`.
+//! - [`template`], [`export`], [`format`]: files out, and Vietnamese numbers.
+
+pub mod directory;
+pub mod error;
+pub mod export;
+pub mod format;
+pub mod header;
+pub mod kinds;
+pub mod parse;
+pub mod plan;
+pub mod sheet;
+pub mod template;
+
+pub use directory::{Current, Directory, MemoryDirectory};
+pub use error::{ImportError, WriteError};
+pub use kinds::SheetKind;
+pub use plan::{ImportPlan, ImportReport, Tally, plan_file, plan_import};
+pub use sheet::{Workbook, read, read_bytes};

@@ -1,0 +1,216 @@
+//! Planning an import: the file's rows, checked, become one change set that
+//! creates what is new, supersedes and re-records what changed, and leaves
+//! unchanged rows alone (so importing a file twice changes nothing the second
+//! time). A file with any error gives no plan at all.
+
+use std::fmt;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use nangluc_core::{ChangeSet, Entity, Fact, Table, Validity};
+
+use crate::directory::{Current, Directory};
+use crate::error::ImportError;
+use crate::header;
+use crate::kinds::{self, SheetKind};
+use crate::sheet::{self, Workbook};
+
+/// What happened to the rows of one table, by the file's row numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub created: Vec<u32>,
+    pub updated: Vec<u32>,
+    pub unchanged: Vec<u32>,
+}
+
+/// What an import does (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub file: String,
+    pub sheet: String,
+    pub kind: SheetKind,
+    /// Data rows read.
+    pub rows: usize,
+    /// Per table, in the order first touched.
+    pub tables: Vec<(Table, Tally)>,
+}
+
+impl ImportReport {
+    /// The tally of a table (empty if the import does not touch it).
+    pub fn tally(&self, table: Table) -> Tally {
+        self.tables.iter().find(|(t, _)| *t == table).map(|(_, t)| t.clone()).unwrap_or_default()
+    }
+
+    fn entry(&mut self, table: Table) -> &mut Tally {
+        if let Some(i) = self.tables.iter().position(|(t, _)| *t == table) {
+            return &mut self.tables[i].1;
+        }
+        self.tables.push((table, Tally::default()));
+        &mut self.tables.last_mut().expect("just pushed").1
+    }
+}
+
+/// Vietnamese names of the tables an import touches.
+pub fn table_label(table: Table) -> &'static str {
+    match table {
+        Table::Units => "Đơn vị",
+        Table::UnitChanges => "Thay đổi đơn vị",
+        Table::People => "Người",
+        Table::Employments => "Quá trình công tác",
+        Table::Roles => "Vai trò",
+        Table::Qualifications => "Trình độ",
+        Table::JobPositions => "Vị trí việc làm",
+        Table::PositionRequirements => "Khung năng lực",
+        Table::Programmes => "Chương trình",
+        Table::Institutions => "Cơ sở đào tạo",
+        Table::Lecturers => "Giảng viên",
+        Table::Classes => "Lớp học",
+        Table::Enrolments => "Đào tạo, bồi dưỡng",
+    }
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn rows(r: &[u32]) -> String {
+            if r.is_empty() {
+                String::new()
+            } else {
+                format!(" (dòng {})", r.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
+            }
+        }
+        writeln!(f, "Tệp '{}', sheet '{}': {} dòng dữ liệu", self.file, self.sheet, crate::format::number_vi(self.rows as i64))?;
+        for (table, t) in &self.tables {
+            writeln!(
+                f,
+                "- {}: thêm mới {}{}; cập nhật {}{}; không đổi {}",
+                table_label(*table),
+                t.created.len(),
+                rows(&t.created),
+                t.updated.len(),
+                rows(&t.updated),
+                t.unchanged.len()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A checked import: the change set to apply and what it does. A dry run shows
+/// the report and applies nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPlan {
+    pub change_set: ChangeSet,
+    pub report: ImportReport,
+}
+
+/// Builds the change set of an import, row by row.
+pub struct Planner {
+    pub cs: ChangeSet,
+    pub report: ImportReport,
+    pub today: NaiveDate,
+}
+
+impl Planner {
+    /// A new entity (or a new version of one with `Entity::Existing`).
+    pub fn create(&mut self, row: u32, entity: Entity, valid: Validity, fact: Fact) {
+        let table = fact.table();
+        self.cs.record(entity, valid, fact);
+        self.report.entry(table).created.push(row);
+    }
+
+    pub fn unchanged(&mut self, table: Table, row: u32) {
+        self.report.entry(table).unchanged.push(row);
+    }
+
+    /// Replaces the current row by a new version. With a `from` date after the
+    /// current row's start, the change happened in the world on that date: the
+    /// old version is re-recorded ending then, the new one starts then.
+    /// Otherwise it is a correction: the new version takes the row's validity
+    /// (starting on `from` if given). The old row is superseded, never overwritten.
+    pub fn revise<T>(&mut self, row: u32, current: &Current<T>, old: Fact, new: Fact, from: Option<NaiveDate>) {
+        let table = new.table();
+        self.cs.supersede(table, current.row_id);
+        let cur = current.valid;
+        match from {
+            Some(d) if d > cur.from && cur.to.is_none_or(|to| d < to) => {
+                self.cs.record(Entity::Existing(current.id), cur.ended(d), old);
+                self.cs.record(Entity::Existing(current.id), Validity { from: d, to: cur.to }, new);
+            }
+            _ => {
+                let valid = Validity { from: from.unwrap_or(cur.from), to: cur.to };
+                self.cs.record(Entity::Existing(current.id), valid, new);
+            }
+        }
+        self.report.entry(table).updated.push(row);
+    }
+
+    /// Records `new` against the current row: unchanged, revised, and `from`
+    /// as in [`Planner::revise`]. `same_validity` says whether a given `from`
+    /// equals the current start (a moved start alone is a correction too).
+    pub fn upsert<T: PartialEq + Clone>(
+        &mut self,
+        row: u32,
+        current: &Current<T>,
+        new: T,
+        wrap: fn(T) -> Fact,
+        from: Option<NaiveDate>,
+    ) {
+        let moved = from.is_some_and(|d| d != current.valid.from);
+        if current.data == new && !moved {
+            self.unchanged(wrap(new).table(), row);
+        } else {
+            self.revise(row, current, wrap(current.data.clone()), wrap(new), from);
+        }
+    }
+}
+
+/// Checks a workbook's sheet of `kind` against the model and the directory and
+/// plans its change set. Every error of the file is returned, and then no plan.
+pub fn plan_import(
+    workbook: &Workbook,
+    kind: SheetKind,
+    dir: &mut dyn Directory,
+    today: NaiveDate,
+) -> Result<ImportPlan, Vec<ImportError>> {
+    let (s, layout) = header::locate(workbook, kind)?;
+    let sheet = &workbook.sheets[s];
+    let rows = header::data_rows(kind, sheet, &layout);
+    let actor = format!("import:{}", workbook.file_name);
+    let reason = format!("Nhập {} từ tệp '{}'", kind.sheet_name().to_lowercase(), workbook.file_name);
+    let mut planner = Planner {
+        cs: ChangeSet::new(actor, reason),
+        report: ImportReport {
+            file: workbook.file_name.clone(),
+            sheet: sheet.name.clone(),
+            kind,
+            rows: rows.len(),
+            tables: Vec::new(),
+        },
+        today,
+    };
+    match kind {
+        SheetKind::Units => kinds::units::plan(&layout, &rows, dir, &mut planner)?,
+        SheetKind::Staff => kinds::staff::plan(&layout, &rows, dir, &mut planner)?,
+        SheetKind::Qualifications => kinds::qualifications::plan(&layout, &rows, dir, &mut planner)?,
+        SheetKind::Training => kinds::training::plan(&layout, &rows, dir, &mut planner)?,
+        SheetKind::Programmes => kinds::programmes::plan(&layout, &rows, dir, &mut planner)?,
+        SheetKind::Classes => kinds::classes::plan(&layout, &rows, dir, &mut planner)?,
+    }
+    Ok(ImportPlan { change_set: planner.cs, report: planner.report })
+}
+
+/// Reads a file and plans its import.
+pub fn plan_file(
+    path: impl AsRef<Path>,
+    kind: SheetKind,
+    dir: &mut dyn Directory,
+    today: NaiveDate,
+) -> Result<ImportPlan, Vec<ImportError>> {
+    let workbook = sheet::read(path).map_err(|e| vec![e])?;
+    plan_import(&workbook, kind, dir, today)
+}
+
+/// Turns a directory failure into the import's error list.
+pub fn dir_err(e: String) -> Vec<ImportError> {
+    vec![ImportError::directory(e)]
+}
