@@ -17,6 +17,7 @@ pub mod kinds;
 pub mod parse;
 pub mod plan;
 pub mod sheet;
+pub mod store_directory;
 pub mod template;
 
 pub use directory::{Current, Directory, MemoryDirectory};
@@ -24,3 +25,4 @@ pub use error::{ImportError, WriteError};
 pub use kinds::SheetKind;
 pub use plan::{ImportPlan, ImportReport, Tally, plan_file, plan_import};
 pub use sheet::{Workbook, read, read_bytes};
+pub use store_directory::StoreDirectory;

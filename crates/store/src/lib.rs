@@ -8,10 +8,12 @@
 //! SQL is written once, with `$1, $2…` parameters (rewritten for SQLite), and
 //! one set of migrations serves both engines.
 
+pub mod accounts;
 mod backend;
 mod dialect;
 mod migrate;
 mod postgres;
+pub mod registry;
 mod schema;
 mod sqlite;
 mod stats;
@@ -26,6 +28,8 @@ use crate::backend::Backend;
 use crate::dialect::Dialect;
 use crate::schema::{desc, read_versioned};
 
+pub use crate::accounts::{Account, FailureCounts, NewAccount, Session};
+pub use crate::registry::{ChangeCount, ChangeFilter, ChangeRow, PeoplePage, PeopleQuery, PersonHit};
 pub use crate::stats::{Stats, StatsSection};
 pub use crate::value::{Value, truncate_micros};
 
@@ -425,6 +429,27 @@ impl Store {
             db.execute("UPDATE id_counters SET next = 1", &[])?;
             Ok(())
         })
+    }
+
+    /// The rows currently believed (not superseded) of the entities whose
+    /// `column` equals `value`, across all valid times: lookups by identity
+    /// number, unit code, programme code, person. `column` must be one of the
+    /// table's columns.
+    pub fn current_where(&mut self, table: Table, column: &str, value: Value) -> Result<Vec<Versioned<Fact>>> {
+        let d = desc(table);
+        assert!(d.has_column(column), "{column} is not a column of {}", d.name());
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {column} = $1 AND superseded_at IS NULL ORDER BY id, valid_from, row_id",
+            d.select_list(""),
+            d.name()
+        );
+        self.read_rows(table, &sql, &[value])
+    }
+
+    /// Takes the next entity id of a table for a caller that must know it
+    /// before recording (an import links a new person to their employment).
+    pub fn reserve_id(&mut self, table: Table) -> Result<i64> {
+        self.transaction(|db| allocate_id(db, table))
     }
 
     /// Loads many rows at once (a generated province, an import), in one

@@ -14,8 +14,10 @@ pub(crate) struct Migration {
 }
 
 /// Append only: a released migration never changes, the next one fixes it.
-pub(crate) const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") }];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") },
+    Migration { version: 2, name: "accounts", sql: include_str!("../migrations/0002_accounts.sql") },
+];
 
 pub(crate) fn run(db: &mut dyn Backend) -> Result<()> {
     db.lock_migrations(true)?;

@@ -54,6 +54,11 @@ impl FactDesc {
         self.table.name()
     }
 
+    /// Whether `name` is a column rows are read with (guards names put in SQL).
+    pub(crate) fn has_column(&self, name: &str) -> bool {
+        SELECT_BASE.contains(&name) || self.columns.iter().any(|c| c.name == name)
+    }
+
     /// `a.row_id, a.id, …, a.<fact columns>` for a SELECT.
     pub(crate) fn select_list(&self, alias: &str) -> String {
         let prefix = if alias.is_empty() { String::new() } else { format!("{alias}.") };

@@ -1,0 +1,868 @@
+//! Evaluation of a plan over a snapshot as of a date.
+//!
+//! Person targets are grouped by evaluation date; for each date one pass over
+//! the people computes each person's state once and runs every target's
+//! compiled population and criterion on it. Results break down by unit along
+//! the unit tree of the evaluation date.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use nangluc_core::time::add_months;
+use nangluc_core::training::{ClassStatus, EnrolmentStatus, InstitutionKind, Topic};
+
+use crate::expr::check::{Node, Pred};
+use crate::expr::compile::{self, Frame, PersonAt, Test, eval_lecturer, explain};
+use crate::expr::{Event, Expr};
+use crate::forecast;
+use crate::need;
+use crate::plan::{ClassCount, CountRange, EnrolmentFilter, Horizon, Kind, Plan, QuotaCount, Target};
+use crate::result::*;
+use crate::snapshot::{Day, EnrolRow, NONE, Snapshot, TreeCache, UnitTree, date, day};
+
+/// What to compute besides the figures.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Only this unit (by code, on the evaluation date) and the units below it.
+    pub unit: Option<String>,
+    /// List the people who do not meet each target, with the reason.
+    pub missing: bool,
+    /// Evaluate 12 months earlier too, for the pace and the forecast year.
+    pub pace: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { unit: None, missing: true, pace: true }
+    }
+}
+
+/// Evaluates every target of `plan` as of `as_of`, for the whole province or
+/// the subtree of the unit with code `unit`. A date after the snapshot's
+/// `today` is a forecast.
+pub fn evaluate(plan: &Plan, snap: &Snapshot, as_of: NaiveDate, unit: Option<&str>) -> PlanResult {
+    evaluate_with(plan, snap, as_of, &Options { unit: unit.map(str::to_string), ..Options::default() })
+}
+
+pub(crate) struct Ctx<'s> {
+    pub snap: &'s Snapshot,
+    trees: RefCell<TreeCache>,
+    pub as_of: NaiveDate,
+    pub tree: Arc<UnitTree>,
+    unit_code: Option<u32>,
+    pub opts: Options,
+}
+
+impl<'s> Ctx<'s> {
+    pub fn new(snap: &'s Snapshot, as_of: NaiveDate, opts: &Options) -> Self {
+        let mut cache = TreeCache::default();
+        let tree = cache.get(snap, day(as_of));
+        let unit_code = opts.unit.as_deref().map(|c| snap.strings.get(c));
+        Ctx { snap, trees: RefCell::new(cache), as_of, tree, unit_code, opts: opts.clone() }
+    }
+
+    pub fn frame(&self, d: NaiveDate) -> Frame<'s> {
+        let tree = self.trees.borrow_mut().get(self.snap, day(d));
+        Frame::new(self.snap, d, tree)
+    }
+
+    /// Inside the unit filter (always, without one).
+    fn inside(&self, tree: &UnitTree, unit: Option<u32>) -> bool {
+        match self.unit_code {
+            None => true,
+            Some(code) => unit.is_some_and(|u| tree.ancestors(u).any(|a| tree.units[a as usize].code == code)),
+        }
+    }
+
+    fn unit_label(&self, tree: &UnitTree, unit: Option<u32>) -> (Option<String>, Option<String>) {
+        match unit {
+            Some(u) => {
+                let tu = &tree.units[u as usize];
+                (Some(self.snap.strings.name(tu.code).to_string()), Some(tu.name.clone()))
+            }
+            None => (None, None),
+        }
+    }
+}
+
+pub(crate) struct Compiled<'p> {
+    t: &'p Target,
+    pop: Test,
+    crit: Option<Test>,
+    crit_node: Option<&'p Node>,
+}
+
+fn compile_target<'p>(t: &'p Target, snap: &Snapshot) -> Compiled<'p> {
+    let mut pop: Test = match &t.population {
+        Some(e) if t.kind != Kind::LecturerRatio => compile::compile(&e.node, snap),
+        _ => Box::new(|_, _| true),
+    };
+    if !t.posts.is_empty() {
+        let posts = compile::compile(&Node { pred: Pred::Post { codes: t.posts.clone() }, src: String::new() }, snap);
+        let inner = pop;
+        pop = Box::new(move |f, p| posts(f, p) && inner(f, p));
+    }
+    let crit = t.criterion.as_ref().filter(|_| t.kind != Kind::LecturerRatio).map(|e| compile::compile(&e.node, snap));
+    Compiled { t, pop, crit, crit_node: t.criterion.as_ref().map(|e: &Expr| &e.node) }
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Plain,
+    Event { event: Event, months: i32, from: Day },
+}
+
+struct Job {
+    target: usize,
+    date: NaiveDate,
+    detail: bool,
+    mode: Mode,
+}
+
+/// Counts of one job: totals and, with detail, per unit ([pop, met, overdue, pending]).
+#[derive(Default)]
+struct JobOut {
+    pop: u64,
+    met: u64,
+    overdue: u64,
+    pending: u64,
+    own: Vec<[u64; 4]>,
+    tree: Option<Arc<UnitTree>>,
+    missing: Vec<Missing>,
+    holders: Vec<Holder>,
+    members: Vec<u32>,
+}
+
+fn run_jobs(ctx: &Ctx, cts: &[Compiled], jobs: &[Job], members: bool) -> Vec<JobOut> {
+    let mut outs: Vec<JobOut> = jobs.iter().map(|_| JobOut::default()).collect();
+    let mut dates: Vec<NaiveDate> = jobs.iter().map(|j| j.date).collect();
+    dates.sort();
+    dates.dedup();
+    for d in dates {
+        let frame = ctx.frame(d);
+        let here: Vec<usize> = (0..jobs.len()).filter(|&j| jobs[j].date == d).collect();
+        for &j in &here {
+            if jobs[j].detail {
+                outs[j].own = vec![[0; 4]; frame.tree.len() + 1];
+                outs[j].tree = Some(frame.tree.clone());
+            }
+        }
+        for p in 0..ctx.snap.people() as u32 {
+            let pa = frame.person(p);
+            if !frame.in_base(&pa) || !ctx.inside(&frame.tree, pa.unit) {
+                continue;
+            }
+            for &j in &here {
+                let job = &jobs[j];
+                let ct = &cts[job.target];
+                if !(ct.pop)(&frame, &pa) {
+                    continue;
+                }
+                let met = ct.crit.as_ref().is_some_and(|c| c(&frame, &pa));
+                let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
+                let out = &mut outs[j];
+                let (status, deadline) = match job.mode {
+                    Mode::Plain => (if met { EventStatus::Met } else { EventStatus::Overdue }, None),
+                    Mode::Event { event, months, from } => match frame.event_day(&pa, event) {
+                        Some(ev) if ev < from => continue,
+                        Some(ev) => {
+                            let dl = add_months(date(ev), months);
+                            let s = if met {
+                                EventStatus::Met
+                            } else if d > dl {
+                                EventStatus::Overdue
+                            } else {
+                                EventStatus::Pending
+                            };
+                            (s, Some(dl))
+                        }
+                        None => (if met { EventStatus::Met } else { EventStatus::NoEvent }, None),
+                    },
+                };
+                out.pop += 1;
+                if members {
+                    out.members.push(p);
+                }
+                let k = match status {
+                    EventStatus::Met => {
+                        out.met += 1;
+                        1
+                    }
+                    EventStatus::Overdue => {
+                        out.overdue += 1;
+                        2
+                    }
+                    EventStatus::Pending => {
+                        out.pending += 1;
+                        3
+                    }
+                    EventStatus::NoEvent => 4,
+                };
+                if job.detail {
+                    out.own[slot][0] += 1;
+                    if k < 4 {
+                        out.own[slot][k] += 1;
+                    }
+                    if ct.t.kind == Kind::PostHolder {
+                        let (_, unit) = ctx.unit_label(&frame.tree, pa.unit);
+                        let post = pa.emp.and_then(|e| e.post).map(|p| ctx.snap.strings.name(p.code).to_string()).unwrap_or_default();
+                        out.holders.push(Holder { person_id: ctx.snap.person_ids[p as usize], name: name_of(&pa), post, unit, meets: met });
+                    }
+                    if !met && ctx.opts.missing {
+                        let reason = match (status, ct.crit_node) {
+                            (EventStatus::NoEvent, _) => match job.mode {
+                                Mode::Event { event, .. } => format!("không có {} trong dữ liệu", event.label()),
+                                Mode::Plain => String::new(),
+                            },
+                            (_, Some(node)) => explain(node, &frame, &pa, ctx.snap).join("; "),
+                            _ => String::new(),
+                        };
+                        let (unit_code, unit) = ctx.unit_label(&frame.tree, pa.unit);
+                        let is_event = matches!(job.mode, Mode::Event { .. });
+                        out.missing.push(Missing {
+                            person_id: ctx.snap.person_ids[p as usize],
+                            name: name_of(&pa),
+                            unit_code,
+                            unit,
+                            reason,
+                            deadline,
+                            status: is_event.then_some(status),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    outs
+}
+
+fn name_of(pa: &PersonAt) -> String {
+    pa.det.map(|d| d.name.clone()).unwrap_or_default()
+}
+
+/// Per-unit rows: own counts, then each unit's subtree totals. The rows of
+/// the top units plus the unplaced row sum to the whole.
+fn breakdown(ctx: &Ctx, tree: &UnitTree, own: &[[u64; 4]], min: Option<crate::plan::Percent>, event: bool) -> Vec<UnitBreakdown> {
+    let n = tree.len();
+    let mut agg = own.to_vec();
+    for u in 0..n {
+        for a in tree.ancestors(u as u32).skip(1) {
+            for k in 0..4 {
+                agg[a as usize][k] += own[u][k];
+            }
+        }
+    }
+    let row = |i: usize| -> Option<UnitBreakdown> {
+        let [pop, met, overdue, pending] = agg[i];
+        if pop == 0 {
+            return None;
+        }
+        let den = if event { met + overdue } else { pop };
+        let (unit_id, code, name, parent_id) = if i < n {
+            let u = &tree.units[i];
+            (Some(u.entity), ctx.snap.strings.name(u.code).to_string(), u.name.clone(), u.parent.map(|p| tree.units[p as usize].entity))
+        } else {
+            (None, String::new(), "Không thuộc đơn vị nào".to_string(), None)
+        };
+        Some(UnitBreakdown {
+            unit_id,
+            code,
+            name,
+            parent_id,
+            own_population: own[i][0],
+            own_met: own[i][1],
+            population: pop,
+            met,
+            share: Ratio::of(met, den),
+            needed: min.map(|m| need::needed(m, den, met)).unwrap_or(0),
+            overdue,
+            pending,
+        })
+    };
+    (0..=n).filter_map(row).collect()
+}
+
+fn active_horizon(t: &Target, as_of: NaiveDate) -> Option<Horizon> {
+    t.horizons.iter().find(|h| h.by >= as_of.year()).or(t.horizons.last()).copied()
+}
+
+fn horizon_results(t: &Target, den: u64, met: u64, as_of: NaiveDate) -> Vec<HorizonResult> {
+    t.horizons
+        .iter()
+        .map(|h| {
+            let needed = need::needed(h.min, den, met);
+            let first = as_of.year().min(h.by);
+            HorizonResult {
+                by: h.by,
+                min: h.min,
+                stretch: h.stretch,
+                required: need::required(h.min, den),
+                needed,
+                holds: den > 0 && need::holds(h.min, den, met),
+                stretch_holds: h.stretch.map(|s| den > 0 && need::holds(s, den, met)),
+                need_by_year: need::split(needed, first, h.by).into_iter().map(|(year, count)| YearNeed { year, count }).collect(),
+            }
+        })
+        .collect()
+}
+
+fn blank(t: &Target) -> TargetResult {
+    TargetResult {
+        id: t.id.clone(),
+        group: t.group.clone(),
+        wording: t.wording.clone(),
+        kind: t.kind,
+        letter: t.kind.letter(),
+        threshold: None,
+        horizons: Vec::new(),
+        population: 0,
+        met: 0,
+        share: None,
+        holds: None,
+        needed: 0,
+        need_by_year: Vec::new(),
+        overdue: None,
+        pending: None,
+        by_unit: Vec::new(),
+        missing: Vec::new(),
+        holders: Vec::new(),
+        per_year: Vec::new(),
+        sub_quotas: Vec::new(),
+        classes: Vec::new(),
+        class_count: None,
+        status: Status::NotApplicable,
+        forecast_year: None,
+        stated_need: t.annex.as_ref().map(|a| a.need.iter().map(|(year, count)| YearNeed { year: *year, count: *count }).collect()).unwrap_or_default(),
+        notes: Vec::new(),
+    }
+}
+
+fn year_end(y: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+fn event_mode(t: &Target, plan: &Plan) -> Mode {
+    match (t.kind, t.event, t.months) {
+        (Kind::AfterEvent, Some(event), Some(months)) => {
+            let from = t.events_from.unwrap_or_else(|| NaiveDate::from_ymd_opt(plan.period.0, 1, 1).unwrap_or(NaiveDate::MIN));
+            Mode::Event { event, months, from: day(from) }
+        }
+        _ => Mode::Plain,
+    }
+}
+
+/// Evaluates with options (unit filter, missing lists, pace).
+pub fn evaluate_with(plan: &Plan, snap: &Snapshot, as_of: NaiveDate, opts: &Options) -> PlanResult {
+    let ctx = Ctx::new(snap, as_of, opts);
+    let mut warnings = Vec::new();
+    if let (Some(code), Some(c)) = (&opts.unit, ctx.unit_code)
+        && (c == NONE || !ctx.tree.units.iter().any(|u| u.code == c))
+    {
+        warnings.push(format!("không có đơn vị mã '{code}' vào ngày {}", as_of.format("%d/%m/%Y")));
+    }
+    let cts: Vec<Compiled> = plan.targets.iter().map(|t| compile_target(t, snap)).collect();
+    let results = evaluate_targets(&ctx, plan, &cts, false).0;
+    PlanResult {
+        plan_id: plan.id.clone(),
+        plan_name: plan.name.clone(),
+        as_of,
+        today: snap.today,
+        known_at: snap.known_at,
+        forecast: as_of > snap.today,
+        unit: opts.unit.clone(),
+        targets: results,
+        duties: plan.duties.len(),
+        warnings,
+    }
+}
+
+/// Evaluates all targets; with `members`, also returns the population of each
+/// person target as of the date (for diffs).
+pub(crate) fn evaluate_targets(ctx: &Ctx, plan: &Plan, cts: &[Compiled], members: bool) -> (Vec<TargetResult>, Vec<Vec<u32>>) {
+    let as_of = ctx.as_of;
+    let mut jobs = Vec::new();
+    // (target index) -> (main job, pace job, yearly jobs)
+    let mut main: HashMap<usize, usize> = HashMap::new();
+    let mut pace: HashMap<usize, usize> = HashMap::new();
+    let mut yearly: HashMap<usize, Vec<(i32, usize)>> = HashMap::new();
+    for (i, ct) in cts.iter().enumerate() {
+        let t = ct.t;
+        match t.kind {
+            Kind::Ratio | Kind::Window | Kind::Term | Kind::AfterEvent | Kind::PostHolder => {
+                let mode = event_mode(t, plan);
+                main.insert(i, jobs.len());
+                jobs.push(Job { target: i, date: as_of, detail: true, mode });
+                if ctx.opts.pace {
+                    pace.insert(i, jobs.len());
+                    jobs.push(Job { target: i, date: add_months(as_of, -12), detail: false, mode });
+                }
+            }
+            Kind::Yearly => {
+                let (y0, y1) = t.years.unwrap_or(plan.period);
+                let last = y1.min(as_of.year());
+                let mut v = Vec::new();
+                for y in y0..=last {
+                    let d = year_end(y).min(as_of);
+                    v.push((y, jobs.len()));
+                    jobs.push(Job { target: i, date: d, detail: y == last, mode: Mode::Plain });
+                }
+                if v.is_empty() && members {
+                    main.insert(i, jobs.len());
+                    jobs.push(Job { target: i, date: as_of, detail: false, mode: Mode::Plain });
+                }
+                if let Some((_, j)) = v.last() {
+                    main.insert(i, *j);
+                }
+                yearly.insert(i, v);
+            }
+            _ => {}
+        }
+    }
+    let mut outs = run_jobs(ctx, cts, &jobs, members);
+    let mut results = Vec::new();
+    let mut pops = Vec::new();
+    for (i, ct) in cts.iter().enumerate() {
+        let t = ct.t;
+        let mut r = blank(t);
+        let mut members_of = Vec::new();
+        match t.kind {
+            Kind::Ratio | Kind::Window | Kind::Term | Kind::AfterEvent | Kind::PostHolder => {
+                let out = std::mem::take(&mut outs[main[&i]]);
+                let event = t.kind == Kind::AfterEvent;
+                let den = if event { out.met + out.overdue } else { out.pop };
+                let h = active_horizon(t, as_of);
+                r.threshold = h;
+                r.population = out.pop;
+                r.met = out.met;
+                r.share = Ratio::of(out.met, den);
+                r.holds = h.filter(|_| den > 0).map(|h| need::holds(h.min, den, out.met));
+                r.horizons = horizon_results(t, den, out.met, as_of);
+                if let Some(hr) = r.horizons.iter().find(|x| Some(x.by) == h.map(|h| h.by)) {
+                    r.needed = hr.needed;
+                    r.need_by_year = hr.need_by_year.clone();
+                }
+                if event {
+                    r.overdue = Some(out.overdue);
+                    r.pending = Some(out.pending);
+                }
+                if let Some(tree) = &out.tree {
+                    r.by_unit = breakdown(ctx, tree, &out.own, h.map(|h| h.min), event);
+                }
+                r.missing = out.missing;
+                r.holders = out.holders;
+                let before = pace.get(&i).map(|&j| {
+                    let o = &outs[j];
+                    let den = if event { o.met + o.overdue } else { o.pop };
+                    h.map(|h| need::needed(h.min, den, o.met)).unwrap_or(0)
+                });
+                let (s, y) = forecast::ratio_status(den, r.needed, before, as_of, h.map(|h| h.by).unwrap_or(plan.period.1));
+                r.status = s;
+                r.forecast_year = y;
+                members_of = out.members;
+            }
+            Kind::Yearly => {
+                let h = active_horizon(t, as_of);
+                r.threshold = h;
+                let min = h.map(|h| h.min).unwrap_or(crate::plan::Percent::FULL);
+                for &(y, j) in yearly.get(&i).map(Vec::as_slice).unwrap_or(&[]) {
+                    let o = &outs[j];
+                    let d = year_end(y).min(as_of);
+                    r.per_year.push(YearResult {
+                        year: y,
+                        as_of: d,
+                        population: o.pop,
+                        met: o.met,
+                        share: Ratio::of(o.met, o.pop),
+                        min: None,
+                        max: None,
+                        holds: (o.pop > 0).then(|| need::holds(min, o.pop, o.met)),
+                        above_max: false,
+                        needed: need::needed(min, o.pop, o.met),
+                    });
+                }
+                if let Some(&j) = main.get(&i) {
+                    let out = std::mem::take(&mut outs[j]);
+                    r.population = out.pop;
+                    r.met = out.met;
+                    r.share = Ratio::of(out.met, out.pop);
+                    r.holds = (out.pop > 0).then(|| need::holds(min, out.pop, out.met));
+                    r.needed = need::needed(min, out.pop, out.met);
+                    let y = r.per_year.last().map(|p| p.year).unwrap_or(as_of.year());
+                    r.need_by_year = vec![YearNeed { year: y, count: r.needed }];
+                    r.horizons = horizon_results(t, out.pop, out.met, as_of);
+                    if let Some(tree) = &out.tree {
+                        r.by_unit = breakdown(ctx, tree, &out.own, Some(min), false);
+                    }
+                    r.missing = out.missing;
+                    let (s, fy) = forecast::yearly_status(out.pop, out.met, min, as_of.min(year_end(y)), year_end(y));
+                    r.status = s;
+                    r.forecast_year = fy;
+                    members_of = out.members;
+                } else {
+                    r.notes.push("chưa đến năm đầu của chỉ tiêu hằng năm".into());
+                }
+            }
+            Kind::BeforeEvent => before_event(ctx, plan, ct, &mut r),
+            Kind::Quota => quota(ctx, t, &mut r),
+            Kind::Classes => classes(ctx, t, &mut r),
+            Kind::LecturerRatio => lecturers(ctx, t, &mut r),
+        }
+        results.push(r);
+        pops.push(members_of);
+    }
+    (results, pops)
+}
+
+/// B: over the appointments (events) of the period up to the date, the share
+/// whose criterion held on the day of the event, evaluated as of that day.
+fn before_event(ctx: &Ctx, plan: &Plan, ct: &Compiled, r: &mut TargetResult) {
+    let t = ct.t;
+    let Some(event) = t.event else { return };
+    let (y0, y1) = t.years.unwrap_or(plan.period);
+    let from = t.events_from.unwrap_or_else(|| NaiveDate::from_ymd_opt(y0, 1, 1).unwrap_or(NaiveDate::MIN));
+    let to = ctx.as_of.min(year_end(y1));
+    let tree = ctx.tree.clone();
+    let mut own = vec![[0u64; 4]; tree.len() + 1];
+    let mut years: HashMap<i32, (u64, u64)> = HashMap::new();
+    let (mut pop, mut met) = (0u64, 0u64);
+    for p in 0..ctx.snap.people() as u32 {
+        for ev in ctx.snap.events.of(p) {
+            if ev.kind != event || ev.day < day(from) || ev.day > day(to) {
+                continue;
+            }
+            let d = date(ev.day);
+            let frame = ctx.frame(d);
+            let pa = frame.person(p);
+            if !frame.in_base(&pa) || !ctx.inside(&frame.tree, pa.unit) || !(ct.pop)(&frame, &pa) {
+                continue;
+            }
+            let ok = ct.crit.as_ref().is_some_and(|c| c(&frame, &pa));
+            pop += 1;
+            let y = years.entry(d.year()).or_default();
+            y.0 += 1;
+            let slot = pa.emp.and_then(|e| tree.place(e.unit)).map(|u| u as usize).unwrap_or(tree.len());
+            own[slot][0] += 1;
+            if ok {
+                met += 1;
+                y.1 += 1;
+                own[slot][1] += 1;
+            } else if ctx.opts.missing {
+                let reason = ct.crit_node.map(|n| explain(n, &frame, &pa, ctx.snap).join("; ")).unwrap_or_default();
+                let (unit_code, unit) = ctx.unit_label(&tree, pa.emp.and_then(|e| tree.place(e.unit)));
+                r.missing.push(Missing {
+                    person_id: ctx.snap.person_ids[p as usize],
+                    name: name_of(&pa),
+                    unit_code,
+                    unit,
+                    reason: format!("{} {}: {reason}", event.label(), d.format("%d/%m/%Y")),
+                    deadline: Some(d),
+                    status: None,
+                });
+            }
+        }
+    }
+    let h = active_horizon(t, ctx.as_of);
+    let min = h.map(|h| h.min).unwrap_or(crate::plan::Percent::FULL);
+    r.threshold = h;
+    r.population = pop;
+    r.met = met;
+    r.share = Ratio::of(met, pop);
+    r.holds = (pop > 0).then(|| need::holds(min, pop, met));
+    r.needed = need::needed(min, pop, met);
+    r.horizons = horizon_results(t, pop, met, ctx.as_of);
+    r.by_unit = breakdown(ctx, &tree, &own, Some(min), false);
+    for y in y0..=to.year() {
+        let (p, m) = years.get(&y).copied().unwrap_or_default();
+        r.per_year.push(YearResult {
+            year: y,
+            as_of: year_end(y).min(ctx.as_of),
+            population: p,
+            met: m,
+            share: Ratio::of(m, p),
+            min: None,
+            max: None,
+            holds: (p > 0).then(|| need::holds(min, p, m)),
+            above_max: false,
+            needed: need::needed(min, p, m),
+        });
+    }
+    r.status = if pop == 0 {
+        Status::NotApplicable
+    } else if r.holds == Some(true) {
+        Status::Met
+    } else {
+        Status::AtRisk
+    };
+}
+
+/// Does an enrolment's programme (and class) pass a filter? The population
+/// part is checked by the caller.
+fn programme_matches(snap: &Snapshot, f: &EnrolmentFilter, e: &EnrolRow) -> bool {
+    let prog = snap.programmes.get(&e.programme);
+    if !f.programmes.is_empty() && !prog.is_some_and(|p| f.programmes.iter().any(|c| snap.strings.get(c) == p.code)) {
+        return false;
+    }
+    if !f.topics.is_empty() && !prog.is_some_and(|p| f.topics.contains(&p.topic)) {
+        return false;
+    }
+    if f.training.is_some() && prog.map(|p| p.kind) != f.training {
+        return false;
+    }
+    if !f.levels.is_empty() && !prog.and_then(|p| p.grants).is_some_and(|g| f.levels.iter().any(|l| l == g.level)) {
+        return false;
+    }
+    if !f.fields.is_empty() && !prog.and_then(|p| p.grants).is_some_and(|g| f.fields.iter().any(|x| snap.strings.get(x) == g.field && g.field != NONE)) {
+        return false;
+    }
+    if f.abroad {
+        let by_class = e
+            .class
+            .and_then(|c| snap.classes.iter().find(|x| x.entity == c))
+            .and_then(|c| snap.institutions.get(&c.institution))
+            .is_some_and(|i| i.kind == InstitutionKind::Abroad);
+        let by_topic = prog.is_some_and(|p| p.topic == Topic::Abroad);
+        if !(by_class || by_topic) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Q: person-times (enrolments, not people) per year of the period.
+fn quota(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
+    let Some(q) = &t.quota else { return };
+    let snap = ctx.snap;
+    let tree = ctx.tree.clone();
+    let as_of = ctx.as_of;
+    let cut = day(as_of);
+    let last12 = day(add_months(as_of, -12));
+    let pop_test = q.filter.population.as_ref().map(|e| compile::compile(&e.node, snap));
+    let subs: Vec<Option<Test>> = q.sub_quotas.iter().map(|s| s.filter.population.as_ref().map(|e| compile::compile(&e.node, snap))).collect();
+    let mut per_year: HashMap<i32, u64> = HashMap::new();
+    let mut sub_year: Vec<HashMap<i32, u64>> = vec![HashMap::new(); q.sub_quotas.len()];
+    let mut own = vec![[0u64; 4]; tree.len() + 1];
+    let mut recent = 0u64;
+    for p in 0..snap.people() as u32 {
+        let mut hits: Vec<(Day, EnrolRow)> = Vec::new();
+        snap.for_enrolments_at(p, cut, |e| {
+            let d = match q.count {
+                QuotaCount::Sent => match e.status {
+                    EnrolmentStatus::Nominated | EnrolmentStatus::Enrolled | EnrolmentStatus::Completed | EnrolmentStatus::Failed => e.starts,
+                    _ => return,
+                },
+                QuotaCount::Completed => {
+                    let done = e.status == EnrolmentStatus::Completed || (as_of > snap.today && e.status == EnrolmentStatus::Enrolled);
+                    if !done {
+                        return;
+                    }
+                    e.ends
+                }
+            };
+            let y = Snapshot::year_of(d);
+            if d <= cut && y >= q.period.0 && y <= q.period.1 && programme_matches(snap, &q.filter, e) {
+                hits.push((d, *e));
+            }
+        });
+        for (d, e) in hits {
+            let frame = ctx.frame(date(e.starts.min(cut)));
+            let pa = frame.person(p);
+            if !ctx.inside(&frame.tree, pa.unit) || !pop_test.as_ref().is_none_or(|t| t(&frame, &pa)) {
+                continue;
+            }
+            let y = Snapshot::year_of(d);
+            *per_year.entry(y).or_default() += 1;
+            if d > last12 {
+                recent += 1;
+            }
+            let slot = pa.emp.and_then(|e| tree.place(e.unit)).map(|u| u as usize).unwrap_or(tree.len());
+            own[slot][0] += 1;
+            own[slot][1] += 1;
+            for (k, s) in q.sub_quotas.iter().enumerate() {
+                if programme_matches(snap, &s.filter, &e) && subs[k].as_ref().is_none_or(|t| t(&frame, &pa)) {
+                    *sub_year[k].entry(y).or_default() += 1;
+                }
+            }
+        }
+    }
+    let years: Vec<i32> = (q.period.0..=q.period.1.min(as_of.year())).collect();
+    let n_years = (q.period.1 - q.period.0 + 1).max(1) as u64;
+    let year_range = |y: i32| -> CountRange {
+        if let Some((_, n)) = q.by_year.iter().find(|(yy, _)| *yy == y) {
+            return CountRange { min: Some(*n), max: None };
+        }
+        match (q.per_year, q.average) {
+            (Some(r), false) => r,
+            _ => CountRange::default(),
+        }
+    };
+    let mut total = 0;
+    for &y in &years {
+        let c = per_year.get(&y).copied().unwrap_or(0);
+        total += c;
+        let rg = year_range(y);
+        r.per_year.push(YearResult {
+            year: y,
+            as_of: year_end(y).min(as_of),
+            population: 0,
+            met: c,
+            share: None,
+            min: rg.min,
+            max: rg.max,
+            holds: rg.min.map(|m| c >= m),
+            above_max: rg.max.is_some_and(|m| c > m),
+            needed: rg.min.map(|m| m.saturating_sub(c)).unwrap_or(0),
+        });
+    }
+    let total_min = q
+        .total
+        .and_then(|t| t.min)
+        .or_else(|| q.per_year.and_then(|r| r.min).map(|m| m * n_years))
+        .or_else(|| (!q.by_year.is_empty()).then(|| q.by_year.iter().map(|(_, n)| n).sum()))
+        .unwrap_or(0);
+    r.met = total;
+    r.needed = total_min.saturating_sub(total);
+    r.holds = Some(total >= total_min);
+    let first = as_of.year().max(q.period.0).min(q.period.1);
+    r.need_by_year = need::split(r.needed, first, q.period.1).into_iter().map(|(year, count)| YearNeed { year, count }).collect();
+    r.by_unit = breakdown(ctx, &tree, &own, None, false);
+    for (k, s) in q.sub_quotas.iter().enumerate() {
+        let per: Vec<YearNeed> = years.iter().map(|y| YearNeed { year: *y, count: sub_year[k].get(y).copied().unwrap_or(0) }).collect();
+        let total: u64 = per.iter().map(|y| y.count).sum();
+        let holds = if q.total.is_some() && q.per_year.is_none() {
+            s.range.min.is_none_or(|m| total >= m)
+        } else {
+            per.iter().all(|y| s.range.min.is_none_or(|m| y.count >= m))
+        };
+        r.sub_quotas.push(SubQuotaResult { name: s.name.clone(), min: s.range.min, max: s.range.max, per_year: per, total, holds });
+    }
+    let (s, y) = forecast::count_status(total, total_min, recent, as_of, q.period.1);
+    r.status = s;
+    r.forecast_year = y;
+}
+
+/// C: classes per year (by start year) and their sizes.
+fn classes(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
+    let Some(c) = &t.classes else { return };
+    let snap = ctx.snap;
+    let cut = day(ctx.as_of);
+    r.class_count = Some(c.count);
+    let mut sizes: HashMap<i64, u64> = HashMap::new();
+    for p in 0..snap.people() as u32 {
+        snap.for_enrolments_at(p, cut, |e| {
+            if let Some(cl) = e.class
+                && !matches!(e.status, EnrolmentStatus::Withdrawn | EnrolmentStatus::Waitlisted)
+            {
+                *sizes.entry(cl).or_default() += 1;
+            }
+        });
+    }
+    let mut per_year: HashMap<i32, u64> = HashMap::new();
+    for cl in snap.classes_at(cut) {
+        let y = Snapshot::year_of(cl.starts);
+        if y < c.period.0 || y > c.period.1 || y > ctx.as_of.year() {
+            continue;
+        }
+        let counted = match c.count {
+            ClassCount::Planned => cl.status != ClassStatus::Cancelled,
+            ClassCount::Opened => matches!(cl.status, ClassStatus::Open | ClassStatus::InProgress | ClassStatus::Finished),
+            ClassCount::Finished => cl.status == ClassStatus::Finished,
+        };
+        let fake = EnrolRow { entity: 0, from: 0, to: 0, programme: cl.programme, class: Some(cl.entity), status: EnrolmentStatus::Enrolled, starts: cl.starts, ends: cl.ends };
+        if !counted || !programme_matches(snap, &c.filter, &fake) {
+            continue;
+        }
+        let size = sizes.get(&cl.entity).copied().unwrap_or(0);
+        let size_ok = c.size.min.is_none_or(|m| size >= m) && c.size.max.is_none_or(|m| size <= m);
+        *per_year.entry(y).or_default() += 1;
+        r.classes.push(ClassInfo { class_id: cl.entity, code: cl.code.clone(), year: y, size, size_ok, status: cl.status.code().to_string() });
+    }
+    r.classes.sort_by(|a, b| (a.year, &a.code).cmp(&(b.year, &b.code)));
+    let mut all_past_ok = true;
+    for y in c.period.0..=c.period.1.min(ctx.as_of.year()) {
+        let n = per_year.get(&y).copied().unwrap_or(0);
+        let holds = c.per_year.min.is_none_or(|m| n >= m);
+        if y < ctx.as_of.year() && !holds {
+            all_past_ok = false;
+        }
+        r.per_year.push(YearResult {
+            year: y,
+            as_of: year_end(y).min(ctx.as_of),
+            population: 0,
+            met: n,
+            share: None,
+            min: c.per_year.min,
+            max: c.per_year.max,
+            holds: Some(holds),
+            above_max: c.per_year.max.is_some_and(|m| n > m),
+            needed: c.per_year.min.map(|m| m.saturating_sub(n)).unwrap_or(0),
+        });
+    }
+    let current = r.per_year.last().cloned();
+    r.met = current.as_ref().map(|y| y.met).unwrap_or(0);
+    r.needed = current.as_ref().map(|y| y.needed).unwrap_or(0);
+    r.holds = current.as_ref().and_then(|y| y.holds);
+    if let Some(y) = &current {
+        r.need_by_year = vec![YearNeed { year: y.year, count: y.needed }];
+    }
+    let bad_size = r.classes.iter().filter(|c| !c.size_ok).count();
+    if bad_size > 0 {
+        r.notes.push(format!("{bad_size} lớp có sĩ số ngoài khoảng quy định"));
+    }
+    r.status = match current {
+        None => Status::NotApplicable,
+        Some(y) if y.holds == Some(true) && all_past_ok => Status::Met,
+        Some(y) if all_past_ok && y.as_of < year_end(y.year) => Status::OnTrack,
+        _ => Status::AtRisk,
+    };
+}
+
+/// L: a share of the lecturers of training institutions on the date.
+fn lecturers(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
+    let snap = ctx.snap;
+    let d = day(ctx.as_of);
+    let (mut pop, mut met) = (0u64, 0u64);
+    for l in snap.lecturers.iter().filter(|l| l.from <= d && d < l.to) {
+        if !t.population.as_ref().is_none_or(|e| eval_lecturer(&e.node, l, snap)) {
+            continue;
+        }
+        pop += 1;
+        if t.criterion.as_ref().is_some_and(|e| eval_lecturer(&e.node, l, snap)) {
+            met += 1;
+        } else if ctx.opts.missing {
+            let inst = snap.institutions.get(&l.institution).map(|i| i.name.clone());
+            r.missing.push(Missing {
+                person_id: l.entity,
+                name: l.name.clone(),
+                unit_code: snap.institutions.get(&l.institution).map(|i| i.code.clone()),
+                unit: inst,
+                reason: format!("không thỏa «{}»", t.criterion.as_ref().map(|e| e.src.as_str()).unwrap_or("")),
+                deadline: None,
+                status: None,
+            });
+        }
+    }
+    let h = active_horizon(t, ctx.as_of);
+    r.threshold = h;
+    r.population = pop;
+    r.met = met;
+    r.share = Ratio::of(met, pop);
+    r.holds = h.filter(|_| pop > 0).map(|h| need::holds(h.min, pop, met));
+    r.horizons = horizon_results(t, pop, met, ctx.as_of);
+    r.needed = r.horizons.iter().find(|x| Some(x.by) == h.map(|h| h.by)).map(|x| x.needed).unwrap_or(0);
+    r.status = if pop == 0 {
+        Status::NotApplicable
+    } else if r.holds == Some(true) {
+        Status::Met
+    } else {
+        Status::AtRisk
+    };
+    r.notes.push("tính trên giảng viên của các cơ sở đào tạo, bồi dưỡng; không chia theo đơn vị".into());
+}
+
+
+
+pub(crate) fn compile_all<'p>(plan: &'p Plan, snap: &Snapshot) -> Vec<Compiled<'p>> {
+    plan.targets.iter().map(|t| compile_target(t, snap)).collect()
+}

@@ -1,0 +1,387 @@
+//! Compiles typed predicates into closures over the snapshot. A person's
+//! state on the date (details, employment, unit) is looked up once and shared
+//! by every closure evaluated for that person and date.
+
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use nangluc_core::employment::Category;
+use nangluc_core::qualification::QualificationKind;
+use nangluc_core::time::{add_months, age_on};
+use nangluc_core::training::{EnrolmentStatus, Topic};
+use nangluc_core::unit::{Sector, UnitKind, UnitLevel};
+
+use super::check::{Event, Node, Pred, TrainingFilter, Window};
+use crate::snapshot::{Day, EmpRow, LecturerRow, NONE, PersonRow, Snapshot, UnitTree, date, day};
+
+/// The point of view of one evaluation: a date, and whether it is a forecast.
+pub struct Frame<'s> {
+    pub snap: &'s Snapshot,
+    pub day: Day,
+    pub date: NaiveDate,
+    /// The date is after the knowledge's "today": people retire on their
+    /// statutory date and enrolled courses that end by the date count as done.
+    pub forecast: bool,
+    pub tree: Arc<UnitTree>,
+}
+
+impl<'s> Frame<'s> {
+    pub fn new(snap: &'s Snapshot, d: NaiveDate, tree: Arc<UnitTree>) -> Self {
+        Frame { snap, day: day(d), date: d, forecast: d > snap.today, tree }
+    }
+
+    /// A person's state on the frame's date.
+    pub fn person(&self, p: u32) -> PersonAt<'s> {
+        let det = self.snap.details_at(p, self.day);
+        let mut emp = self.snap.employment_at(p, self.day);
+        if self.forecast && det.is_some_and(|d| d.retire <= self.day) {
+            emp = None;
+        }
+        let unit = emp.and_then(|e| self.tree.place(e.unit));
+        PersonAt { p, det, emp, unit }
+    }
+
+    /// In the workforce on the date: known details and an employment or a
+    /// role (a People's Council delegate may hold no employment).
+    pub fn in_base(&self, pa: &PersonAt) -> bool {
+        pa.det.is_some() && (pa.emp.is_some() || self.snap.has_role_at(pa.p, self.day))
+    }
+
+    /// The day of an event in the person's career as seen on the date.
+    pub fn event_day(&self, pa: &PersonAt, e: Event) -> Option<Day> {
+        let post = pa.emp.and_then(|e| e.post);
+        match e {
+            Event::Appointment => post?.appointed,
+            Event::Election => post?.elected,
+            Event::AppointmentOrElection => {
+                let p = post?;
+                p.appointed.max(p.elected)
+            }
+            Event::PlanningApproval => self
+                .snap
+                .roles
+                .of(pa.p)
+                .iter()
+                .filter(|r| r.from <= self.day && self.day < r.to && r.kind == nangluc_core::role::RoleKind::SuccessionPlanning)
+                .filter_map(|r| r.approved)
+                .min(),
+            Event::RankAppointment => pa.emp.filter(|e| e.rank != NONE).map(|e| e.rank_since),
+        }
+    }
+}
+
+/// A person as of a frame's date.
+#[derive(Clone, Copy)]
+pub struct PersonAt<'s> {
+    pub p: u32,
+    pub det: Option<&'s PersonRow>,
+    pub emp: Option<&'s EmpRow>,
+    /// The unit on the frame's tree.
+    pub unit: Option<u32>,
+}
+
+pub type Test = Box<dyn Fn(&Frame, &PersonAt) -> bool + Send + Sync>;
+
+fn mask<T: Copy + PartialEq>(all: &[T], set: &[T]) -> u64 {
+    all.iter().enumerate().filter(|(_, x)| set.contains(x)).fold(0u64, |m, (i, _)| m | (1 << i))
+}
+
+fn bit<T: Copy + PartialEq>(all: &[T], x: T) -> u64 {
+    all.iter().position(|y| *y == x).map(|i| 1u64 << i).unwrap_or(0)
+}
+
+fn ids(snap: &Snapshot, codes: &[String]) -> Vec<u32> {
+    codes.iter().map(|c| snap.strings.get(c)).filter(|i| *i != NONE).collect()
+}
+
+/// The highest rank held in a qualification kind on the frame's date
+/// (0: none), counting in a forecast the grants of courses that will be done.
+pub fn held_rank(f: &Frame, p: u32, kind: QualificationKind, language: u32) -> u8 {
+    let mut best = 0u8;
+    for q in f.snap.qualifications.of(p) {
+        if q.kind == kind && q.from <= f.day && f.day < q.to && (language == NONE || q.language == language) {
+            best = best.max(q.rank);
+        }
+    }
+    if f.forecast {
+        f.snap.for_enrolments_at(p, f.day, |e| {
+            if e.status == EnrolmentStatus::Enrolled
+                && e.ends <= f.day
+                && let Some(g) = f.snap.programmes.get(&e.programme).and_then(|p| p.grants)
+                && g.kind == kind
+                && (language == NONE || g.language == language)
+            {
+                best = best.max(g.rank);
+            }
+        });
+    }
+    best
+}
+
+/// The requirements of the person's job position that the qualifications
+/// held on the date do not meet; `None` without a job position.
+pub fn unmet_requirements(f: &Frame, pa: &PersonAt) -> Option<Vec<(QualificationKind, u8)>> {
+    let pos = pa.emp?.job_position?;
+    let reqs = f.snap.requirements.get(&pos).map(Vec::as_slice).unwrap_or(&[]);
+    let quals = f.snap.qualifications.of(pa.p);
+    Some(
+        reqs.iter()
+            .filter(|r| r.from <= f.day && f.day < r.to)
+            .filter(|r| {
+                !quals.iter().any(|q| {
+                    q.kind == r.kind && q.from <= f.day && f.day < q.to && q.rank >= r.min_rank && (r.field == NONE || q.field == r.field)
+                })
+            })
+            .map(|r| (r.kind, r.min_rank))
+            .collect(),
+    )
+}
+
+/// The window `[from, to]` (day numbers) in which a completion counts for a
+/// person on the frame's date; `None` if the event it hangs on is unknown.
+pub fn window_bounds(f: &Frame, pa: &PersonAt, w: Window) -> Option<(Day, Day)> {
+    let d = f.day;
+    Some(match w {
+        Window::Ever => (Day::MIN, d),
+        Window::ThisYear => (day(NaiveDate::from_ymd_opt(f.date.year(), 1, 1)?), d),
+        Window::LastMonths { months } => (day(add_months(f.date, -months)), d),
+        Window::Term { from, to } => (day(NaiveDate::from_ymd_opt(from, 1, 1)?), d.min(day(NaiveDate::from_ymd_opt(to, 12, 31)?))),
+        Window::MonthsAfter { event, months } => {
+            let e = f.event_day(pa, event)?;
+            (e, d.min(day(add_months(date(e), months))))
+        }
+        Window::Before { event } => (Day::MIN, d.min(f.event_day(pa, event)?)),
+        Window::Since { from } => (day(from), d),
+        Window::Between { from, to } => (day(from), d.min(day(to))),
+    })
+}
+
+struct Filter {
+    topics: u64,
+    programmes: Vec<i64>,
+    kind: Option<nangluc_core::training::TrainingKind>,
+    window: Window,
+}
+
+impl Filter {
+    fn new(snap: &Snapshot, t: &TrainingFilter) -> Self {
+        let codes = ids(snap, &t.programmes);
+        let programmes = snap.programmes.iter().filter(|(_, p)| codes.contains(&p.code)).map(|(id, _)| *id).collect();
+        Filter { topics: mask(Topic::ALL, &t.topics), programmes, kind: t.kind, window: t.window }
+    }
+
+    fn unfiltered(&self, t: &TrainingFilter) -> bool {
+        t.topics.is_empty() && t.programmes.is_empty() && self.kind.is_none()
+    }
+}
+
+/// The last day, within the window, on which the person completed a
+/// matching training (in a forecast: or will have completed an enrolled one).
+pub fn completion(f: &Frame, pa: &PersonAt, t: &TrainingFilter) -> Option<Day> {
+    let filter = Filter::new(f.snap, t);
+    completion_with(f, pa, &filter, t)
+}
+
+fn completion_with(f: &Frame, pa: &PersonAt, filter: &Filter, t: &TrainingFilter) -> Option<Day> {
+    let (lo, hi) = window_bounds(f, pa, filter.window)?;
+    let any = filter.unfiltered(t);
+    let mut found = None;
+    f.snap.for_enrolments_at(pa.p, f.day, |e| {
+        let done = e.status == EnrolmentStatus::Completed || (f.forecast && e.status == EnrolmentStatus::Enrolled);
+        if !done || e.ends < lo || e.ends > hi {
+            return;
+        }
+        let ok = any || {
+            let prog = f.snap.programmes.get(&e.programme);
+            let topic_ok = t.topics.is_empty() || prog.is_some_and(|p| filter.topics & bit(Topic::ALL, p.topic) != 0);
+            let prog_ok = t.programmes.is_empty() || filter.programmes.contains(&e.programme);
+            let kind_ok = filter.kind.is_none() || prog.is_some_and(|p| Some(p.kind) == filter.kind);
+            topic_ok && prog_ok && kind_ok
+        };
+        if ok {
+            found = Some(found.map_or(e.ends, |x: Day| x.max(e.ends)));
+        }
+    });
+    found
+}
+
+/// Compiles a person predicate.
+pub fn compile(node: &Node, snap: &Snapshot) -> Test {
+    match &node.pred {
+        Pred::Const { value } => {
+            let v = *value;
+            Box::new(move |_, _| v)
+        }
+        Pred::And { items } => {
+            let ts: Vec<Test> = items.iter().map(|n| compile(n, snap)).collect();
+            Box::new(move |f, p| ts.iter().all(|t| t(f, p)))
+        }
+        Pred::Or { items } => {
+            let ts: Vec<Test> = items.iter().map(|n| compile(n, snap)).collect();
+            Box::new(move |f, p| ts.iter().any(|t| t(f, p)))
+        }
+        Pred::Not { item } => {
+            let t = compile(item, snap);
+            Box::new(move |f, p| !t(f, p))
+        }
+        Pred::Category { set } => {
+            let m = mask(Category::ALL, set);
+            Box::new(move |_, p| p.emp.is_some_and(|e| m & bit(Category::ALL, e.category) != 0))
+        }
+        Pred::Level { set } => {
+            let m = mask(UnitLevel::ALL, set);
+            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit(UnitLevel::ALL, f.tree.units[u as usize].level) != 0))
+        }
+        Pred::UnitKind { set } => {
+            let m = mask(UnitKind::ALL, set);
+            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit(UnitKind::ALL, f.tree.units[u as usize].kind) != 0))
+        }
+        Pred::Sector { set } => {
+            let m = mask(Sector::ALL, set);
+            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit(Sector::ALL, f.tree.units[u as usize].sector) != 0))
+        }
+        Pred::Within { codes } => {
+            let want = ids(snap, codes);
+            Box::new(move |f, p| p.unit.is_some_and(|u| f.tree.ancestors(u).any(|a| want.contains(&f.tree.units[a as usize].code))))
+        }
+        Pred::Sex { sex } => {
+            let s = *sex;
+            Box::new(move |_, p| p.det.is_some_and(|d| d.sex == s))
+        }
+        Pred::Ethnicity { code } => {
+            let c = *code;
+            Box::new(move |_, p| p.det.is_some_and(|d| d.ethnicity == c))
+        }
+        Pred::Minority => Box::new(|_, p| p.det.is_some_and(|d| d.ethnicity != 1)),
+        Pred::Age { cmp, years } => {
+            let (c, y) = (*cmp, *years);
+            Box::new(move |f, p| p.det.is_some_and(|d| c.test(age_on(d.birth, f.date), y)))
+        }
+        Pred::MinorityArea => Box::new(|f, p| {
+            p.emp.is_some_and(|e| e.minority_area) || p.unit.is_some_and(|u| f.tree.units[u as usize].minority_area)
+        }),
+        Pred::PostRank { cmp, rank } => {
+            let (c, r) = (*cmp, *rank);
+            Box::new(move |_, p| p.emp.and_then(|e| e.post).is_some_and(|post| c.test(post.rank, r)))
+        }
+        Pred::Post { codes } => {
+            let want = ids(snap, codes);
+            Box::new(move |_, p| p.emp.and_then(|e| e.post).is_some_and(|post| want.contains(&post.code)))
+        }
+        Pred::IsLeader => Box::new(|_, p| p.emp.is_some_and(|e| e.post.is_some())),
+        Pred::IsHead => Box::new(|_, p| p.emp.and_then(|e| e.post).is_some_and(|post| post.head)),
+        Pred::Rank { codes } => {
+            let want = ids(snap, codes);
+            Box::new(move |_, p| p.emp.is_some_and(|e| want.contains(&e.rank)))
+        }
+        Pred::JobPosition { codes } => {
+            let want = ids(snap, codes);
+            Box::new(move |f, p| {
+                p.emp.and_then(|e| e.job_position).and_then(|j| f.snap.positions.get(&j)).is_some_and(|(c, _)| want.contains(c))
+            })
+        }
+        Pred::PositionGroup { set } => {
+            let set = set.clone();
+            Box::new(move |f, p| {
+                p.emp.and_then(|e| e.job_position).and_then(|j| f.snap.positions.get(&j)).is_some_and(|(_, g)| set.contains(g))
+            })
+        }
+        Pred::Role { kind, term, post, level } => {
+            let (kind, level) = (*kind, *level);
+            let term = term.as_deref().map(|t| snap.strings.get(t));
+            let post = post.as_deref().map(|t| snap.strings.get(t));
+            Box::new(move |f, p| {
+                f.snap.roles.of(p.p).iter().any(|r| {
+                    r.from <= f.day
+                        && f.day < r.to
+                        && r.kind == kind
+                        && term.is_none_or(|t| r.term == t)
+                        && post.is_none_or(|t| r.post == t)
+                        && level.is_none_or(|l| r.level == Some(l))
+                })
+            })
+        }
+        Pred::Qual { kind, cmp, rank, language, .. } => {
+            let (k, c, r) = (*kind, *cmp, *rank);
+            let lang = language.as_deref().map(|l| snap.strings.get(l)).unwrap_or(NONE);
+            let lang_missing = language.is_some() && lang == NONE;
+            Box::new(move |f, p| {
+                let held = if lang_missing { 0 } else { held_rank(f, p.p, k, lang) };
+                held > 0 && c.test(held, r) || held == 0 && matches!(c, super::Cmp::Lt | super::Cmp::Le | super::Cmp::Ne)
+            })
+        }
+        Pred::Has { kind, language } => {
+            let k = *kind;
+            let lang = language.as_deref().map(|l| snap.strings.get(l)).unwrap_or(NONE);
+            let lang_missing = language.is_some() && lang == NONE;
+            Box::new(move |f, p| !lang_missing && held_rank(f, p.p, k, lang) > 0)
+        }
+        Pred::FitsPosition => Box::new(|f, p| unmet_requirements(f, p).is_some_and(|u| u.is_empty())),
+        Pred::Completed { filter } => {
+            let fl = Filter::new(snap, filter);
+            let t = filter.clone();
+            Box::new(move |f, p| completion_with(f, p, &fl, &t).is_some())
+        }
+        Pred::ManagementYears { .. } | Pred::Guest | Pred::InstitutionKind { .. } => Box::new(|_, _| false),
+    }
+}
+
+/// Evaluates a lecturer predicate (few rows: interpreted, not compiled).
+pub fn eval_lecturer(node: &Node, l: &LecturerRow, snap: &Snapshot) -> bool {
+    match &node.pred {
+        Pred::Const { value } => *value,
+        Pred::And { items } => items.iter().all(|n| eval_lecturer(n, l, snap)),
+        Pred::Or { items } => items.iter().any(|n| eval_lecturer(n, l, snap)),
+        Pred::Not { item } => !eval_lecturer(item, l, snap),
+        Pred::ManagementYears { cmp, years } => cmp.test(l.management_years, *years),
+        Pred::Guest => l.guest,
+        Pred::InstitutionKind { set } => snap.institutions.get(&l.institution).is_some_and(|i| set.contains(&i.kind)),
+        _ => false,
+    }
+}
+
+/// Why a person fails a predicate: the failing conditions, in Vietnamese.
+pub fn explain(node: &Node, f: &Frame, pa: &PersonAt, snap: &Snapshot) -> Vec<String> {
+    match &node.pred {
+        Pred::And { items } => items.iter().filter(|n| !compile(n, snap)(f, pa)).flat_map(|n| explain(n, f, pa, snap)).collect(),
+        Pred::Or { items } => {
+            let parts: Vec<String> = items.iter().flat_map(|n| explain(n, f, pa, snap)).collect();
+            vec![parts.join(" và ")]
+        }
+        Pred::Qual { kind, language, .. } => {
+            let lang = language.as_deref().map(|l| snap.strings.get(l)).unwrap_or(NONE);
+            let held = held_rank(f, pa.p, *kind, lang);
+            let now = kind.levels().find(|l| l.rank == held).map(|l| l.name().to_string()).unwrap_or_else(|| "chưa có".into());
+            vec![format!("chưa đạt «{}» (hiện có: {now})", node.src)]
+        }
+        Pred::FitsPosition => match unmet_requirements(f, pa) {
+            None => vec!["chưa được xác định vị trí việc làm".into()],
+            Some(u) => {
+                let parts: Vec<String> = u
+                    .iter()
+                    .map(|(k, r)| {
+                        let lvl = k.levels().find(|l| l.rank == *r).map(|l| l.name()).unwrap_or("?");
+                        format!("{} từ {} trở lên", k.label().to_lowercase(), lvl.to_lowercase())
+                    })
+                    .collect();
+                vec![format!("trình độ chưa phù hợp vị trí việc làm: thiếu {}", parts.join(", "))]
+            }
+        },
+        Pred::Completed { filter } => {
+            if window_bounds(f, pa, filter.window).is_none() {
+                let ev = match filter.window {
+                    Window::MonthsAfter { event, .. } | Window::Before { event } => event.label(),
+                    _ => "sự kiện",
+                };
+                vec![format!("không có {ev} trong dữ liệu nên không xét được «{}»", node.src)]
+            } else {
+                vec![format!("chưa hoàn thành «{}»", node.src)]
+            }
+        }
+        Pred::Age { .. } => {
+            let age = pa.det.map(|d| age_on(d.birth, f.date)).unwrap_or(0);
+            vec![format!("không thỏa «{}» ({age} tuổi)", node.src)]
+        }
+        _ => vec![format!("không thỏa «{}»", node.src)],
+    }
+}
