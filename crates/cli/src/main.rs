@@ -31,6 +31,20 @@ enum Command {
     Demo(commands::demo::Args),
     /// Thống kê đội ngũ tại một ngày: theo cấp, loại, đơn vị, giới tính, dân tộc, trình độ.
     Stats(commands::stats::Args),
+    /// Chạy ứng dụng web (trang tra cứu, tài khoản, API JSON); in địa chỉ và các tài khoản mẫu.
+    Serve(commands::serve::Args),
+    /// Kiểm tra một tệp kế hoạch (chỉ tiêu, biểu thức) mà không đánh giá.
+    Check(commands::plan::CheckArgs),
+    /// Đánh giá các chỉ tiêu của một kế hoạch tại một ngày: đối tượng, số đạt, tỉ lệ, còn thiếu.
+    Evaluate(commands::plan::EvaluateArgs),
+    /// So sánh hai phiên bản kế hoạch: ai vào, ai ra khỏi đối tượng, kết quả thay đổi thế nào.
+    Diff(commands::plan::DiffArgs),
+    /// Ghi tệp Excel mẫu để nhập một loại dữ liệu.
+    Template(commands::files::TemplateArgs),
+    /// Nhập tệp Excel/CSV: kiểm tra mọi dòng, ghi tất cả hoặc không ghi gì.
+    Import(commands::files::ImportArgs),
+    /// Xuất danh sách ra Excel, sắp xếp theo thứ tự tiếng Việt.
+    Export(commands::files::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +52,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(args) => commands::demo::run(&cli.db, args),
         Command::Stats(args) => commands::stats::run(&cli.db, args),
+        Command::Serve(args) => commands::serve::run(&cli.db, args),
+        Command::Check(args) => commands::plan::check(args),
+        Command::Evaluate(args) => commands::plan::evaluate(&cli.db, args),
+        Command::Diff(args) => commands::plan::diff(&cli.db, args),
+        Command::Template(args) => commands::files::template(args),
+        Command::Import(args) => commands::files::import(&cli.db, args),
+        Command::Export(args) => commands::files::export(&cli.db, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

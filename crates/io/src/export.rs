@@ -28,6 +28,8 @@ pub enum Value {
     /// Written as an Excel date shown dd/mm/yyyy.
     Date(NaiveDate),
     Int(i64),
+    /// A share (0.1708), shown as a percentage in the reader's locale (17,08 %).
+    Percent(f64),
 }
 
 impl Value {
@@ -64,7 +66,20 @@ pub const HEADER_ROW: u32 = 3;
 
 /// Writes a table to an xlsx file.
 pub fn write_table(table: &Table, path: impl AsRef<Path>) -> Result<(), WriteError> {
+    write_tables(std::slice::from_ref(table), path)
+}
+
+/// Writes tables to one xlsx file, a sheet each.
+pub fn write_tables(tables: &[Table], path: impl AsRef<Path>) -> Result<(), WriteError> {
     let mut book = Workbook::new();
+    for table in tables {
+        add_sheet(&mut book, table)?;
+    }
+    book.save(path)?;
+    Ok(())
+}
+
+fn add_sheet(book: &mut Workbook, table: &Table) -> Result<(), WriteError> {
     let ws = book.add_worksheet();
     ws.set_name(&table.sheet)?;
     let last = table.columns.len().saturating_sub(1) as u16;
@@ -81,6 +96,7 @@ pub fn write_table(table: &Table, path: impl AsRef<Path>) -> Result<(), WriteErr
     let date = Format::new().set_border(FormatBorder::Thin).set_num_format("dd/mm/yyyy");
     let text = Format::new().set_border(FormatBorder::Thin).set_num_format("@");
     let int = Format::new().set_border(FormatBorder::Thin).set_num_format("#,##0");
+    let percent = Format::new().set_border(FormatBorder::Thin).set_num_format("0.00%");
     if last > 0 {
         ws.merge_range(0, 0, 0, last, &table.title, &title)?;
         ws.merge_range(1, 0, 1, last, &table.subtitle, &subtitle)?;
@@ -103,11 +119,11 @@ pub fn write_table(table: &Table, path: impl AsRef<Path>) -> Result<(), WriteErr
                 Value::Text(s) => ws.write_string_with_format(r, c16, s, &cell)?,
                 Value::Date(d) => ws.write_number_with_format(r, c16, serial_from_date(*d), &date)?,
                 Value::Int(n) => ws.write_number_with_format(r, c16, *n as f64, &int)?,
+                Value::Percent(x) => ws.write_number_with_format(r, c16, *x, &percent)?,
             };
         }
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    book.save(path)?;
     Ok(())
 }
 

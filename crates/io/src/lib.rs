@@ -16,6 +16,7 @@ pub mod header;
 pub mod kinds;
 pub mod parse;
 pub mod plan;
+pub mod results;
 pub mod sheet;
 pub mod store_directory;
 pub mod template;

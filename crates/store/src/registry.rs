@@ -9,7 +9,7 @@ use nangluc_core::{AsOf, Fact, Table, Versioned};
 
 use crate::schema::desc;
 use crate::value::Value;
-use crate::{ChangeInfo, Params, Result, Store, escape_like, seen_filter};
+use crate::{ChangeInfo, Params, Result, Store, escape_like, known_filter, seen_filter};
 
 /// A search of the registry.
 #[derive(Debug, Clone, PartialEq)]
@@ -303,6 +303,61 @@ impl Store {
                 for row in self.read_rows(table, &sql, &[change_id.into(), int(left)])? {
                     out.push(ChangeRow { table, superseded, row });
                 }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every row about a person in the employment, role, qualification and
+    /// enrolment tables, known at `known_at` (`None`: now), all valid times:
+    /// the material of a person's timeline.
+    pub fn person_facts(&mut self, person_id: i64, known_at: Option<DateTime<Utc>>) -> Result<Vec<Versioned<Fact>>> {
+        let mut out = Vec::new();
+        for table in [Table::Employments, Table::Roles, Table::Qualifications, Table::Enrolments] {
+            out.extend(self.rows_where(table, "person_id", person_id, known_at)?);
+        }
+        Ok(out)
+    }
+
+    /// The enrolments of a class known at `known_at` (`None`: now).
+    pub fn class_enrolments(&mut self, class_id: i64, known_at: Option<DateTime<Utc>>) -> Result<Vec<Versioned<Fact>>> {
+        self.rows_where(Table::Enrolments, "class_id", class_id, known_at)
+    }
+
+    fn rows_where(
+        &mut self,
+        table: Table,
+        column: &str,
+        id: i64,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Versioned<Fact>>> {
+        let d = desc(table);
+        let mut p = Params::default();
+        let id = p.push(id);
+        let known = known_filter(&mut p, "", known_at);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {column} = {id} AND {known} ORDER BY valid_from, row_id",
+            d.select_list(""),
+            d.name()
+        );
+        self.read_rows(table, &sql, &p.0)
+    }
+
+    /// The latest currently believed version of every entity of a table, by
+    /// entity id: catalogues (programmes, institutions, classes) whatever
+    /// their validity.
+    pub fn latest(&mut self, table: Table) -> Result<Vec<Versioned<Fact>>> {
+        let d = desc(table);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE superseded_at IS NULL ORDER BY id, valid_from, row_id",
+            d.select_list(""),
+            d.name()
+        );
+        let mut out: Vec<Versioned<Fact>> = Vec::new();
+        for row in self.read_rows(table, &sql, &[])? {
+            match out.last_mut() {
+                Some(last) if last.id == row.id => *last = row,
+                _ => out.push(row),
             }
         }
         Ok(out)

@@ -1,4 +1,7 @@
 pub mod demo;
+pub mod files;
+pub mod plan;
+pub mod serve;
 pub mod stats;
 
 use anyhow::{Context, Result};

@@ -1,0 +1,151 @@
+//! `nangluc template`, `import`, `export`: the province's spreadsheets.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use nangluc_core::AsOf;
+use nangluc_io::{SheetKind, StoreDirectory, export};
+
+use super::{number, open_store, parse_date, today};
+
+fn parse_kind(s: &str) -> Result<SheetKind, String> {
+    SheetKind::from_code(s).ok_or_else(|| {
+        let all: Vec<&str> = SheetKind::ALL.iter().map(|k| k.code()).collect();
+        format!("loại dữ liệu '{s}' không có; chọn một trong: {}", all.join(", "))
+    })
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TemplateArgs {
+    /// Loại dữ liệu: units, staff, qualifications, training, programmes, classes.
+    #[arg(value_parser = parse_kind)]
+    kind: SheetKind,
+    /// Tệp mẫu sẽ ghi (.xlsx).
+    file: PathBuf,
+}
+
+pub fn template(args: TemplateArgs) -> Result<()> {
+    nangluc_io::template::write(args.kind, &args.file)?;
+    println!("Đã ghi mẫu '{}' vào '{}'.", args.kind.sheet_name(), args.file.display());
+    Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Tệp cần nhập: .xlsx, .xls, .ods hoặc .csv.
+    file: PathBuf,
+    /// Loại dữ liệu (mặc định: đoán theo tên trang tính và tiêu đề cột).
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<SheetKind>,
+    /// Chỉ kiểm tra và báo cáo, không ghi gì vào cơ sở dữ liệu.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn import(db: &str, args: ImportArgs) -> Result<()> {
+    let workbook = nangluc_io::read(&args.file).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let kind = match args.kind {
+        Some(k) => k,
+        None => guess_kind(&workbook)?,
+    };
+    let mut store = open_store(db)?;
+    let bar = crate::progress::spinner(&format!("Kiểm tra {} dòng", number(workbook.sheets.iter().map(|s| s.rows.len() as i64).sum())));
+    let planned = nangluc_io::plan_import(&workbook, kind, &mut StoreDirectory(&mut store), today());
+    bar.finish_and_clear();
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            bail!(
+                "tệp '{}' có {} lỗi; không có dữ liệu nào được ghi. Sửa các lỗi trên rồi nhập lại.",
+                args.file.display(),
+                number(errors.len() as i64)
+            );
+        }
+    };
+    println!("{}", plan.report);
+    if args.dry_run {
+        println!("Chạy thử: không ghi gì vào cơ sở dữ liệu.");
+    } else if plan.change_set.ops.is_empty() {
+        println!("Không có gì thay đổi.");
+    } else {
+        let applied = store.apply(&plan.change_set)?;
+        println!("Đã ghi {} thao tác trong một giao dịch (lần thay đổi số {}).", number(plan.change_set.ops.len() as i64), applied.change_id);
+    }
+    Ok(())
+}
+
+/// The kind whose sheet name or headers the workbook matches.
+fn guess_kind(workbook: &nangluc_io::Workbook) -> Result<SheetKind> {
+    let found: Vec<SheetKind> =
+        SheetKind::ALL.into_iter().filter(|k| nangluc_io::header::locate(workbook, *k).is_ok()).collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => bail!("không nhận ra loại dữ liệu của tệp '{}'; hãy chỉ rõ bằng --kind", workbook.file_name),
+        many => bail!(
+            "tệp '{}' khớp nhiều loại dữ liệu ({}); hãy chỉ rõ bằng --kind",
+            workbook.file_name,
+            many.iter().map(|k| k.code()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Loại dữ liệu: units, staff, qualifications, training, programmes, classes.
+    #[arg(value_parser = parse_kind)]
+    kind: SheetKind,
+    /// Tệp sẽ ghi (.xlsx).
+    file: PathBuf,
+    /// Chỉ đơn vị có mã này và các đơn vị trực thuộc.
+    #[arg(long)]
+    unit: Option<String>,
+    /// Tính đến ngày (dd/mm/yyyy); mặc định hôm nay.
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+}
+
+pub fn export(db: &str, args: ExportArgs) -> Result<()> {
+    let mut store = open_store(db)?;
+    let on = args.as_of.unwrap_or_else(today);
+    let mut knowledge = store.knowledge(None)?;
+    if let Some(code) = &args.unit {
+        restrict_to_unit(&mut store, &mut knowledge, code, on)?;
+    }
+    let k = &knowledge;
+    let path = &args.file;
+    let rows = match args.kind {
+        SheetKind::Staff => { let r = export::staff_records(k, on); export::staff(&r, on, path)?; r.len() }
+        SheetKind::Qualifications => { let r = export::qualification_records(k, on); export::qualifications(&r, on, path)?; r.len() }
+        SheetKind::Training => { let r = export::training_records(k, on); export::training(&r, on, path)?; r.len() }
+        SheetKind::Units => { let r = export::unit_records(k, on); export::units(&r, on, path)?; r.len() }
+        SheetKind::Programmes => { let r = export::programme_records(k, on); export::programmes(&r, on, path)?; r.len() }
+        SheetKind::Classes => { let r = export::class_records(k, on); export::classes(&r, on, path)?; r.len() }
+    };
+    println!("Đã ghi {} dòng '{}' vào '{}'.", number(rows as i64), args.kind.sheet_name(), path.display());
+    Ok(())
+}
+
+/// Keeps only the people employed in the unit's subtree on the date (and
+/// their rows), and the units of that subtree.
+fn restrict_to_unit(store: &mut nangluc_store::Store, k: &mut nangluc_core::Knowledge, code: &str, on: NaiveDate) -> Result<()> {
+    let as_of = AsOf::date(on);
+    let unit = k
+        .units
+        .iter()
+        .find(|u| u.data.code == code && u.valid.contains(on) && u.recording.superseded_at.is_none())
+        .map(|u| u.id)
+        .with_context(|| format!("không có đơn vị mã '{code}' tại ngày {}", on.format("%d/%m/%Y")))?;
+    let units: std::collections::HashSet<i64> = store.unit_subtree(unit, &as_of)?.into_iter().collect();
+    let people: std::collections::HashSet<i64> = store.people_in_unit(unit, &as_of, true)?.into_iter().collect();
+    k.units.retain(|u| units.contains(&u.id));
+    k.people.retain(|p| people.contains(&p.id));
+    k.employments.retain(|e| people.contains(&e.data.person_id));
+    k.roles.retain(|r| people.contains(&r.data.person_id));
+    k.qualifications.retain(|q| people.contains(&q.data.person_id));
+    k.enrolments.retain(|e| people.contains(&e.data.person_id));
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! `nangluc serve`: the web application.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Địa chỉ và cổng phục vụ.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Đánh dấu cookie `Secure` (khi trang được phục vụ qua https, sau một reverse proxy).
+    #[arg(long)]
+    secure_cookies: bool,
+    /// Không tạo các tài khoản mẫu khi cơ sở dữ liệu chưa có tài khoản nào.
+    #[arg(long)]
+    no_demo_accounts: bool,
+}
+
+pub fn run(db: &str, args: Args) -> Result<()> {
+    let mut config = nangluc_web::ServeConfig::new(db, args.addr);
+    config.secure_cookies = args.secure_cookies;
+    config.demo_accounts = !args.no_demo_accounts;
+    let runtime = tokio::runtime::Runtime::new().context("không khởi động được bộ chạy bất đồng bộ")?;
+    runtime
+        .block_on(nangluc_web::serve(config))
+        .with_context(|| format!("máy chủ web trên cơ sở dữ liệu '{}' dừng vì lỗi", super::redact(db)))
+}

@@ -1,0 +1,137 @@
+//! The `nangluc` binary as a user runs it: demo, stats, plans, files — on
+//! SQLite and on PostgreSQL.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn nangluc(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nangluc"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("NANGLUC_DB")
+        .output()
+        .expect("the nangluc binary runs")
+}
+
+fn ok(db: &str, args: &[&str]) -> String {
+    let out = nangluc(db, args);
+    assert!(
+        out.status.success(),
+        "nangluc {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nangluc-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn plan(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../plans").join(name).to_string_lossy().into_owned()
+}
+
+/// The count printed on the line of a stats section that starts with `label`.
+fn stat(stats: &str, label: &str) -> i64 {
+    let line = stats.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("no line '{label}' in:\n{stats}"));
+    line.split_whitespace().last().unwrap().replace('.', "").parse().unwrap()
+}
+
+fn demo_then_read(db: &str) {
+    let out = ok(db, &["demo", "--people", "1500", "--seed", "7"]);
+    assert!(out.contains("Đội ngũ tại ngày"), "{out}");
+    let stats = ok(db, &["stats"]);
+    let employed = stat(&stats, "Người đang công tác");
+    assert!((1300..=1700).contains(&employed), "about 1,500 people employed today:\n{stats}");
+
+    // A second demo into the same database is refused, with the way out.
+    let again = nangluc(db, &["demo", "--people", "100"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--replace"));
+
+    // Before the 2025 reform the province had district-level units.
+    let old = ok(db, &["stats", "--as-of", "31/12/2024"]);
+    assert!(stat(&old, "Cấp huyện") > 0, "district level in 2024:\n{old}");
+    let new = ok(db, &["stats"]);
+    assert!(!new.lines().any(|l| l.trim_start().starts_with("Cấp huyện") && stat(l, "Cấp huyện") > 0), "no district level today:\n{new}");
+
+    // The Tây Ninh plan evaluates over the demo province with every target in the table.
+    let table = ok(db, &["evaluate", &plan("tay-ninh-2021-2025.toml"), "--as-of", "31/12/2024"]);
+    assert!(table.contains("Ngưỡng") && table.contains("Còn thiếu"), "{table}");
+    let json = ok(db, &["evaluate", &plan("tay-ninh-2021-2025.toml"), "--as-of", "31/12/2024", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let targets = v["targets"].as_array().unwrap();
+    for t in targets {
+        assert!(table.contains(t["id"].as_str().unwrap()), "target {} in the table", t["id"]);
+        if let Some(share) = t["share"].as_object() {
+            let (num, den) = (share["num"].as_u64().unwrap(), share["den"].as_u64().unwrap());
+            assert!(num <= den && den == t["population"].as_u64().unwrap());
+        }
+    }
+}
+
+#[test]
+fn sqlite_demo_stats_and_evaluate() {
+    let dir = temp_dir("sqlite");
+    demo_then_read(dir.join("demo.db").to_str().unwrap());
+}
+
+#[test]
+fn postgres_demo_stats_and_evaluate() {
+    let base = std::env::var("NANGLUC_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let schema = format!("cli_{}", std::process::id());
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("PostgreSQL at 127.0.0.1:5432 (run scripts/test.sh)");
+    admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    demo_then_read(&format!("{base}{sep}options=-csearch_path%3D{schema}"));
+    admin.batch_execute(&format!("DROP SCHEMA {schema} CASCADE")).unwrap();
+}
+
+#[test]
+fn a_broken_plan_is_reported_with_line_and_column() {
+    let dir = temp_dir("plan");
+    let good = std::fs::read_to_string(plan("tay-ninh-2021-2025.toml")).unwrap();
+    let line = good.lines().position(|l| l.contains("population")).expect("a population line") + 1;
+    let broken = good.replacen("population = \"", "population = \"langauge_level >= 4 and ", 1);
+    let path = dir.join("broken.toml");
+    std::fs::write(&path, broken).unwrap();
+    let out = nangluc(":memory:", &["check", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("broken.toml:{line}:")), "line {line} named:\n{err}");
+    assert!(err.contains("language_level"), "suggests the right name:\n{err}");
+    assert!(ok(":memory:", &["check", &plan("tay-ninh-2021-2025.toml")]).contains("hợp lệ"));
+}
+
+#[test]
+fn exported_staff_imports_back_unchanged_and_bad_files_change_nothing() {
+    let dir = temp_dir("files");
+    let db = dir.join("files.db");
+    let db = db.to_str().unwrap();
+    ok(db, &["demo", "--people", "300", "--seed", "3"]);
+    let staff = dir.join("staff.xlsx");
+    ok(db, &["export", "staff", staff.to_str().unwrap()]);
+    let report = ok(db, &["import", staff.to_str().unwrap(), "--kind", "staff"]);
+    assert!(report.contains("Không có gì thay đổi"), "round trip changes nothing:\n{report}");
+
+    let before = ok(db, &["stats"]);
+    let template = dir.join("template.xlsx");
+    ok(db, &["template", "staff", template.to_str().unwrap()]);
+    let csv = dir.join("bad.csv");
+    std::fs::write(&csv, "Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính\n123,Nguyễn Văn An,31/02/1980,Nam\n").unwrap();
+    let out = nangluc(db, &["import", csv.to_str().unwrap(), "--kind", "staff"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("dòng 2") && err.contains("31/02/1980"), "{err}");
+    assert!(err.contains("không có dữ liệu nào được ghi"), "{err}");
+    assert_eq!(ok(db, &["stats"]), before, "an erroneous file changes nothing");
+
+    let results = dir.join("results.xlsx");
+    ok(db, &["evaluate", &plan("tay-ninh-2021-2025.toml"), "--format", "xlsx", "--output", results.to_str().unwrap()]);
+    assert!(std::fs::metadata(&results).unwrap().len() > 5_000);
+}

@@ -1,0 +1,202 @@
+//! NăngLực's web application: accounts and roles, server-rendered Vietnamese
+//! pages and a JSON API over the store.
+//!
+//! Layers: handlers ([`pages`], [`api`]) parse the request, call [`service`]
+//! (where roles and scopes are enforced) and render; [`error::AppError`] is
+//! turned into a response in one place. The synchronous store is reached
+//! through a small [`pool::Pool`] on tokio's blocking threads.
+
+#![recursion_limit = "512"]
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod fmt;
+pub mod pages;
+pub mod pool;
+pub mod service;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::http::header;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{delete, get, post};
+
+pub use crate::auth::{DemoAccount, Role};
+pub use crate::error::AppError;
+
+/// What `serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// The database: a SQLite path or a `postgres://` URL.
+    pub db: String,
+    pub addr: SocketAddr,
+    /// Mark cookies `Secure`: set when the site is served over https (behind
+    /// a reverse proxy).
+    pub secure_cookies: bool,
+    /// Stores kept open between requests.
+    pub pool_size: usize,
+    /// Create the demo accounts when the database has none.
+    pub demo_accounts: bool,
+}
+
+impl ServeConfig {
+    pub fn new(db: impl Into<String>, addr: SocketAddr) -> Self {
+        Self { db: db.into(), addr, secure_cookies: false, pool_size: 8, demo_accounts: true }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{0}")]
+    Store(#[from] nangluc_store::StoreError),
+    #[error("{0}")]
+    App(#[from] AppError),
+    #[error("không mở được cổng {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("máy chủ dừng vì lỗi: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Arc<pool::Pool>,
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn open(db: &str, pool_size: usize, secure_cookies: bool) -> Result<AppState, ServeError> {
+        Ok(AppState { pool: pool::Pool::open(db, pool_size)?, secure_cookies })
+    }
+}
+
+/// Headers every response carries: no framing, no sniffing, only our own
+/// styles (the pages have no script).
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    r
+}
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/openapi.json", get(api::openapi))
+        .route("/tokens", post(api::create_token))
+        .route("/session", delete(api::delete_session))
+        .route("/me", get(api::me))
+        .route("/people", get(api::people))
+        .route("/people/{id}", get(api::person))
+        .route("/units", get(api::units))
+        .route("/programmes", get(api::programmes))
+        .route("/classes", get(api::classes))
+        .route("/classes/{id}", get(api::class))
+        .route("/changes", get(api::changes))
+        .route("/changes/{id}", get(api::change))
+        .fallback(api::not_found);
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/static/style.css", get(pages::style))
+        .route("/login", get(pages::login_form).post(pages::login_submit))
+        .route("/logout", post(pages::logout))
+        .route("/people", get(pages::people))
+        .route("/people/{id}", get(pages::person))
+        .route("/units", get(pages::units))
+        .route("/programmes", get(pages::programmes))
+        .route("/classes", get(pages::classes))
+        .route("/classes/{id}", get(pages::class))
+        .route("/audit", get(pages::audit))
+        .route("/audit/{id}", get(pages::change))
+        .route("/dashboard", get(pages::dashboard))
+        .nest("/api/v1", api)
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn(auth::same_origin_only))
+        .layer(middleware::from_fn(error::render_errors))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// A server bound to its address, not yet serving.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    /// The demo accounts created at start (empty when accounts existed).
+    pub demo_accounts: Vec<DemoAccount>,
+}
+
+impl Server {
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until Ctrl-C (or SIGTERM).
+    pub async fn run(self) -> Result<(), ServeError> {
+        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown()).await?;
+        Ok(())
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// Opens the database (applying migrations), creates the demo accounts if
+/// there are no accounts, and binds the address.
+pub async fn bind(config: &ServeConfig) -> Result<Server, ServeError> {
+    let state = AppState::open(&config.db, config.pool_size, config.secure_cookies)?;
+    let demo_accounts = if config.demo_accounts {
+        let pool = Arc::clone(&state.pool);
+        tokio::task::spawn_blocking(move || pool.run_now(auth::ensure_demo_accounts))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??
+    } else {
+        Vec::new()
+    };
+    let listener =
+        tokio::net::TcpListener::bind(config.addr).await.map_err(|source| ServeError::Bind { addr: config.addr, source })?;
+    Ok(Server { listener, state, demo_accounts })
+}
+
+/// Serves the application: prints the address and any demo accounts created,
+/// then serves until Ctrl-C.
+pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
+    let server = bind(&config).await?;
+    let addr = server.local_addr()?;
+    let scheme = if config.secure_cookies { "https" } else { "http" };
+    println!("NăngLực đang phục vụ tại {scheme}://{addr}/ (Ctrl-C để dừng)");
+    if !server.demo_accounts.is_empty() {
+        println!("\nĐã tạo các tài khoản mẫu (đổi mật khẩu trước khi dùng thật):");
+        for a in &server.demo_accounts {
+            println!("  {:<9} mật khẩu {:<15} {} — {} ({})", a.username, a.password, a.role.label(), a.display_name, a.note);
+        }
+    }
+    server.run().await
+}
