@@ -47,7 +47,8 @@ fn demo_then_read(db: &str) {
     assert!(out.contains("Đội ngũ tại ngày"), "{out}");
     let stats = ok(db, &["stats"]);
     let employed = stat(&stats, "Người đang công tác");
-    assert!((1300..=1700).contains(&employed), "about 1,500 people employed today:\n{stats}");
+    // Some of the 1,500 have retired or left by today.
+    assert!((1100..=1600).contains(&employed), "about 1,500 people, most employed today:\n{stats}");
 
     // A second demo into the same database is refused, with the way out.
     let again = nangluc(db, &["demo", "--people", "100"]);
@@ -123,11 +124,12 @@ fn exported_staff_imports_back_unchanged_and_bad_files_change_nothing() {
     let template = dir.join("template.xlsx");
     ok(db, &["template", "staff", template.to_str().unwrap()]);
     let csv = dir.join("bad.csv");
-    std::fs::write(&csv, "Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính\n123,Nguyễn Văn An,31/02/1980,Nam\n").unwrap();
+    std::fs::write(&csv, "Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Mã đơn vị,Loại cán bộ\n123,Nguyễn Văn An,31/02/1980,Nam,Kinh,KHONG-CO,Công chức\n").unwrap();
     let out = nangluc(db, &["import", csv.to_str().unwrap(), "--kind", "staff"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("dòng 2") && err.contains("31/02/1980"), "{err}");
+    assert!(err.contains("dòng 2") && err.contains("'31/02/1980' không phải ngày hợp lệ"), "{err}");
+    assert!(err.contains("KHONG-CO"), "the unknown unit is reported too:\n{err}");
     assert!(err.contains("không có dữ liệu nào được ghi"), "{err}");
     assert_eq!(ok(db, &["stats"]), before, "an erroneous file changes nothing");
 

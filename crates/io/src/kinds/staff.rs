@@ -270,10 +270,11 @@ fn upsert(r: Read, dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Strin
         wanted.push((RoleKind::CouncilDelegate, Some(term), level, None));
     }
     if r.managed {
-        wanted.push((RoleKind::StandingCommitteeManaged, None, Some(None), None));
+        // The file has no term or level for these roles: keep what is recorded.
+        wanted.push((RoleKind::StandingCommitteeManaged, None, None, None));
     }
     if let Some((post, term)) = r.planning {
-        wanted.push((RoleKind::SuccessionPlanning, term, Some(None), Some(post)));
+        wanted.push((RoleKind::SuccessionPlanning, term, None, Some(post)));
     }
     if wanted.is_empty() {
         return Ok(());
@@ -287,8 +288,8 @@ fn upsert(r: Read, dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Strin
         let role = Role {
             person_id,
             kind,
-            term,
-            // Columns the file lacks keep what is recorded.
+            // Columns the file lacks (or leaves empty) keep what is recorded.
+            term: term.or_else(|| cur.and_then(|c| c.data.term.clone())),
             level: level.unwrap_or_else(|| cur.and_then(|c| c.data.level)),
             post,
             approved_on: cur.and_then(|c| c.data.approved_on),
