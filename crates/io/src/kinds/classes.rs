@@ -1,11 +1,10 @@
 //! Classes: runs of a programme, keyed by class code.
 
-use std::collections::HashMap;
 
 use nangluc_core::training::{Class, ClassStatus, StudyForm};
 use nangluc_core::{Entity, Fact, Validity};
 
-use super::{ColType, Column, List, Need, RowCtx, check_duplicate};
+use super::{ColType, Column, List, Need, RowCtx, read_all};
 use crate::directory::Directory;
 use crate::error::ImportError;
 use crate::export::Value;
@@ -99,21 +98,9 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory) -> Result<Option<Class>, Stri
 }
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut read_rows = Vec::new();
-    let mut seen = HashMap::new();
-    for row in rows {
-        let mut ctx = RowCtx { layout, row, errors: &mut errors };
-        if let Some(class) = read(&mut ctx, dir).map_err(dir_err)? {
-            if let Some(first) = check_duplicate(&mut seen, class.code.clone(), row.number) {
-                ctx.error("code", format!("mã lớp '{}' trùng với dòng {first}", class.code));
-            }
-            read_rows.push((row.number, class));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let read_rows = read_all(layout, rows, |ctx| read(ctx, dir), |c| c.code.clone(), |ctx, c, first| {
+        ctx.error("code", format!("mã lớp '{}' trùng với dòng {first}", c.code))
+    })?;
     for (row, class) in read_rows {
         match dir.class_by_code(&class.code).map_err(dir_err)? {
             Some(cur) => p.upsert(row, &cur, class, Fact::Class, None),

@@ -384,12 +384,8 @@ impl<'a> RowCtx<'a> {
     }
 }
 
-/// Reports a second row with the same key: `seen` maps keys to the first row.
-pub fn check_duplicate<K: std::hash::Hash + Eq>(
-    seen: &mut std::collections::HashMap<K, u32>,
-    key: K,
-    row: u32,
-) -> Option<u32> {
+/// The row that first had `key`, or `None` (and `row` is remembered as the first).
+pub fn check_duplicate<K: std::hash::Hash + Eq>(seen: &mut std::collections::HashMap<K, u32>, key: K, row: u32) -> Option<u32> {
     match seen.get(&key) {
         Some(first) => Some(*first),
         None => {
@@ -397,4 +393,29 @@ pub fn check_duplicate<K: std::hash::Hash + Eq>(
             None
         }
     }
+}
+
+/// Reads every row of a sheet, collecting every error of every row. A row whose
+/// key repeats an earlier row's is reported by `duplicate` with the first row's
+/// number. The rows read come back (with their numbers) only if the sheet is clean.
+pub fn read_all<T, K: std::hash::Hash + Eq>(
+    layout: &Layout,
+    rows: &[&Row],
+    mut read: impl FnMut(&mut RowCtx) -> Result<Option<T>, String>,
+    key: impl Fn(&T) -> K,
+    duplicate: impl Fn(&mut RowCtx, &T, u32),
+) -> Result<Vec<(u32, T)>, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    let mut read_rows = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for row in rows {
+        let mut ctx = RowCtx { layout, row, errors: &mut errors };
+        if let Some(value) = read(&mut ctx).map_err(crate::plan::dir_err)? {
+            if let Some(first) = check_duplicate(&mut seen, key(&value), row.number) {
+                duplicate(&mut ctx, &value, first);
+            }
+            read_rows.push((row.number, value));
+        }
+    }
+    if errors.is_empty() { Ok(read_rows) } else { Err(errors) }
 }

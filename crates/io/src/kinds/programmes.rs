@@ -1,12 +1,11 @@
 //! Programmes: the training catalogue, keyed by programme code.
 
-use std::collections::HashMap;
 
 use nangluc_core::qualification::QualificationKind;
 use nangluc_core::training::{Grant, Programme, Topic, TrainingKind};
 use nangluc_core::{Entity, Fact, Validity};
 
-use super::{ColType, Column, List, Need, RowCtx, check_duplicate};
+use super::{ColType, Column, List, Need, RowCtx, read_all};
 use crate::directory::Directory;
 use crate::error::ImportError;
 use crate::export::Value;
@@ -91,21 +90,9 @@ fn read(ctx: &mut RowCtx) -> Option<Programme> {
 }
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut read_rows = Vec::new();
-    let mut seen = HashMap::new();
-    for row in rows {
-        let mut ctx = RowCtx { layout, row, errors: &mut errors };
-        if let Some(prog) = read(&mut ctx) {
-            if let Some(first) = check_duplicate(&mut seen, prog.code.clone(), row.number) {
-                ctx.error("code", format!("mã chương trình '{}' trùng với dòng {first}", prog.code));
-            }
-            read_rows.push((row.number, prog));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let read_rows = read_all(layout, rows, |ctx| Ok(read(ctx)), |c| c.code.clone(), |ctx, c, first| {
+        ctx.error("code", format!("mã chương trình '{}' trùng với dòng {first}", c.code))
+    })?;
     for (row, prog) in read_rows {
         match dir.programme_by_code(&prog.code).map_err(dir_err)? {
             Some(cur) => p.upsert(row, &cur, prog, Fact::Programme, None),

@@ -1,12 +1,11 @@
 //! Qualifications: one row per diploma or certificate of a person.
 
-use std::collections::HashMap;
 
 use nangluc_core::person::PersonDetails;
 use nangluc_core::qualification::{Qualification, QualificationKind};
 use nangluc_core::{Entity, Fact, Validity};
 
-use super::{ColType, Column, List, Need, RowCtx, check_duplicate};
+use super::{ColType, Column, List, Need, RowCtx, read_all};
 use crate::directory::Directory;
 use crate::error::ImportError;
 use crate::export::Value;
@@ -115,21 +114,9 @@ fn key(q: &Qualification) -> (i64, QualificationKind, String, Option<String>, Op
 }
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut read_rows = Vec::new();
-    let mut seen = HashMap::new();
-    for row in rows {
-        let mut ctx = RowCtx { layout, row, errors: &mut errors };
-        if let Some(q) = read(&mut ctx, dir, p).map_err(dir_err)? {
-            if let Some(first) = check_duplicate(&mut seen, key(&q), row.number) {
-                ctx.row_error(format!("trùng với dòng {first} (cùng người, loại, trình độ, ngôn ngữ, chuyên ngành và ngày cấp)"));
-            }
-            read_rows.push((row.number, q));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let read_rows = read_all(layout, rows, |ctx| read(ctx, dir, p), key, |ctx, _, first| {
+        ctx.row_error(format!("trùng với dòng {first} (cùng người, loại, trình độ, ngôn ngữ, chuyên ngành và ngày cấp)"))
+    })?;
     for (row, mut q) in read_rows {
         let held = dir.qualifications_of(q.person_id).map_err(dir_err)?;
         match held.iter().find(|h| key(&h.data) == key(&q)) {

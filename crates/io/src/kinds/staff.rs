@@ -1,6 +1,5 @@
 //! Staff: a person, their current employment and roles, one row each.
 
-use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use nangluc_core::employment::{Category, Employment, Post, REFORM_2025, post_name, rank_name};
@@ -9,7 +8,7 @@ use nangluc_core::role::{Role, RoleKind};
 use nangluc_core::unit::{UnitLevel, UnitVersion};
 use nangluc_core::{Entity, Fact, Table, Validity};
 
-use super::{ColType, Column, List, Need, RowCtx, check_duplicate};
+use super::{ColType, Column, List, Need, RowCtx, read_all};
 use crate::directory::{Current, Directory};
 use crate::error::ImportError;
 use crate::export::Value;
@@ -211,22 +210,11 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory, today: NaiveDate) -> Result<O
 }
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut read_rows = Vec::new();
-    let mut seen = HashMap::new();
-    for row in rows {
-        let mut ctx = RowCtx { layout, row, errors: &mut errors };
-        if let Some(r) = read(&mut ctx, dir, p.today).map_err(dir_err)? {
-            if let Some(first) = check_duplicate(&mut seen, r.person.identity_number.clone(), r.row) {
-                ctx.error("identity_number", format!("số định danh '{}' trùng với dòng {first}", r.person.identity_number));
-            }
-            read_rows.push(r);
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    for r in read_rows {
+    let today = p.today;
+    let read_rows = read_all(layout, rows, |ctx| read(ctx, dir, today), |r| r.person.identity_number.clone(), |ctx, r, first| {
+        ctx.error("identity_number", format!("số định danh '{}' trùng với dòng {first}", r.person.identity_number))
+    })?;
+    for (_, r) in read_rows {
         upsert(r, dir, p).map_err(dir_err)?;
     }
     Ok(())

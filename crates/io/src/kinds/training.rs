@@ -1,13 +1,12 @@
 //! Training history: one row per person per course (completions and enrolments).
 
-use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use nangluc_core::person::PersonDetails;
 use nangluc_core::training::{Enrolment, EnrolmentStatus, FundingSource, Programme};
 use nangluc_core::{Entity, Fact, Validity};
 
-use super::{ColType, Column, List, Need, RowCtx, check_duplicate};
+use super::{ColType, Column, List, Need, RowCtx, read_all};
 use crate::directory::Directory;
 use crate::error::ImportError;
 use crate::export::Value;
@@ -164,21 +163,9 @@ fn key(e: &Enrolment) -> (i64, i64, NaiveDate) {
 }
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
-    let mut errors = Vec::new();
-    let mut read_rows = Vec::new();
-    let mut seen = HashMap::new();
-    for row in rows {
-        let mut ctx = RowCtx { layout, row, errors: &mut errors };
-        if let Some(e) = read(&mut ctx, dir, p).map_err(dir_err)? {
-            if let Some(first) = check_duplicate(&mut seen, key(&e), row.number) {
-                ctx.row_error(format!("trùng với dòng {first} (cùng người, chương trình và ngày kết thúc)"));
-            }
-            read_rows.push((row.number, e));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let read_rows = read_all(layout, rows, |ctx| read(ctx, dir, p), key, |ctx, _, first| {
+        ctx.row_error(format!("trùng với dòng {first} (cùng người, chương trình và ngày kết thúc)"))
+    })?;
     for (row, e) in read_rows {
         let held = dir.enrolments_of(e.person_id).map_err(dir_err)?;
         // A record stays true after the course ends: valid from its start, open-ended.
