@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: makes sure what the tests need is installed and running
-# (PostgreSQL at 127.0.0.1:5432, Chromium for the browser tests), then runs
+# (PostgreSQL at 127.0.0.1:5432, Chromium for the browser tests, LibreOffice
+# for the Word-document tests), then runs
 # `cargo test --workspace`. The README's second command; CI runs it too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +32,33 @@ ensure_postgres() {
         || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE test"
 }
 
+ensure_chromium() {
+    # The browser tests drive Debian's Chromium through chromedriver.
+    if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+        log "Cài Chromium và chromedriver từ Debian"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq chromium chromium-driver >/dev/null
+    fi
+    /usr/bin/chromium --version
+}
+
+ensure_libreoffice() {
+    # The Word-document tests convert .docx to PDF with LibreOffice; Liberation
+    # Serif has Times New Roman's metrics; poppler-utils gives pdfinfo, pdftotext, pdftoppm.
+    if ! command -v libreoffice >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&1 \
+        || [ -z "$(fc-list 'Liberation Serif' 2>/dev/null)" ]; then
+        log "Cài LibreOffice Writer, phông Liberation và poppler-utils từ Debian"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq libreoffice-writer-nogui fonts-liberation poppler-utils >/dev/null
+    fi
+    libreoffice --version
+}
+
 ensure_postgres
+ensure_chromium
+ensure_libreoffice
 
 log "Chạy toàn bộ kiểm thử (SQLite và PostgreSQL)"
 cargo test --workspace "$@"

@@ -73,4 +73,6 @@ pub enum WriteError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("không ghi được tệp: {0}")]
     Io(#[from] std::io::Error),
+    #[error("không ghi được tệp Word: {0}")]
+    Docx(String),
 }

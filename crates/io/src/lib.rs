@@ -7,8 +7,10 @@
 //! - [`kinds`]: one module per kind of sheet: its column table, checks, facts.
 //! - [`plan`]: upsert against a [`directory::Directory`] into a `ChangeSet`.
 //! - [`template`], [`export`], [`format`]: files out, and Vietnamese numbers.
+//! - [`docx`]: Word documents in the Decree 30/2020 layout (annual plan, review reports).
 
 pub mod directory;
+pub mod docx;
 pub mod error;
 pub mod export;
 pub mod format;

@@ -59,8 +59,7 @@ pub struct FailureCounts {
     pub ip: i64,
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "id, username, display_name, password_hash, role, unit_id, person_id, institution_id, active, created_at";
+const ACCOUNT_COLUMNS: &str = "id, username, display_name, password_hash, role, unit_id, person_id, institution_id, active, created_at";
 
 fn account(r: &Row) -> Result<Account> {
     Ok(Account {
@@ -101,17 +100,25 @@ impl Store {
     }
 
     pub fn account_count(&mut self) -> Result<i64> {
-        self.db.query_one("SELECT COUNT(*) FROM accounts", &[])?.get_i64(0)
+        self.db
+            .query_one("SELECT COUNT(*) FROM accounts", &[])?
+            .get_i64(0)
     }
 
     pub fn account_by_username(&mut self, username: &str) -> Result<Option<Account>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1");
-        self.db.query_opt(&sql, &[username.into()])?.map(|r| account(&r)).transpose()
+        self.db
+            .query_opt(&sql, &[username.into()])?
+            .map(|r| account(&r))
+            .transpose()
     }
 
     pub fn account(&mut self, id: i64) -> Result<Option<Account>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
-        self.db.query_opt(&sql, &[id.into()])?.map(|r| account(&r)).transpose()
+        self.db
+            .query_opt(&sql, &[id.into()])?
+            .map(|r| account(&r))
+            .transpose()
     }
 
     /// Every account, by name.
@@ -121,15 +128,27 @@ impl Store {
     }
 
     pub fn set_account_password(&mut self, id: i64, password_hash: &str) -> Result<()> {
-        match self.db.execute("UPDATE accounts SET password_hash = $1 WHERE id = $2", &[password_hash.into(), id.into()])? {
-            0 => Err(StoreError::EntityNotFound { table: "accounts", id }),
+        match self.db.execute(
+            "UPDATE accounts SET password_hash = $1 WHERE id = $2",
+            &[password_hash.into(), id.into()],
+        )? {
+            0 => Err(StoreError::EntityNotFound {
+                table: "accounts",
+                id,
+            }),
             _ => Ok(()),
         }
     }
 
     pub fn set_account_active(&mut self, id: i64, active: bool) -> Result<()> {
-        match self.db.execute("UPDATE accounts SET active = $1 WHERE id = $2", &[active.into(), id.into()])? {
-            0 => Err(StoreError::EntityNotFound { table: "accounts", id }),
+        match self.db.execute(
+            "UPDATE accounts SET active = $1 WHERE id = $2",
+            &[active.into(), id.into()],
+        )? {
+            0 => Err(StoreError::EntityNotFound {
+                table: "accounts",
+                id,
+            }),
             _ => Ok(()),
         }
     }
@@ -153,15 +172,25 @@ impl Store {
 
     /// The session of a token hash and its account, if the session has not
     /// expired at `now` and the account is active.
-    pub fn session(&mut self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, Account)>> {
-        let cols: Vec<String> = ACCOUNT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect();
+    pub fn session(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, Account)>> {
+        let cols: Vec<String> = ACCOUNT_COLUMNS
+            .split(", ")
+            .map(|c| format!("a.{c}"))
+            .collect();
         let sql = format!(
             "SELECT {}, s.token_hash, s.kind, s.csrf_token, s.created_at, s.expires_at
              FROM sessions s JOIN accounts a ON a.id = s.account_id
              WHERE s.token_hash = $1 AND s.expires_at > $2",
             cols.join(", ")
         );
-        let Some(r) = self.db.query_opt(&sql, &[token_hash.into(), truncate_micros(now).into()])? else {
+        let Some(r) = self
+            .db
+            .query_opt(&sql, &[token_hash.into(), truncate_micros(now).into()])?
+        else {
             return Ok(None);
         };
         let account = account(&r)?;
@@ -181,18 +210,36 @@ impl Store {
 
     /// Ends a session (logout).
     pub fn delete_session(&mut self, token_hash: &str) -> Result<()> {
-        self.db.execute("DELETE FROM sessions WHERE token_hash = $1", &[token_hash.into()])?;
+        self.db.execute(
+            "DELETE FROM sessions WHERE token_hash = $1",
+            &[token_hash.into()],
+        )?;
         Ok(())
     }
 
     /// Forgets expired sessions and failed logins older than `failures_before`.
-    pub fn purge_sessions(&mut self, now: DateTime<Utc>, failures_before: DateTime<Utc>) -> Result<u64> {
-        let n = self.db.execute("DELETE FROM sessions WHERE expires_at <= $1", &[truncate_micros(now).into()])?;
-        self.db.execute("DELETE FROM login_failures WHERE at < $1", &[truncate_micros(failures_before).into()])?;
+    pub fn purge_sessions(
+        &mut self,
+        now: DateTime<Utc>,
+        failures_before: DateTime<Utc>,
+    ) -> Result<u64> {
+        let n = self.db.execute(
+            "DELETE FROM sessions WHERE expires_at <= $1",
+            &[truncate_micros(now).into()],
+        )?;
+        self.db.execute(
+            "DELETE FROM login_failures WHERE at < $1",
+            &[truncate_micros(failures_before).into()],
+        )?;
         Ok(n)
     }
 
-    pub fn record_login_failure(&mut self, username: &str, ip: &str, at: DateTime<Utc>) -> Result<()> {
+    pub fn record_login_failure(
+        &mut self,
+        username: &str,
+        ip: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         self.db.execute(
             "INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)",
             &[username.into(), ip.into(), truncate_micros(at).into()],
@@ -201,7 +248,12 @@ impl Store {
     }
 
     /// Failed logins since `since`, for the name from the address and for the address.
-    pub fn login_failures(&mut self, username: &str, ip: &str, since: DateTime<Utc>) -> Result<FailureCounts> {
+    pub fn login_failures(
+        &mut self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> Result<FailureCounts> {
         let since: Value = truncate_micros(since).into();
         let user_from_ip = self
             .db
@@ -212,14 +264,20 @@ impl Store {
             .get_i64(0)?;
         let ip = self
             .db
-            .query_one("SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at >= $2", &[ip.into(), since])?
+            .query_one(
+                "SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at >= $2",
+                &[ip.into(), since],
+            )?
             .get_i64(0)?;
         Ok(FailureCounts { user_from_ip, ip })
     }
 
     /// A successful login forgets the name's failures from that address.
     pub fn clear_login_failures(&mut self, username: &str, ip: &str) -> Result<()> {
-        self.db.execute("DELETE FROM login_failures WHERE username = $1 AND ip = $2", &[username.into(), ip.into()])?;
+        self.db.execute(
+            "DELETE FROM login_failures WHERE username = $1 AND ip = $2",
+            &[username.into(), ip.into()],
+        )?;
         Ok(())
     }
 }

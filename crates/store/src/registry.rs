@@ -130,10 +130,18 @@ impl Store {
         if key.split_whitespace().next().is_some() {
             let words: Vec<String> = key
                 .split_whitespace()
-                .map(|w| format!("(' ' || p.search_key) LIKE {} ESCAPE '\\'", p.push(format!("% {}%", escape_like(w)))))
+                .map(|w| {
+                    format!(
+                        "(' ' || p.search_key) LIKE {} ESCAPE '\\'",
+                        p.push(format!("% {}%", escape_like(w)))
+                    )
+                })
                 .collect();
             let number = p.push(text);
-            conds.push(format!("(({}) OR p.identity_number = {number})", words.join(" AND ")));
+            conds.push(format!(
+                "(({}) OR p.identity_number = {number})",
+                words.join(" AND ")
+            ));
         }
         if let Some(id) = q.only_person {
             conds.push(format!("p.id = {}", p.push(id)));
@@ -162,7 +170,11 @@ impl Store {
         }
         let limit = p.push(int(q.limit + 1));
         let offset = p.push(int(q.offset));
-        let with = if ctes.is_empty() { String::new() } else { format!("WITH RECURSIVE {} ", ctes.join(", ")) };
+        let with = if ctes.is_empty() {
+            String::new()
+        } else {
+            format!("WITH RECURSIVE {} ", ctes.join(", "))
+        };
         let sql = format!(
             "{with}SELECT {} FROM people p WHERE {} ORDER BY p.sort_key, p.id LIMIT {limit} OFFSET {offset}",
             desc(Table::People).select_list("p"),
@@ -174,7 +186,11 @@ impl Store {
         let mut hits: Vec<PersonHit> = rows
             .into_iter()
             .filter_map(|v| match v.data {
-                Fact::Person(person) => Some(PersonHit { id: v.id, person, employments: Vec::new() }),
+                Fact::Person(person) => Some(PersonHit {
+                    id: v.id,
+                    person,
+                    employments: Vec::new(),
+                }),
                 _ => None,
             })
             .collect();
@@ -202,7 +218,10 @@ impl Store {
         let names = self.unit_names(employments.iter().map(|e| e.unit_id), &q.as_of)?;
         for e in employments {
             if let Some(h) = hits.iter_mut().find(|h| h.id == e.person_id) {
-                let name = names.get(&e.unit_id).cloned().unwrap_or_else(|| format!("Đơn vị số {}", e.unit_id));
+                let name = names
+                    .get(&e.unit_id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("Đơn vị số {}", e.unit_id));
                 h.employments.push((e, name));
             }
         }
@@ -223,7 +242,10 @@ impl Store {
             let mut p = Params::default();
             let list: Vec<String> = chunk.iter().map(|id| p.push(*id)).collect();
             let seen = seen_filter(&mut p, "u", as_of);
-            let sql = format!("SELECT u.id, u.name FROM units u WHERE u.id IN ({}) AND {seen}", list.join(", "));
+            let sql = format!(
+                "SELECT u.id, u.name FROM units u WHERE u.id IN ({}) AND {seen}",
+                list.join(", ")
+            );
             for r in self.db.query(&sql, &p.0)? {
                 out.insert(r.get_i64(0)?, r.get_str(1)?.to_owned());
             }
@@ -258,16 +280,31 @@ impl Store {
             .query(&sql, &p.0)?
             .iter()
             .map(|r| {
-                Ok(ChangeInfo { id: r.get_i64(0)?, at: r.get_ts(1)?, actor: r.get_str(2)?.into(), reason: r.get_str(3)?.into() })
+                Ok(ChangeInfo {
+                    id: r.get_i64(0)?,
+                    at: r.get_ts(1)?,
+                    actor: r.get_str(2)?.into(),
+                    reason: r.get_str(3)?.into(),
+                })
             })
             .collect()
     }
 
     /// One change set of the audit trail.
     pub fn change(&mut self, id: i64) -> Result<Option<ChangeInfo>> {
-        let r = self.db.query_opt("SELECT id, at, actor, reason FROM changes WHERE id = $1", &[id.into()])?;
-        r.map(|r| Ok(ChangeInfo { id: r.get_i64(0)?, at: r.get_ts(1)?, actor: r.get_str(2)?.into(), reason: r.get_str(3)?.into() }))
-            .transpose()
+        let r = self.db.query_opt(
+            "SELECT id, at, actor, reason FROM changes WHERE id = $1",
+            &[id.into()],
+        )?;
+        r.map(|r| {
+            Ok(ChangeInfo {
+                id: r.get_i64(0)?,
+                at: r.get_ts(1)?,
+                actor: r.get_str(2)?.into(),
+                reason: r.get_str(3)?.into(),
+            })
+        })
+        .transpose()
     }
 
     /// How many rows of each table a change recorded and superseded (tables
@@ -276,13 +313,20 @@ impl Store {
         let mut out = Vec::new();
         for table in Table::ALL {
             let count = |db: &mut Box<dyn crate::backend::Backend>, col: &str| -> Result<i64> {
-                db.query_one(&format!("SELECT COUNT(*) FROM {} WHERE {col} = $1", table.name()), &[change_id.into()])?
-                    .get_i64(0)
+                db.query_one(
+                    &format!("SELECT COUNT(*) FROM {} WHERE {col} = $1", table.name()),
+                    &[change_id.into()],
+                )?
+                .get_i64(0)
             };
             let recorded = count(&mut self.db, "change_id")?;
             let superseded = count(&mut self.db, "superseded_change_id")?;
             if recorded + superseded > 0 {
-                out.push(ChangeCount { table, recorded, superseded });
+                out.push(ChangeCount {
+                    table,
+                    recorded,
+                    superseded,
+                });
             }
         }
         Ok(out)
@@ -298,10 +342,17 @@ impl Store {
                     return Ok(out);
                 }
                 let d = desc(table);
-                let sql =
-                    format!("SELECT {} FROM {} WHERE {col} = $1 ORDER BY row_id LIMIT $2", d.select_list(""), d.name());
+                let sql = format!(
+                    "SELECT {} FROM {} WHERE {col} = $1 ORDER BY row_id LIMIT $2",
+                    d.select_list(""),
+                    d.name()
+                );
                 for row in self.read_rows(table, &sql, &[change_id.into(), int(left)])? {
-                    out.push(ChangeRow { table, superseded, row });
+                    out.push(ChangeRow {
+                        table,
+                        superseded,
+                        row,
+                    });
                 }
             }
         }
@@ -311,16 +362,29 @@ impl Store {
     /// Every row about a person in the employment, role, qualification and
     /// enrolment tables, known at `known_at` (`None`: now), all valid times:
     /// the material of a person's timeline.
-    pub fn person_facts(&mut self, person_id: i64, known_at: Option<DateTime<Utc>>) -> Result<Vec<Versioned<Fact>>> {
+    pub fn person_facts(
+        &mut self,
+        person_id: i64,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Versioned<Fact>>> {
         let mut out = Vec::new();
-        for table in [Table::Employments, Table::Roles, Table::Qualifications, Table::Enrolments] {
+        for table in [
+            Table::Employments,
+            Table::Roles,
+            Table::Qualifications,
+            Table::Enrolments,
+        ] {
             out.extend(self.rows_where(table, "person_id", person_id, known_at)?);
         }
         Ok(out)
     }
 
     /// The enrolments of a class known at `known_at` (`None`: now).
-    pub fn class_enrolments(&mut self, class_id: i64, known_at: Option<DateTime<Utc>>) -> Result<Vec<Versioned<Fact>>> {
+    pub fn class_enrolments(
+        &mut self,
+        class_id: i64,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Versioned<Fact>>> {
         self.rows_where(Table::Enrolments, "class_id", class_id, known_at)
     }
 

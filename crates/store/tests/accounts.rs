@@ -14,7 +14,11 @@ use nangluc_store::{ChangeFilter, NewAccount, PeopleQuery, Session, Store};
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 fn unique() -> String {
-    format!("{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 type Body = fn(&mut Store);
@@ -30,7 +34,8 @@ fn on_sqlite(body: Body) {
 }
 
 fn on_postgres(body: Body) {
-    let url = std::env::var("NANGLUC_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let url = std::env::var("NANGLUC_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let schema = format!("a_{}", unique());
     let mut store = Store::open_pg_in_schema(&url, &schema)
         .unwrap_or_else(|e| panic!("PostgreSQL is needed for the postgres:: tests: {e}"));
@@ -52,7 +57,12 @@ macro_rules! on_both_engines {
     };
 }
 
-on_both_engines!(accounts_and_sessions, login_failures_are_counted, registry_search_scopes_and_filters, audit_readings);
+on_both_engines!(
+    accounts_and_sessions,
+    login_failures_are_counted,
+    registry_search_scopes_and_filters,
+    audit_readings
+);
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -77,9 +87,15 @@ fn new_account(name: &str, role: &str) -> NewAccount {
 fn accounts_and_sessions(store: &mut Store) {
     assert_eq!(store.account_count().unwrap(), 0);
     let id = store.create_account(&new_account("hr", "unit_hr")).unwrap();
-    assert!(store.create_account(&new_account("hr", "admin")).is_err(), "names are unique");
+    assert!(
+        store.create_account(&new_account("hr", "admin")).is_err(),
+        "names are unique"
+    );
     let a = store.account_by_username("hr").unwrap().unwrap();
-    assert_eq!((a.id, a.role.as_str(), a.unit_id, a.active), (id, "unit_hr", Some(2), true));
+    assert_eq!(
+        (a.id, a.role.as_str(), a.unit_id, a.active),
+        (id, "unit_hr", Some(2), true)
+    );
     assert!(store.account_by_username("nobody").unwrap().is_none());
 
     let now = Utc::now();
@@ -93,12 +109,24 @@ fn accounts_and_sessions(store: &mut Store) {
     };
     store.create_session(&s).unwrap();
     let (found, acc) = store.session("h1", now).unwrap().unwrap();
-    assert_eq!((found.csrf_token.as_str(), acc.username.as_str()), ("c1", "hr"));
-    assert!(store.session("h1", now + Duration::hours(9)).unwrap().is_none(), "expired");
+    assert_eq!(
+        (found.csrf_token.as_str(), acc.username.as_str()),
+        ("c1", "hr")
+    );
+    assert!(
+        store
+            .session("h1", now + Duration::hours(9))
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
     assert!(store.session("other", now).unwrap().is_none());
 
     store.set_account_active(id, false).unwrap();
-    assert!(store.session("h1", now).unwrap().is_none(), "a disabled account has no session");
+    assert!(
+        store.session("h1", now).unwrap().is_none(),
+        "a disabled account has no session"
+    );
     store.set_account_active(id, true).unwrap();
     store.delete_session("h1").unwrap();
     assert!(store.session("h1", now).unwrap().is_none());
@@ -108,18 +136,34 @@ fn accounts_and_sessions(store: &mut Store) {
 fn login_failures_are_counted(store: &mut Store) {
     let now = t("2026-01-10T09:00:00Z");
     for i in 0..3 {
-        store.record_login_failure("an", "10.0.0.1", now - Duration::minutes(i)).unwrap();
+        store
+            .record_login_failure("an", "10.0.0.1", now - Duration::minutes(i))
+            .unwrap();
     }
     store.record_login_failure("binh", "10.0.0.1", now).unwrap();
     store.record_login_failure("an", "10.0.0.2", now).unwrap();
-    store.record_login_failure("an", "10.0.0.1", now - Duration::minutes(30)).unwrap();
-    let c = store.login_failures("an", "10.0.0.1", now - Duration::minutes(15)).unwrap();
+    store
+        .record_login_failure("an", "10.0.0.1", now - Duration::minutes(30))
+        .unwrap();
+    let c = store
+        .login_failures("an", "10.0.0.1", now - Duration::minutes(15))
+        .unwrap();
     assert_eq!((c.user_from_ip, c.ip), (3, 4));
     store.clear_login_failures("an", "10.0.0.1").unwrap();
-    let c = store.login_failures("an", "10.0.0.1", now - Duration::minutes(15)).unwrap();
+    let c = store
+        .login_failures("an", "10.0.0.1", now - Duration::minutes(15))
+        .unwrap();
     assert_eq!((c.user_from_ip, c.ip), (0, 1));
-    store.purge_sessions(now, now + Duration::minutes(1)).unwrap();
-    assert_eq!(store.login_failures("an", "10.0.0.2", now - Duration::hours(1)).unwrap().ip, 0);
+    store
+        .purge_sessions(now, now + Duration::minutes(1))
+        .unwrap();
+    assert_eq!(
+        store
+            .login_failures("an", "10.0.0.2", now - Duration::hours(1))
+            .unwrap()
+            .ip,
+        0
+    );
 }
 
 fn unit(name: &str, parent: Option<i64>) -> Fact {
@@ -153,7 +197,12 @@ fn job(person_id: i64, unit_id: i64, category: Category, post: Option<&str>) -> 
         category,
         rank: None,
         job_position_id: None,
-        post: post.map(|code| Post { code: code.into(), rank: PostRank::Division, appointed_on: None, elected_on: None }),
+        post: post.map(|code| Post {
+            code: code.into(),
+            rank: PostRank::Division,
+            appointed_on: None,
+            elected_on: None,
+        }),
         minority_area: false,
     })
 }
@@ -166,18 +215,48 @@ fn seed(store: &mut Store) {
     c.record(Entity::Given(2), since, unit("Sở Nội vụ", Some(1)));
     c.record(Entity::Given(3), since, unit("Sở Tài chính", Some(1)));
     c.record(Entity::Given(4), since, unit("Phòng Công chức", Some(2)));
-    c.record(Entity::Given(1), since, person("001085000001", "Nguyễn", "Văn", "An"));
-    c.record(Entity::Given(2), since, person("001085000002", "Đặng", "Thị", "Ánh"));
-    c.record(Entity::Given(3), since, person("001085000003", "Lê", "Văn", "Bình"));
-    c.record(Entity::Given(4), since, person("001085000004", "Nguyễn", "Thị", "An"));
-    c.record(Entity::New, since, job(1, 4, Category::CivilServant, Some("truong_phong")));
+    c.record(
+        Entity::Given(1),
+        since,
+        person("001085000001", "Nguyễn", "Văn", "An"),
+    );
+    c.record(
+        Entity::Given(2),
+        since,
+        person("001085000002", "Đặng", "Thị", "Ánh"),
+    );
+    c.record(
+        Entity::Given(3),
+        since,
+        person("001085000003", "Lê", "Văn", "Bình"),
+    );
+    c.record(
+        Entity::Given(4),
+        since,
+        person("001085000004", "Nguyễn", "Thị", "An"),
+    );
+    c.record(
+        Entity::New,
+        since,
+        job(1, 4, Category::CivilServant, Some("truong_phong")),
+    );
     c.record(Entity::New, since, job(2, 2, Category::CivilServant, None));
-    c.record(Entity::New, since, job(3, 3, Category::PublicEmployee, None));
+    c.record(
+        Entity::New,
+        since,
+        job(3, 3, Category::PublicEmployee, None),
+    );
     store.apply(&c).unwrap();
 }
 
 fn names(store: &mut Store, q: &PeopleQuery) -> Vec<String> {
-    store.search_people(q).unwrap().hits.into_iter().map(|h| h.person.full_name()).collect()
+    store
+        .search_people(q)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.person.full_name())
+        .collect()
 }
 
 fn registry_search_scopes_and_filters(store: &mut Store) {
@@ -185,49 +264,144 @@ fn registry_search_scopes_and_filters(store: &mut Store) {
     let on = AsOf::date(d(2026, 1, 1));
     let q = |text: &str| PeopleQuery::new(text, on);
     // Everyone, in Vietnamese order (given name, then family name).
-    assert_eq!(names(store, &q("")), ["Nguyễn Thị An", "Nguyễn Văn An", "Đặng Thị Ánh", "Lê Văn Bình"]);
+    assert_eq!(
+        names(store, &q("")),
+        [
+            "Nguyễn Thị An",
+            "Nguyễn Văn An",
+            "Đặng Thị Ánh",
+            "Lê Văn Bình"
+        ]
+    );
     assert_eq!(names(store, &q("nguyen van an")), ["Nguyễn Văn An"]);
     assert_eq!(names(store, &q("DANG")), ["Đặng Thị Ánh"]);
     assert_eq!(names(store, &q("001085000003")), ["Lê Văn Bình"]);
     // The HR officer of Sở Nội vụ sees its subtree only.
-    let scoped = PeopleQuery { scope_unit: Some(2), ..q("") };
+    let scoped = PeopleQuery {
+        scope_unit: Some(2),
+        ..q("")
+    };
     assert_eq!(names(store, &scoped), ["Nguyễn Văn An", "Đặng Thị Ánh"]);
-    assert_eq!(names(store, &PeopleQuery { scope_unit: Some(2), ..q("binh") }), Vec::<String>::new());
-    assert_eq!(names(store, &PeopleQuery { only_person: Some(3), ..q("") }), ["Lê Văn Bình"]);
+    assert_eq!(
+        names(
+            store,
+            &PeopleQuery {
+                scope_unit: Some(2),
+                ..q("binh")
+            }
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names(
+            store,
+            &PeopleQuery {
+                only_person: Some(3),
+                ..q("")
+            }
+        ),
+        ["Lê Văn Bình"]
+    );
     // Filters.
-    assert_eq!(names(store, &PeopleQuery { unit: Some(4), ..q("") }), ["Nguyễn Văn An"]);
-    assert_eq!(names(store, &PeopleQuery { category: Some(Category::PublicEmployee), ..q("") }), ["Lê Văn Bình"]);
-    assert_eq!(names(store, &PeopleQuery { post: Some("*".into()), ..q("") }), ["Nguyễn Văn An"]);
+    assert_eq!(
+        names(
+            store,
+            &PeopleQuery {
+                unit: Some(4),
+                ..q("")
+            }
+        ),
+        ["Nguyễn Văn An"]
+    );
+    assert_eq!(
+        names(
+            store,
+            &PeopleQuery {
+                category: Some(Category::PublicEmployee),
+                ..q("")
+            }
+        ),
+        ["Lê Văn Bình"]
+    );
+    assert_eq!(
+        names(
+            store,
+            &PeopleQuery {
+                post: Some("*".into()),
+                ..q("")
+            }
+        ),
+        ["Nguyễn Văn An"]
+    );
     // Paging.
-    let page = store.search_people(&PeopleQuery { limit: 3, ..q("") }).unwrap();
+    let page = store
+        .search_people(&PeopleQuery { limit: 3, ..q("") })
+        .unwrap();
     assert!(page.more);
     assert_eq!(page.hits.len(), 3);
-    let page = store.search_people(&PeopleQuery { limit: 3, offset: 3, ..q("") }).unwrap();
+    let page = store
+        .search_people(&PeopleQuery {
+            limit: 3,
+            offset: 3,
+            ..q("")
+        })
+        .unwrap();
     assert!(!page.more);
     assert_eq!(page.hits[0].person.full_name(), "Lê Văn Bình");
     // Employments come with the unit names.
-    let an = store.search_people(&q("nguyen van an")).unwrap().hits.remove(0);
+    let an = store
+        .search_people(&q("nguyen van an"))
+        .unwrap()
+        .hits
+        .remove(0);
     assert_eq!(an.employments[0].1, "Phòng Công chức");
 }
 
 fn audit_readings(store: &mut Store) {
     seed(store);
     let first = store.changes(1).unwrap().remove(0);
-    let people = store.as_of(Table::People, &AsOf::date(d(2026, 1, 1))).unwrap();
+    let people = store
+        .as_of(Table::People, &AsOf::date(d(2026, 1, 1)))
+        .unwrap();
     let row = people.iter().find(|v| v.id == 3).unwrap().row_id;
-    let mut c = ChangeSet::new("admin", "Sửa ngày sinh theo căn cước").at(t("2025-02-01T08:00:00Z"));
+    let mut c =
+        ChangeSet::new("admin", "Sửa ngày sinh theo căn cước").at(t("2025-02-01T08:00:00Z"));
     c.supersede(Table::People, row);
-    c.record(Entity::Existing(3), Validity::since(d(2020, 1, 1)), person("001085000003", "Lê", "Văn", "Bình"));
+    c.record(
+        Entity::Existing(3),
+        Validity::since(d(2020, 1, 1)),
+        person("001085000003", "Lê", "Văn", "Bình"),
+    );
     let applied = store.apply(&c).unwrap();
 
-    let all = store.changes_filtered(&ChangeFilter { limit: 10, ..Default::default() }).unwrap();
-    assert_eq!(all.iter().map(|c| c.id).collect::<Vec<_>>(), [applied.change_id, first.id]);
-    let by_admin = store.changes_filtered(&ChangeFilter { actor: Some("admin".into()), limit: 10, ..Default::default() });
+    let all = store
+        .changes_filtered(&ChangeFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [applied.change_id, first.id]
+    );
+    let by_admin = store.changes_filtered(&ChangeFilter {
+        actor: Some("admin".into()),
+        limit: 10,
+        ..Default::default()
+    });
     assert_eq!(by_admin.unwrap().len(), 1);
-    let by_reason = store.changes_filtered(&ChangeFilter { reason: Some("căn cước".into()), limit: 10, ..Default::default() });
+    let by_reason = store.changes_filtered(&ChangeFilter {
+        reason: Some("căn cước".into()),
+        limit: 10,
+        ..Default::default()
+    });
     assert_eq!(by_reason.unwrap()[0].id, applied.change_id);
     let since = store
-        .changes_filtered(&ChangeFilter { from: Some(t("2025-01-15T00:00:00Z")), limit: 10, ..Default::default() })
+        .changes_filtered(&ChangeFilter {
+            from: Some(t("2025-01-15T00:00:00Z")),
+            limit: 10,
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(since.len(), 1);
 
@@ -238,6 +412,13 @@ fn audit_readings(store: &mut Store) {
     let counts = store.change_counts(first.id).unwrap();
     let people = counts.iter().find(|c| c.table == Table::People).unwrap();
     assert_eq!((people.recorded, people.superseded), (4, 0));
-    assert_eq!(store.change_rows(first.id, 5).unwrap().len(), 5, "the limit holds across tables");
-    assert_eq!(store.change(applied.change_id).unwrap().unwrap().actor, "admin");
+    assert_eq!(
+        store.change_rows(first.id, 5).unwrap().len(),
+        5,
+        "the limit holds across tables"
+    );
+    assert_eq!(
+        store.change(applied.change_id).unwrap().unwrap().actor,
+        "admin"
+    );
 }

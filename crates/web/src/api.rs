@@ -27,7 +27,10 @@ pub async fn create_token(
     auth::ClientIp(ip): auth::ClientIp,
     Json(body): Json<TokenRequest>,
 ) -> Result<Response, AppError> {
-    let outcome = state.pool.run(move |s| auth::login(s, &body.username, &body.password, &ip, "api")).await?;
+    let outcome = state
+        .pool
+        .run(move |s| auth::login(s, &body.username, &body.password, &ip, "api"))
+        .await?;
     match outcome {
         Ok((token, session)) => Ok((
             StatusCode::CREATED,
@@ -40,9 +43,15 @@ pub async fn create_token(
 }
 
 /// `DELETE /api/v1/session`: ends the session or token used.
-pub async fn delete_session(State(state): State<AppState>, v: Viewer) -> Result<StatusCode, AppError> {
+pub async fn delete_session(
+    State(state): State<AppState>,
+    v: Viewer,
+) -> Result<StatusCode, AppError> {
     let hash = v.token_hash.clone();
-    state.pool.run(move |s| Ok(s.delete_session(&hash)?)).await?;
+    state
+        .pool
+        .run(move |s| Ok(s.delete_session(&hash)?))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -70,8 +79,17 @@ pub async fn me(v: Viewer) -> Json<Value> {
     }))
 }
 
-pub async fn people(State(state): State<AppState>, v: Viewer, Query(f): Query<RegistryFilter>) -> Result<Json<service::PeopleResult>, AppError> {
-    Ok(Json(state.pool.run(move |s| service::search_people(s, &v, &f)).await?))
+pub async fn people(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(f): Query<RegistryFilter>,
+) -> Result<Json<service::PeopleResult>, AppError> {
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| service::search_people(s, &v, &f))
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,39 +100,89 @@ pub struct AsOf {
 fn date(q: &AsOf) -> Result<Option<chrono::NaiveDate>, AppError> {
     match q.as_of.as_deref().filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => parse_day(s).map(Some).ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ."))),
+        Some(s) => parse_day(s)
+            .map(Some)
+            .ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ."))),
     }
 }
 
-pub async fn person(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>, Query(q): Query<AsOf>) -> Result<Json<service::PersonView>, AppError> {
+pub async fn person(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<AsOf>,
+) -> Result<Json<service::PersonView>, AppError> {
     let d = date(&q)?;
-    Ok(Json(state.pool.run(move |s| service::person(s, &v, id, d)).await?))
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| service::person(s, &v, id, d))
+            .await?,
+    ))
 }
 
-pub async fn units(State(state): State<AppState>, v: Viewer, Query(q): Query<AsOf>) -> Result<Json<service::UnitsView>, AppError> {
+pub async fn units(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<AsOf>,
+) -> Result<Json<service::UnitsView>, AppError> {
     v.require(Perm::Units)?;
     let d = date(&q)?.unwrap_or_else(today);
-    Ok(Json(state.pool.run(move |s| service::units_tree(s, &v, d)).await?))
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| service::units_tree(s, &v, d))
+            .await?,
+    ))
 }
 
-pub async fn programmes(State(state): State<AppState>, v: Viewer) -> Result<Json<Vec<service::ProgrammeLine>>, AppError> {
-    Ok(Json(state.pool.run(move |s| service::programmes(s, &v)).await?))
+pub async fn programmes(
+    State(state): State<AppState>,
+    v: Viewer,
+) -> Result<Json<Vec<service::ProgrammeLine>>, AppError> {
+    Ok(Json(
+        state.pool.run(move |s| service::programmes(s, &v)).await?,
+    ))
 }
 
-pub async fn classes(State(state): State<AppState>, v: Viewer, Query(f): Query<ClassFilter>) -> Result<Json<service::ClassesResult>, AppError> {
-    Ok(Json(state.pool.run(move |s| service::classes(s, &v, &f)).await?))
+pub async fn classes(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(f): Query<ClassFilter>,
+) -> Result<Json<service::ClassesResult>, AppError> {
+    Ok(Json(
+        state.pool.run(move |s| service::classes(s, &v, &f)).await?,
+    ))
 }
 
-pub async fn class(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Result<Json<service::ClassView>, AppError> {
-    Ok(Json(state.pool.run(move |s| service::class(s, &v, id)).await?))
+pub async fn class(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Json<service::ClassView>, AppError> {
+    Ok(Json(
+        state.pool.run(move |s| service::class(s, &v, id)).await?,
+    ))
 }
 
-pub async fn changes(State(state): State<AppState>, v: Viewer, Query(f): Query<AuditFilter>) -> Result<Json<service::ChangesResult>, AppError> {
-    Ok(Json(state.pool.run(move |s| service::changes(s, &v, &f)).await?))
+pub async fn changes(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(f): Query<AuditFilter>,
+) -> Result<Json<service::ChangesResult>, AppError> {
+    Ok(Json(
+        state.pool.run(move |s| service::changes(s, &v, &f)).await?,
+    ))
 }
 
-pub async fn change(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Result<Json<service::ChangeView>, AppError> {
-    Ok(Json(state.pool.run(move |s| service::change(s, &v, id)).await?))
+pub async fn change(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Json<service::ChangeView>, AppError> {
+    Ok(Json(
+        state.pool.run(move |s| service::change(s, &v, id)).await?,
+    ))
 }
 
 pub async fn not_found() -> AppError {
@@ -152,9 +220,26 @@ pub fn openapi_document() -> Value {
     let opt_s = json!({ "type": "string", "nullable": true });
     let r = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
     let arr = |name: &str| json!({ "type": "array", "items": { "$ref": format!("#/components/schemas/{name}") } });
-    let id_path = |what: &str| param("id", "path", what, json!({ "type": "integer", "format": "int64" }));
-    let as_of = param("as_of", "query", "Ngày xem (yyyy-mm-dd hoặc dd/mm/yyyy); mặc định hôm nay.", json!({ "type": "string" }));
-    let page = param("page", "query", "Trang (từ 1), mỗi trang 50 dòng.", json!({ "type": "integer", "minimum": 1 }));
+    let id_path = |what: &str| {
+        param(
+            "id",
+            "path",
+            what,
+            json!({ "type": "integer", "format": "int64" }),
+        )
+    };
+    let as_of = param(
+        "as_of",
+        "query",
+        "Ngày xem (yyyy-mm-dd hoặc dd/mm/yyyy); mặc định hôm nay.",
+        json!({ "type": "string" }),
+    );
+    let page = param(
+        "page",
+        "query",
+        "Trang (từ 1), mỗi trang 50 dòng.",
+        json!({ "type": "integer", "minimum": 1 }),
+    );
     json!({
         "openapi": "3.0.3",
         "info": {

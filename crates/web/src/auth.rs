@@ -8,8 +8,8 @@
 
 use std::net::SocketAddr;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
@@ -120,7 +120,11 @@ impl Viewer {
     }
 
     pub fn require(&self, p: Perm) -> Result<(), AppError> {
-        if self.role.allows(p) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.role.allows(p) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// Checks the CSRF token a form posted (constant time).
@@ -163,7 +167,11 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A hash to verify against when the account does not exist, so that an
@@ -209,7 +217,11 @@ pub fn login(
     };
     store.clear_login_failures(username, ip)?;
     let token = random_token();
-    let lifetime = if kind == "api" { Duration::days(API_TOKEN_DAYS) } else { Duration::hours(SESSION_HOURS) };
+    let lifetime = if kind == "api" {
+        Duration::days(API_TOKEN_DAYS)
+    } else {
+        Duration::hours(SESSION_HOURS)
+    };
     let session = Session {
         token_hash: token_hash(&token),
         account_id: account.id,
@@ -239,15 +251,29 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// A `Set-Cookie` value.
-pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool, path: &str, same_site: &str) -> String {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+    secure: bool,
+    path: &str,
+    same_site: &str,
+) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{name}={value}; Path={path}; Max-Age={max_age_secs}; HttpOnly; SameSite={same_site}{secure}")
+    format!(
+        "{name}={value}; Path={path}; Max-Age={max_age_secs}; HttpOnly; SameSite={same_site}{secure}"
+    )
 }
 
 fn session_token(headers: &HeaderMap) -> Option<String> {
-    if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(auth) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         let (scheme, token) = auth.split_once(' ')?;
-        return scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string());
+        return scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| token.trim().to_string());
     }
     cookie(headers, SESSION_COOKIE).map(str::to_string)
 }
@@ -255,7 +281,10 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(v) = parts.extensions.get::<Viewer>() {
             return Ok(v.clone());
         }
@@ -264,7 +293,10 @@ impl FromRequestParts<AppState> for Viewer {
             return Err(AppError::Unauthenticated);
         }
         let hash = token_hash(&token);
-        let found = state.pool.run(move |s| Ok(s.session(&hash, Utc::now())?)).await?;
+        let found = state
+            .pool
+            .run(move |s| Ok(s.session(&hash, Utc::now())?))
+            .await?;
         let (session, account) = found.ok_or(AppError::Unauthenticated)?;
         let viewer = Viewer::from_session(session, account)?;
         parts.extensions.insert(viewer.clone());
@@ -297,13 +329,16 @@ pub async fn same_origin_only(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let h = req.headers();
-    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if !matches!(site, "same-origin" | "none") {
-            return AppError::Csrf.into_response();
-        }
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return AppError::Csrf.into_response();
     }
     if let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let host = h
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
         if origin == "null" || origin_host != host {
             return AppError::Csrf.into_response();
@@ -328,13 +363,73 @@ pub fn ensure_demo_accounts(store: &mut Store) -> Result<Vec<DemoAccount>, AppEr
         return Ok(Vec::new());
     }
     let links = crate::service::demo_links(store)?;
-    let plan: [(&str, Role, String, Option<i64>, Option<i64>, Option<i64>, String); 6] = [
-        ("admin", Role::Admin, "Quản trị Sở Nội vụ".into(), links.home_affairs, None, None, links.home_affairs_name.clone()),
-        ("nhansu", Role::UnitHr, format!("Cán bộ tổ chức — {}", links.hr_unit_name), links.hr_unit, None, None, links.hr_unit_name.clone()),
-        ("daotao", Role::Institution, format!("Cán bộ đào tạo — {}", links.institution_name), None, None, links.institution, links.institution_name.clone()),
-        ("taichinh", Role::Finance, "Cán bộ Sở Tài chính".into(), links.finance, None, None, "đọc hồ sơ, không sửa".into()),
-        ("lanhdao", Role::Leader, "Lãnh đạo UBND tỉnh".into(), None, None, None, "xem bảng theo dõi".into()),
-        ("canbo", Role::Employee, links.employee_name.clone(), None, links.employee, None, "chỉ hồ sơ của mình".into()),
+    type Plan = (
+        &'static str,
+        Role,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        String,
+    );
+    let plan: [Plan; 6] = [
+        (
+            "admin",
+            Role::Admin,
+            "Quản trị Sở Nội vụ".into(),
+            links.home_affairs,
+            None,
+            None,
+            format!("toàn tỉnh; đơn vị: {}", links.home_affairs_name),
+        ),
+        (
+            "nhansu",
+            Role::UnitHr,
+            "Cán bộ tổ chức".into(),
+            links.hr_unit,
+            None,
+            None,
+            format!(
+                "chỉ người thuộc {} và các đơn vị trực thuộc",
+                links.hr_unit_name
+            ),
+        ),
+        (
+            "daotao",
+            Role::Institution,
+            "Cán bộ đào tạo".into(),
+            None,
+            None,
+            links.institution,
+            format!("các lớp của {}", links.institution_name),
+        ),
+        (
+            "taichinh",
+            Role::Finance,
+            "Cán bộ Sở Tài chính".into(),
+            links.finance,
+            None,
+            None,
+            "đọc hồ sơ, không sửa".into(),
+        ),
+        (
+            "lanhdao",
+            Role::Leader,
+            "Lãnh đạo UBND tỉnh".into(),
+            None,
+            None,
+            None,
+            "xem bảng theo dõi".into(),
+        ),
+        (
+            "canbo",
+            Role::Employee,
+            links.employee_name.clone(),
+            None,
+            links.employee,
+            None,
+            "chỉ hồ sơ của chính mình".into(),
+        ),
     ];
     let mut out = Vec::new();
     for (username, role, display_name, unit_id, person_id, institution_id, note) in plan {
@@ -348,7 +443,13 @@ pub fn ensure_demo_accounts(store: &mut Store) -> Result<Vec<DemoAccount>, AppEr
             person_id,
             institution_id,
         })?;
-        out.push(DemoAccount { username, role, password, display_name, note });
+        out.push(DemoAccount {
+            username,
+            role,
+            password,
+            display_name,
+            note,
+        });
     }
     Ok(out)
 }

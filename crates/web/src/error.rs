@@ -102,7 +102,11 @@ struct ErrorPage {
 /// Renders the [`AppError`] a handler or extractor returned.
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
-    let target = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| path.clone());
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| path.clone());
     let response = next.run(req).await;
     let Some(err) = response.extensions().get::<AppError>().cloned() else {
         return response;
@@ -114,7 +118,10 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         let body = serde_json::json!({ "error": err.code(), "message": err.to_string() });
         let mut r = (err.status(), axum::Json(body)).into_response();
         if matches!(err, AppError::Unauthenticated) {
-            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"nangluc\""));
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"nangluc\""),
+            );
         }
         return r;
     }
@@ -122,7 +129,12 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         let next = crate::pages::encode_query(&target);
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
-    let page = ErrorPage { chrome: Chrome::bare(err.title()), title: err.title(), message: err.to_string(), status: err.status().as_u16() };
+    let page = ErrorPage {
+        chrome: Chrome::bare(err.title()),
+        title: err.title(),
+        message: err.to_string(),
+        status: err.status().as_u16(),
+    };
     match page.render() {
         Ok(html) => (err.status(), Html(html)).into_response(),
         Err(_) => (err.status(), err.to_string()).into_response(),

@@ -37,7 +37,11 @@ pub struct Moment(pub DateTime<Utc>);
 
 impl fmt::Display for Moment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.with_timezone(&vietnam()).format("%d/%m/%Y %H:%M"))
+        write!(
+            f,
+            "{}",
+            self.0.with_timezone(&vietnam()).format("%d/%m/%Y %H:%M")
+        )
     }
 }
 
@@ -50,7 +54,10 @@ pub struct Coded {
 
 impl Coded {
     pub fn new(code: impl Into<String>, label: impl Into<String>) -> Self {
-        Self { code: code.into(), label: label.into() }
+        Self {
+            code: code.into(),
+            label: label.into(),
+        }
     }
 }
 
@@ -68,7 +75,7 @@ pub fn number(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -82,7 +89,11 @@ pub fn percent(part: i64, whole: i64) -> String {
         return "—".to_string();
     }
     let hundredths = (part as i128 * 10_000 + whole as i128 / 2) / whole as i128;
-    format!("{},{:02} %", number((hundredths / 100) as i64), (hundredths % 100).abs())
+    format!(
+        "{},{:02} %",
+        number((hundredths / 100) as i64),
+        (hundredths % 100).abs()
+    )
 }
 
 /// An amount of money in đồng: 1.234.000 đ.
@@ -93,7 +104,9 @@ pub fn money(n: i64) -> String {
 /// Reads a date as users and browsers write it: dd/mm/yyyy or yyyy-mm-dd.
 pub fn parse_day(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d")).ok()
+    NaiveDate::parse_from_str(s, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .ok()
 }
 
 /// Today in Vietnam.
@@ -119,7 +132,9 @@ mod tests {
         assert_eq!(parse_day("01/07/2025"), Some(d));
         assert_eq!(parse_day("2025-07-01"), Some(d));
         assert_eq!(parse_day("31/02/2025"), None);
-        let t = DateTime::parse_from_rfc3339("2026-01-10T09:05:00Z").unwrap().with_timezone(&Utc);
+        let t = DateTime::parse_from_rfc3339("2026-01-10T09:05:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(Moment(t).to_string(), "10/01/2026 16:05");
     }
 }

@@ -47,7 +47,13 @@ pub struct ServeConfig {
 
 impl ServeConfig {
     pub fn new(db: impl Into<String>, addr: SocketAddr) -> Self {
-        Self { db: db.into(), addr, secure_cookies: false, pool_size: 8, demo_accounts: true }
+        Self {
+            db: db.into(),
+            addr,
+            secure_cookies: false,
+            pool_size: 8,
+            demo_accounts: true,
+        }
     }
 }
 
@@ -58,7 +64,10 @@ pub enum ServeError {
     #[error("{0}")]
     App(#[from] AppError),
     #[error("không mở được cổng {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("máy chủ dừng vì lỗi: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -72,7 +81,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(db: &str, pool_size: usize, secure_cookies: bool) -> Result<AppState, ServeError> {
-        Ok(AppState { pool: pool::Pool::open(db, pool_size)?, secure_cookies })
+        Ok(AppState {
+            pool: pool::Pool::open(db, pool_size)?,
+            secure_cookies,
+        })
     }
 }
 
@@ -85,9 +97,15 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -148,7 +166,9 @@ impl Server {
     /// Serves until Ctrl-C (or SIGTERM).
     pub async fn run(self) -> Result<(), ServeError> {
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown()).await?;
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown())
+            .await?;
         Ok(())
     }
 }
@@ -159,7 +179,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -180,9 +201,17 @@ pub async fn bind(config: &ServeConfig) -> Result<Server, ServeError> {
     } else {
         Vec::new()
     };
-    let listener =
-        tokio::net::TcpListener::bind(config.addr).await.map_err(|source| ServeError::Bind { addr: config.addr, source })?;
-    Ok(Server { listener, state, demo_accounts })
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    Ok(Server {
+        listener,
+        state,
+        demo_accounts,
+    })
 }
 
 /// Serves the application: prints the address and any demo accounts created,
@@ -190,12 +219,23 @@ pub async fn bind(config: &ServeConfig) -> Result<Server, ServeError> {
 pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let server = bind(&config).await?;
     let addr = server.local_addr()?;
-    let scheme = if config.secure_cookies { "https" } else { "http" };
+    let scheme = if config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
     println!("NăngLực đang phục vụ tại {scheme}://{addr}/ (Ctrl-C để dừng)");
     if !server.demo_accounts.is_empty() {
         println!("\nĐã tạo các tài khoản mẫu (đổi mật khẩu trước khi dùng thật):");
         for a in &server.demo_accounts {
-            println!("  {:<9} mật khẩu {:<15} {} — {} ({})", a.username, a.password, a.role.label(), a.display_name, a.note);
+            println!(
+                "  {:<9} mật khẩu {:<15} {} — {} ({})",
+                a.username,
+                a.password,
+                a.role.label(),
+                a.display_name,
+                a.note
+            );
         }
     }
     server.run().await

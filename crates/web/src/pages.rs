@@ -37,7 +37,12 @@ pub struct Chrome {
 impl Chrome {
     /// For pages without a signed-in account (login, errors).
     pub fn bare(title: &str) -> Chrome {
-        Chrome { title: title.to_string(), user: None, csrf: String::new(), nav: Vec::new() }
+        Chrome {
+            title: title.to_string(),
+            user: None,
+            csrf: String::new(),
+            nav: Vec::new(),
+        }
     }
 
     pub fn new(v: &Viewer, title: impl Into<String>, active: &str) -> Chrome {
@@ -68,7 +73,11 @@ impl Chrome {
             nav: nav
                 .into_iter()
                 .map(|(href, label)| NavItem {
-                    active: if href == "/" { active == "/" } else { active.starts_with(href.as_str()) },
+                    active: if href == "/" {
+                        active == "/"
+                    } else {
+                        active.starts_with(href.as_str())
+                    },
                     href,
                     label,
                 })
@@ -86,7 +95,9 @@ pub fn encode_query(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -95,9 +106,16 @@ pub fn encode_query(s: &str) -> String {
 
 /// `?a=1&b=2` from the non-empty pairs.
 fn query(pairs: &[(&str, String)]) -> String {
-    let parts: Vec<String> =
-        pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode_query(v))).collect();
-    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode_query(v)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
 }
 
 /// An option of a `<select>`.
@@ -110,7 +128,11 @@ pub struct Opt {
 fn opts(current: Option<&str>, items: impl IntoIterator<Item = (String, String)>) -> Vec<Opt> {
     items
         .into_iter()
-        .map(|(value, label)| Opt { selected: current == Some(value.as_str()), value, label })
+        .map(|(value, label)| Opt {
+            selected: current == Some(value.as_str()),
+            value,
+            label,
+        })
         .collect()
 }
 
@@ -129,13 +151,24 @@ fn pager(page: usize, more: bool, base: &str, pairs: &[(&str, String)]) -> Pager
         }
         format!("{base}{}", query(&all))
     };
-    Pager { page, prev: (page > 1).then(|| link(page - 1)), next: more.then(|| link(page + 1)) }
+    Pager {
+        page,
+        prev: (page > 1).then(|| link(page - 1)),
+        next: more.then(|| link(page + 1)),
+    }
 }
 
 // ---------------------------------------------------------------- static
 
 pub async fn style() -> Response {
-    ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=3600")], STYLE).into_response()
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
 }
 
 // ---------------------------------------------------------------- login
@@ -163,16 +196,49 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn login_page(state: &AppState, next: String, username: String, message: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+fn login_page(
+    state: &AppState,
+    next: String,
+    username: String,
+    message: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     // Login CSRF: a double-submit token, in a cookie and in the form.
     let csrf = auth::random_token();
-    let cookie = auth::set_cookie(LOGIN_COOKIE, &csrf, 3600, state.secure_cookies, "/login", "Strict");
-    let page = LoginPage { chrome: Chrome::bare("Đăng nhập"), csrf, next, username, message };
-    Ok((status, AppendHeaders([(SET_COOKIE, cookie)]), Html(page.render()?)).into_response())
+    let cookie = auth::set_cookie(
+        LOGIN_COOKIE,
+        &csrf,
+        3600,
+        state.secure_cookies,
+        "/login",
+        "Strict",
+    );
+    let page = LoginPage {
+        chrome: Chrome::bare("Đăng nhập"),
+        csrf,
+        next,
+        username,
+        message,
+    };
+    Ok((
+        status,
+        AppendHeaders([(SET_COOKIE, cookie)]),
+        Html(page.render()?),
+    )
+        .into_response())
 }
 
-pub async fn login_form(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
-    login_page(&state, safe_next(q.next.as_deref()), String::new(), None, StatusCode::OK)
+pub async fn login_form(
+    State(state): State<AppState>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    login_page(
+        &state,
+        safe_next(q.next.as_deref()),
+        String::new(),
+        None,
+        StatusCode::OK,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -198,13 +264,33 @@ pub async fn login_submit(
     }
     let next = safe_next(form.next.as_deref());
     let (username, password) = (form.username.clone(), form.password.clone());
-    let outcome = state.pool.run(move |s| auth::login(s, &username, &password, &ip, "browser")).await?;
+    let outcome = state
+        .pool
+        .run(move |s| auth::login(s, &username, &password, &ip, "browser"))
+        .await?;
     match outcome {
         Ok((token, _)) => {
-            let cookie =
-                auth::set_cookie(SESSION_COOKIE, &token, auth::SESSION_HOURS * 3600, state.secure_cookies, "/", "Lax");
-            let clear = auth::set_cookie(LOGIN_COOKIE, "", 0, state.secure_cookies, "/login", "Strict");
-            Ok((AppendHeaders([(SET_COOKIE, cookie), (SET_COOKIE, clear)]), Redirect::to(&next)).into_response())
+            let cookie = auth::set_cookie(
+                SESSION_COOKIE,
+                &token,
+                auth::SESSION_HOURS * 3600,
+                state.secure_cookies,
+                "/",
+                "Lax",
+            );
+            let clear = auth::set_cookie(
+                LOGIN_COOKIE,
+                "",
+                0,
+                state.secure_cookies,
+                "/login",
+                "Strict",
+            );
+            Ok((
+                AppendHeaders([(SET_COOKIE, cookie), (SET_COOKIE, clear)]),
+                Redirect::to(&next),
+            )
+                .into_response())
         }
         Err(LoginError::Wrong) => login_page(
             &state,
@@ -213,9 +299,13 @@ pub async fn login_submit(
             Some("Tên đăng nhập hoặc mật khẩu không đúng.".into()),
             StatusCode::UNAUTHORIZED,
         ),
-        Err(LoginError::Throttled) => {
-            login_page(&state, next, form.username, Some(AppError::Throttled.to_string()), StatusCode::TOO_MANY_REQUESTS)
-        }
+        Err(LoginError::Throttled) => login_page(
+            &state,
+            next,
+            form.username,
+            Some(AppError::Throttled.to_string()),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
     }
 }
 
@@ -224,10 +314,17 @@ pub struct CsrfForm {
     csrf: Option<String>,
 }
 
-pub async fn logout(State(state): State<AppState>, v: Viewer, Form(form): Form<CsrfForm>) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    v: Viewer,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
     v.check_csrf(form.csrf.as_deref())?;
     let hash = v.token_hash.clone();
-    state.pool.run(move |s| Ok(s.delete_session(&hash)?)).await?;
+    state
+        .pool
+        .run(move |s| Ok(s.delete_session(&hash)?))
+        .await?;
     let clear = auth::set_cookie(SESSION_COOKIE, "", 0, state.secure_cookies, "/", "Lax");
     Ok((AppendHeaders([(SET_COOKIE, clear)]), Redirect::to("/login")).into_response())
 }
@@ -248,17 +345,46 @@ pub async fn home(v: Viewer) -> Result<Response, AppError> {
     let mut links = Vec::new();
     if v.role == Role::Employee {
         if let Some(p) = v.person_id {
-            links.push((format!("/people/{p}"), "Hồ sơ của tôi", "Quá trình công tác, trình độ, các khóa đào tạo, bồi dưỡng đã học."));
+            links.push((
+                format!("/people/{p}"),
+                "Hồ sơ của tôi",
+                "Quá trình công tác, trình độ, các khóa đào tạo, bồi dưỡng đã học.",
+            ));
         }
     } else if v.role.allows(Perm::People) {
         links.push(("/people".into(), "Hồ sơ nhân sự", "Tìm cán bộ, công chức, viên chức theo tên hoặc số định danh; lọc theo đơn vị, loại, chức vụ."));
     }
     let all = [
-        (Perm::Units, "/units", "Đơn vị", "Cây tổ chức các cơ quan, đơn vị tại một ngày."),
-        (Perm::Programmes, "/programmes", "Chương trình", "Danh mục chương trình đào tạo, bồi dưỡng."),
-        (Perm::Classes, "/classes", "Lớp học", "Các lớp đã và đang mở, danh sách học viên."),
-        (Perm::Dashboard, "/dashboard", "Chỉ tiêu", "Theo dõi thực hiện chỉ tiêu kế hoạch đào tạo, bồi dưỡng."),
-        (Perm::Audit, "/audit", "Nhật ký thay đổi", "Ai đã thay đổi gì, khi nào, vì sao."),
+        (
+            Perm::Units,
+            "/units",
+            "Đơn vị",
+            "Cây tổ chức các cơ quan, đơn vị tại một ngày.",
+        ),
+        (
+            Perm::Programmes,
+            "/programmes",
+            "Chương trình",
+            "Danh mục chương trình đào tạo, bồi dưỡng.",
+        ),
+        (
+            Perm::Classes,
+            "/classes",
+            "Lớp học",
+            "Các lớp đã và đang mở, danh sách học viên.",
+        ),
+        (
+            Perm::Dashboard,
+            "/dashboard",
+            "Chỉ tiêu",
+            "Theo dõi thực hiện chỉ tiêu kế hoạch đào tạo, bồi dưỡng.",
+        ),
+        (
+            Perm::Audit,
+            "/audit",
+            "Nhật ký thay đổi",
+            "Ai đã thay đổi gì, khi nào, vì sao.",
+        ),
     ];
     for (perm, href, title, text) in all {
         if v.role.allows(perm) {
@@ -289,14 +415,22 @@ struct PeoplePage {
     searched: bool,
 }
 
-pub async fn people(State(state): State<AppState>, v: Viewer, Query(f): Query<RegistryFilter>) -> Result<Response, AppError> {
+pub async fn people(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(f): Query<RegistryFilter>,
+) -> Result<Response, AppError> {
     let viewer = v.clone();
     let filter = f.clone();
     let (result, units) = state
         .pool
         .run(move |s| {
             let result = service::search_people(s, &viewer, &filter)?;
-            let units = if viewer.role == Role::Employee { Vec::new() } else { service::unit_choices(s, &viewer)? };
+            let units = if viewer.role == Role::Employee {
+                Vec::new()
+            } else {
+                service::unit_choices(s, &viewer)?
+            };
             Ok((result, units))
         })
         .await?;
@@ -308,13 +442,25 @@ pub async fn people(State(state): State<AppState>, v: Viewer, Query(f): Query<Re
     ];
     let pager = pager(result.page, result.more, "/people", &pairs);
     let mut posts = vec![("*".to_string(), "Mọi chức vụ lãnh đạo".to_string())];
-    posts.extend(POSTS.iter().map(|(code, name, _)| (code.to_string(), name.to_string())));
+    posts.extend(
+        POSTS
+            .iter()
+            .map(|(code, name, _)| (code.to_string(), name.to_string())),
+    );
     render(&PeoplePage {
         chrome: Chrome::new(&v, "Hồ sơ nhân sự", "/people"),
         searched: pairs.iter().any(|(_, v)| !v.is_empty()),
         q: f.q.clone(),
-        units: opts(f.unit.as_deref(), units.into_iter().map(|u| (u.id.to_string(), u.indented()))),
-        categories: opts(f.category.as_deref(), Category::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string()))),
+        units: opts(
+            f.unit.as_deref(),
+            units.into_iter().map(|u| (u.id.to_string(), u.indented())),
+        ),
+        categories: opts(
+            f.category.as_deref(),
+            Category::ALL
+                .iter()
+                .map(|c| (c.code().to_string(), c.label().to_string())),
+        ),
         posts: opts(f.post.as_deref(), posts),
         result,
         pager,
@@ -329,7 +475,9 @@ pub struct AsOfQuery {
 fn as_of_date(q: &AsOfQuery) -> Result<Option<chrono::NaiveDate>, AppError> {
     match q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => parse_day(s).map(Some).ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ (dd/mm/yyyy)."))),
+        Some(s) => parse_day(s).map(Some).ok_or_else(|| {
+            AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ (dd/mm/yyyy)."))
+        }),
     }
 }
 
@@ -341,12 +489,28 @@ struct PersonPage {
     is_today: bool,
 }
 
-pub async fn person(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>, Query(q): Query<AsOfQuery>) -> Result<Response, AppError> {
+pub async fn person(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<AsOfQuery>,
+) -> Result<Response, AppError> {
     let date = as_of_date(&q)?;
     let viewer = v.clone();
-    let p = state.pool.run(move |s| service::person(s, &viewer, id, date)).await?;
-    let active = if v.role == Role::Employee { format!("/people/{id}") } else { "/people".to_string() };
-    render(&PersonPage { chrome: Chrome::new(&v, p.full_name.clone(), &active), is_today: p.as_of.0 == today(), p })
+    let p = state
+        .pool
+        .run(move |s| service::person(s, &viewer, id, date))
+        .await?;
+    let active = if v.role == Role::Employee {
+        format!("/people/{id}")
+    } else {
+        "/people".to_string()
+    };
+    render(&PersonPage {
+        chrome: Chrome::new(&v, p.full_name.clone(), &active),
+        is_today: p.as_of.0 == today(),
+        p,
+    })
 }
 
 // ---------------------------------------------------------------- units, training
@@ -358,12 +522,22 @@ struct UnitsPage {
     view: service::UnitsView,
 }
 
-pub async fn units(State(state): State<AppState>, v: Viewer, Query(q): Query<AsOfQuery>) -> Result<Response, AppError> {
+pub async fn units(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<AsOfQuery>,
+) -> Result<Response, AppError> {
     v.require(Perm::Units)?;
     let date = as_of_date(&q)?.unwrap_or_else(today);
     let viewer = v.clone();
-    let view = state.pool.run(move |s| service::units_tree(s, &viewer, date)).await?;
-    render(&UnitsPage { chrome: Chrome::new(&v, "Đơn vị", "/units"), view })
+    let view = state
+        .pool
+        .run(move |s| service::units_tree(s, &viewer, date))
+        .await?;
+    render(&UnitsPage {
+        chrome: Chrome::new(&v, "Đơn vị", "/units"),
+        view,
+    })
 }
 
 #[derive(Template)]
@@ -375,8 +549,14 @@ struct ProgrammesPage {
 
 pub async fn programmes(State(state): State<AppState>, v: Viewer) -> Result<Response, AppError> {
     let viewer = v.clone();
-    let items = state.pool.run(move |s| service::programmes(s, &viewer)).await?;
-    render(&ProgrammesPage { chrome: Chrome::new(&v, "Chương trình đào tạo, bồi dưỡng", "/programmes"), items })
+    let items = state
+        .pool
+        .run(move |s| service::programmes(s, &viewer))
+        .await?;
+    render(&ProgrammesPage {
+        chrome: Chrome::new(&v, "Chương trình đào tạo, bồi dưỡng", "/programmes"),
+        items,
+    })
 }
 
 #[derive(Template)]
@@ -391,18 +571,31 @@ struct ClassesPage {
     pager: Pager,
 }
 
-pub async fn classes(State(state): State<AppState>, v: Viewer, Query(f): Query<ClassFilter>) -> Result<Response, AppError> {
+pub async fn classes(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(f): Query<ClassFilter>,
+) -> Result<Response, AppError> {
     let viewer = v.clone();
     let filter = f.clone();
-    let result = state.pool.run(move |s| service::classes(s, &viewer, &filter)).await?;
-    let pairs = [("q", f.q.clone()), ("year", f.year.clone().unwrap_or_default()), ("status", f.status.clone().unwrap_or_default())];
+    let result = state
+        .pool
+        .run(move |s| service::classes(s, &viewer, &filter))
+        .await?;
+    let pairs = [
+        ("q", f.q.clone()),
+        ("year", f.year.clone().unwrap_or_default()),
+        ("status", f.status.clone().unwrap_or_default()),
+    ];
     render(&ClassesPage {
         chrome: Chrome::new(&v, "Lớp học", "/classes"),
         q: f.q.clone(),
         year: f.year.clone().unwrap_or_default(),
         statuses: opts(
             f.status.as_deref(),
-            nangluc_core::training::ClassStatus::ALL.iter().map(|s| (s.code().to_string(), s.label().to_string())),
+            nangluc_core::training::ClassStatus::ALL
+                .iter()
+                .map(|s| (s.code().to_string(), s.label().to_string())),
         ),
         total: crate::fmt::number(result.total as i64),
         pager: pager(result.page, result.more, "/classes", &pairs),
@@ -418,9 +611,16 @@ struct ClassPage {
     hidden_text: String,
 }
 
-pub async fn class(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn class(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let viewer = v.clone();
-    let c = state.pool.run(move |s| service::class(s, &viewer, id)).await?;
+    let c = state
+        .pool
+        .run(move |s| service::class(s, &viewer, id))
+        .await?;
     render(&ClassPage {
         chrome: Chrome::new(&v, format!("Lớp {}", c.class.code), "/classes"),
         hidden_text: crate::fmt::number(c.hidden as i64),
@@ -442,12 +642,24 @@ struct AuditPage {
     pager: Pager,
 }
 
-pub async fn audit(State(state): State<AppState>, v: Viewer, Query(f): Query<AuditFilter>) -> Result<Response, AppError> {
+pub async fn audit(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(f): Query<AuditFilter>,
+) -> Result<Response, AppError> {
     let viewer = v.clone();
     let filter = f.clone();
-    let result = state.pool.run(move |s| service::changes(s, &viewer, &filter)).await?;
+    let result = state
+        .pool
+        .run(move |s| service::changes(s, &viewer, &filter))
+        .await?;
     let get = |o: &Option<String>| o.clone().unwrap_or_default();
-    let pairs = [("actor", get(&f.actor)), ("reason", get(&f.reason)), ("from", get(&f.from)), ("to", get(&f.to))];
+    let pairs = [
+        ("actor", get(&f.actor)),
+        ("reason", get(&f.reason)),
+        ("from", get(&f.from)),
+        ("to", get(&f.to)),
+    ];
     render(&AuditPage {
         chrome: Chrome::new(&v, "Nhật ký thay đổi", "/audit"),
         actor: get(&f.actor),
@@ -467,10 +679,21 @@ struct ChangePage {
     shown: usize,
 }
 
-pub async fn change(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn change(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let viewer = v.clone();
-    let c = state.pool.run(move |s| service::change(s, &viewer, id)).await?;
-    render(&ChangePage { chrome: Chrome::new(&v, format!("Lượt thay đổi số {id}"), "/audit"), shown: c.rows.len(), c })
+    let c = state
+        .pool
+        .run(move |s| service::change(s, &viewer, id))
+        .await?;
+    render(&ChangePage {
+        chrome: Chrome::new(&v, format!("Lượt thay đổi số {id}"), "/audit"),
+        shown: c.rows.len(),
+        c,
+    })
 }
 
 // ---------------------------------------------------------------- dashboard
@@ -484,7 +707,9 @@ struct DashboardPage {
 /// A placeholder until the target engine is wired in: no figures at all.
 pub async fn dashboard(v: Viewer) -> Result<Response, AppError> {
     v.require(Perm::Dashboard)?;
-    render(&DashboardPage { chrome: Chrome::new(&v, "Theo dõi chỉ tiêu", "/dashboard") })
+    render(&DashboardPage {
+        chrome: Chrome::new(&v, "Theo dõi chỉ tiêu", "/dashboard"),
+    })
 }
 
 pub async fn not_found() -> AppError {

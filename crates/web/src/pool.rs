@@ -19,7 +19,11 @@ impl Pool {
     /// reported at start rather than on the first request.
     pub fn open(url: &str, max_idle: usize) -> Result<Arc<Pool>, nangluc_store::StoreError> {
         let first = Store::open(url)?;
-        Ok(Arc::new(Pool { url: url.to_string(), idle: Mutex::new(vec![first]), max_idle: max_idle.max(1) }))
+        Ok(Arc::new(Pool {
+            url: url.to_string(),
+            idle: Mutex::new(vec![first]),
+            max_idle: max_idle.max(1),
+        }))
     }
 
     fn take(&self) -> Result<Store, AppError> {
@@ -57,7 +61,10 @@ impl Pool {
     }
 
     /// Runs `f` with a store on the current thread (start-up, CLI).
-    pub fn run_now<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, AppError>) -> Result<T, AppError> {
+    pub fn run_now<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
         let mut store = self.take()?;
         let result = f(&mut store);
         self.give_back(store);

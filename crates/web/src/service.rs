@@ -51,7 +51,12 @@ pub fn can_see_person(store: &mut Store, v: &Viewer, person_id: i64) -> Result<b
         PeopleScope::Only(id) => id == person_id,
         PeopleScope::Nobody => false,
         PeopleScope::Subtree(unit) => {
-            let q = PeopleQuery { scope_unit: Some(unit), only_person: Some(person_id), limit: 1, ..PeopleQuery::new("", today_as_of()) };
+            let q = PeopleQuery {
+                scope_unit: Some(unit),
+                only_person: Some(person_id),
+                limit: 1,
+                ..PeopleQuery::new("", today_as_of())
+            };
             !store.search_people(&q)?.hits.is_empty()
         }
     })
@@ -59,7 +64,11 @@ pub fn can_see_person(store: &mut Store, v: &Viewer, person_id: i64) -> Result<b
 
 /// Applies a change in the viewer's name: every write goes through here, so
 /// that the audit trail names the account.
-pub fn apply(store: &mut Store, v: &Viewer, mut change: ChangeSet) -> Result<nangluc_core::Applied, AppError> {
+pub fn apply(
+    store: &mut Store,
+    v: &Viewer,
+    mut change: ChangeSet,
+) -> Result<nangluc_core::Applied, AppError> {
     change.actor = v.username.clone();
     Ok(store.apply(&change)?)
 }
@@ -84,9 +93,22 @@ pub struct JobLine {
     pub rank: Option<String>,
     pub post: Option<String>,
     pub from: Day,
+    /// The first day it no longer holds (exclusive); `None` while it holds.
     pub to: Option<Day>,
     /// Held on the date of the reading.
     pub current: bool,
+}
+
+impl JobLine {
+    /// The last day it held, as people write periods ("01/01/2015 – 28/02/2022").
+    pub fn last_day(&self) -> Option<Day> {
+        last_day(self.to)
+    }
+}
+
+/// The last day of a half-open period ending on `to`.
+pub fn last_day(to: Option<Day>) -> Option<Day> {
+    to.map(|d| Day(d.0.pred_opt().unwrap_or(d.0)))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,13 +129,25 @@ pub struct PeopleResult {
     pub more: bool,
 }
 
-fn job_line(e: &Employment, unit_name: String, from: NaiveDate, to: Option<NaiveDate>, current: bool) -> JobLine {
+fn job_line(
+    e: &Employment,
+    unit_name: String,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    current: bool,
+) -> JobLine {
     JobLine {
         unit_id: e.unit_id,
         unit_name,
         category: Coded::new(e.category.code(), e.category.label()),
-        rank: e.rank.as_deref().map(|r| rank_name(r).map_or_else(|| r.to_string(), str::to_string)),
-        post: e.post.as_ref().map(|p| post_name(&p.code).map_or_else(|| p.code.clone(), str::to_string)),
+        rank: e
+            .rank
+            .as_deref()
+            .map(|r| rank_name(r).map_or_else(|| r.to_string(), str::to_string)),
+        post: e
+            .post
+            .as_ref()
+            .map(|p| post_name(&p.code).map_or_else(|| p.code.clone(), str::to_string)),
         from: Day(from),
         to: to.map(Day),
         current,
@@ -123,15 +157,26 @@ fn job_line(e: &Employment, unit_name: String, from: NaiveDate, to: Option<Naive
 fn opt_id(s: &Option<String>) -> Result<Option<i64>, AppError> {
     match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| AppError::BadRequest(format!("'{s}' không phải mã số hợp lệ."))),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::BadRequest(format!("'{s}' không phải mã số hợp lệ."))),
     }
 }
 
-pub fn search_people(store: &mut Store, v: &Viewer, f: &RegistryFilter) -> Result<PeopleResult, AppError> {
+pub fn search_people(
+    store: &mut Store,
+    v: &Viewer,
+    f: &RegistryFilter,
+) -> Result<PeopleResult, AppError> {
     v.require(Perm::People)?;
     let as_of = today_as_of();
     let page = f.page.unwrap_or(1).max(1);
-    let mut q = PeopleQuery { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE, ..PeopleQuery::new(f.q.trim(), as_of) };
+    let mut q = PeopleQuery {
+        offset: (page - 1) * PAGE_SIZE,
+        limit: PAGE_SIZE,
+        ..PeopleQuery::new(f.q.trim(), as_of)
+    };
     match people_scope(v) {
         PeopleScope::All => {}
         PeopleScope::Subtree(u) => q.scope_unit = Some(u),
@@ -141,7 +186,10 @@ pub fn search_people(store: &mut Store, v: &Viewer, f: &RegistryFilter) -> Resul
     q.unit = opt_id(&f.unit)?;
     q.category = match f.category.as_deref().filter(|s| !s.is_empty()) {
         None => None,
-        Some(c) => Some(Category::from_code(c).ok_or_else(|| AppError::BadRequest(format!("Không có loại cán bộ '{c}'.")))?),
+        Some(c) => Some(
+            Category::from_code(c)
+                .ok_or_else(|| AppError::BadRequest(format!("Không có loại cán bộ '{c}'.")))?,
+        ),
     };
     q.post = f.post.clone().filter(|s| !s.is_empty());
     let found = store.search_people(&q)?;
@@ -154,10 +202,19 @@ pub fn search_people(store: &mut Store, v: &Viewer, f: &RegistryFilter) -> Resul
             identity_number: h.person.identity_number.clone(),
             birth_date: Day(h.person.birth_date),
             sex: Coded::new(h.person.sex.code(), h.person.sex.label()),
-            jobs: h.employments.iter().map(|(e, name)| job_line(e, name.clone(), as_of.date, None, true)).collect(),
+            jobs: h
+                .employments
+                .iter()
+                .map(|(e, name)| job_line(e, name.clone(), as_of.date, None, true))
+                .collect(),
         })
         .collect();
-    Ok(PeopleResult { as_of: Day(as_of.date), items, page, more: found.more })
+    Ok(PeopleResult {
+        as_of: Day(as_of.date),
+        items,
+        page,
+        more: found.more,
+    })
 }
 
 /// Units for the registry's filter: every unit as of today, in tree order.
@@ -166,7 +223,11 @@ pub fn unit_choices(store: &mut Store, v: &Viewer) -> Result<Vec<UnitNode>, AppE
     Ok(match people_scope(v) {
         PeopleScope::Subtree(root) => {
             let ids = store.unit_subtree(root, &today_as_of())?;
-            units.units.into_iter().filter(|u| ids.contains(&u.id)).collect()
+            units
+                .units
+                .into_iter()
+                .filter(|u| ids.contains(&u.id))
+                .collect()
         }
         _ => units.units,
     })
@@ -183,6 +244,12 @@ pub struct RoleLine {
     pub from: Day,
     pub to: Option<Day>,
     pub current: bool,
+}
+
+impl RoleLine {
+    pub fn last_day(&self) -> Option<Day> {
+        last_day(self.to)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -246,18 +313,29 @@ struct Names<'a> {
 
 impl<'a> Names<'a> {
     fn new(store: &'a mut Store) -> Self {
-        Self { store, versions: HashMap::new() }
+        Self {
+            store,
+            versions: HashMap::new(),
+        }
     }
 
     /// The version of an entity in force on a date (current knowledge), or its latest.
     fn on(&mut self, table: Table, id: i64, date: NaiveDate) -> Result<Option<Fact>, AppError> {
         if !self.versions.contains_key(&(table, id)) {
             let h = self.store.history(table, id)?;
-            let current: Vec<_> = h.into_iter().filter(|v| v.recording.superseded_at.is_none()).collect();
+            let current: Vec<_> = h
+                .into_iter()
+                .filter(|v| v.recording.superseded_at.is_none())
+                .collect();
             self.versions.insert((table, id), current);
         }
         let versions = &self.versions[&(table, id)];
-        Ok(versions.iter().rev().find(|v| v.valid.contains(date)).or(versions.last()).map(|v| v.data.clone()))
+        Ok(versions
+            .iter()
+            .rev()
+            .find(|v| v.valid.contains(date))
+            .or(versions.last())
+            .map(|v| v.data.clone()))
     }
 
     fn unit(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
@@ -297,18 +375,27 @@ impl<'a> Names<'a> {
 }
 
 fn level_label(kind: nangluc_core::qualification::QualificationKind, code: &str) -> Coded {
-    let name = Level::from_code(kind, code).map_or_else(|| code.to_string(), |l| l.name().to_string());
+    let name =
+        Level::from_code(kind, code).map_or_else(|| code.to_string(), |l| l.name().to_string());
     Coded::new(code, name)
 }
 
-pub fn person(store: &mut Store, v: &Viewer, id: i64, date: Option<NaiveDate>) -> Result<PersonView, AppError> {
+pub fn person(
+    store: &mut Store,
+    v: &Viewer,
+    id: i64,
+    date: Option<NaiveDate>,
+) -> Result<PersonView, AppError> {
     v.require(Perm::People)?;
     if !can_see_person(store, v, id)? {
         return Err(AppError::Forbidden);
     }
     let date = date.unwrap_or_else(today);
     let history = store.history(Table::People, id)?;
-    let believed: Vec<_> = history.iter().filter(|r| r.recording.superseded_at.is_none()).collect();
+    let believed: Vec<_> = history
+        .iter()
+        .filter(|r| r.recording.superseded_at.is_none())
+        .collect();
     let in_force = believed.iter().rev().find(|r| r.valid.contains(date));
     let Some(row) = in_force.or(believed.last()) else {
         return Err(AppError::NotFound(format!("người có mã số {id}")));
@@ -318,7 +405,8 @@ pub fn person(store: &mut Store, v: &Viewer, id: i64, date: Option<NaiveDate>) -
     };
     let facts = store.person_facts(id, None)?;
     let mut names = Names::new(store);
-    let (mut jobs, mut roles, mut qualifications, mut training) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut jobs, mut roles, mut qualifications, mut training) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for f in &facts {
         let current = f.valid.contains(date);
         match &f.data {
@@ -329,7 +417,10 @@ pub fn person(store: &mut Store, v: &Viewer, id: i64, date: Option<NaiveDate>) -
             Fact::Role(r) => roles.push(RoleLine {
                 kind: Coded::new(r.kind.code(), r.kind.label()),
                 term: r.term.clone(),
-                post: r.post.as_deref().map(|c| post_name(c).map_or_else(|| c.to_string(), str::to_string)),
+                post: r
+                    .post
+                    .as_deref()
+                    .map(|c| post_name(c).map_or_else(|| c.to_string(), str::to_string)),
                 approved_on: r.approved_on.map(Day),
                 from: Day(f.valid.from),
                 to: f.valid.to.map(Day),
@@ -418,6 +509,12 @@ pub struct UnitsView {
     pub units: Vec<UnitNode>,
 }
 
+impl UnitsView {
+    pub fn count_text(&self) -> String {
+        number(self.units.len() as i64)
+    }
+}
+
 pub fn units_tree(store: &mut Store, v: &Viewer, date: NaiveDate) -> Result<UnitsView, AppError> {
     if !v.role.allows(Perm::Units) && !v.role.allows(Perm::People) {
         return Err(AppError::Forbidden);
@@ -440,7 +537,10 @@ pub fn units_tree(store: &mut Store, v: &Viewer, date: NaiveDate) -> Result<Unit
         list.sort_by(|a, b| nangluc_core::text::compare(&units[*a].1.name, &units[*b].1.name));
     }
     let mut out = Vec::with_capacity(units.len());
-    let mut stack: Vec<(usize, usize)> = children.get(&None).map(|l| l.iter().rev().map(|i| (*i, 0)).collect()).unwrap_or_default();
+    let mut stack: Vec<(usize, usize)> = children
+        .get(&None)
+        .map(|l| l.iter().rev().map(|i| (*i, 0)).collect())
+        .unwrap_or_default();
     while let Some((i, depth)) = stack.pop() {
         let (id, u) = &units[i];
         out.push(UnitNode {
@@ -458,7 +558,10 @@ pub fn units_tree(store: &mut Store, v: &Viewer, date: NaiveDate) -> Result<Unit
             stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
         }
     }
-    Ok(UnitsView { as_of: Day(date), units: out })
+    Ok(UnitsView {
+        as_of: Day(date),
+        units: out,
+    })
 }
 
 // ---------------------------------------------------------------- training
@@ -489,7 +592,13 @@ pub fn programmes(store: &mut Store, v: &Viewer) -> Result<Vec<ProgrammeLine>, A
                 topic: Coded::new(p.topic.code(), p.topic.label()),
                 legal_basis: p.legal_basis,
                 duration_periods: p.duration_periods,
-                grants: p.grants.map(|g| format!("{}: {}", g.kind.label(), level_label(g.kind, &g.level).label)),
+                grants: p.grants.map(|g| {
+                    format!(
+                        "{}: {}",
+                        g.kind.label(),
+                        level_label(g.kind, &g.level).label
+                    )
+                }),
             }),
             _ => None,
         })
@@ -533,7 +642,11 @@ pub struct ClassesResult {
     pub more: bool,
 }
 
-fn class_line(names: &mut Names, id: i64, c: nangluc_core::training::Class) -> Result<ClassLine, AppError> {
+fn class_line(
+    names: &mut Names,
+    id: i64,
+    c: nangluc_core::training::Class,
+) -> Result<ClassLine, AppError> {
     Ok(ClassLine {
         id,
         programme: names.programme(c.programme_id, c.starts_on)?,
@@ -577,7 +690,11 @@ pub fn classes(store: &mut Store, v: &Viewer, f: &ClassFilter) -> Result<Classes
         .filter(|(_, c)| status.is_none_or(|s| c.status.code() == s))
         .filter(|(_, c)| key.is_empty() || nangluc_core::text::search_key(&c.code).contains(&key))
         .collect();
-    rows.sort_by(|a, b| b.1.starts_on.cmp(&a.1.starts_on).then(a.1.code.cmp(&b.1.code)));
+    rows.sort_by(|a, b| {
+        b.1.starts_on
+            .cmp(&a.1.starts_on)
+            .then(a.1.code.cmp(&b.1.code))
+    });
     let total = rows.len();
     let page = f.page.unwrap_or(1).max(1);
     let start = (page - 1) * PAGE_SIZE;
@@ -589,7 +706,12 @@ pub fn classes(store: &mut Store, v: &Viewer, f: &ClassFilter) -> Result<Classes
         .take(PAGE_SIZE)
         .map(|(id, c)| class_line(&mut names, id, c))
         .collect::<Result<_, _>>()?;
-    Ok(ClassesResult { items, total, page, more })
+    Ok(ClassesResult {
+        items,
+        total,
+        page,
+        more,
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -616,8 +738,11 @@ pub struct ClassView {
 
 pub fn class(store: &mut Store, v: &Viewer, id: i64) -> Result<ClassView, AppError> {
     v.require(Perm::Classes)?;
-    let versions: Vec<_> =
-        store.history(Table::Classes, id)?.into_iter().filter(|r| r.recording.superseded_at.is_none()).collect();
+    let versions: Vec<_> = store
+        .history(Table::Classes, id)?
+        .into_iter()
+        .filter(|r| r.recording.superseded_at.is_none())
+        .collect();
     let Some(Fact::Class(c)) = versions.last().map(|r| r.data.clone()) else {
         return Err(AppError::NotFound(format!("lớp có mã số {id}")));
     };
@@ -660,7 +785,13 @@ pub fn class(store: &mut Store, v: &Viewer, id: i64) -> Result<ClassView, AppErr
     let mut names = Names::new(store);
     let class = class_line(&mut names, id, c)?;
     let enrolled = enrolments.len();
-    Ok(ClassView { class, roster, enrolled, hidden, enrolled_text: number(enrolled as i64) })
+    Ok(ClassView {
+        class,
+        roster,
+        enrolled,
+        hidden,
+        enrolled_text: number(enrolled as i64),
+    })
 }
 
 // ---------------------------------------------------------------- audit
@@ -694,9 +825,15 @@ fn day_start(s: &Option<String>, next: bool) -> Result<Option<chrono::DateTime<U
     let Some(s) = s.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    let d = parse_day(s).ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ (dd/mm/yyyy).")))?;
+    let d = parse_day(s).ok_or_else(|| {
+        AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ (dd/mm/yyyy)."))
+    })?;
     let d = if next { d.succ_opt().unwrap_or(d) } else { d };
-    let local = d.and_hms_opt(0, 0, 0).expect("midnight").and_local_timezone(crate::fmt::vietnam()).single();
+    let local = d
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_local_timezone(crate::fmt::vietnam())
+        .single();
     Ok(local.map(|t| t.with_timezone(&Utc)))
 }
 
@@ -704,7 +841,11 @@ pub fn changes(store: &mut Store, v: &Viewer, f: &AuditFilter) -> Result<Changes
     v.require(Perm::Audit)?;
     let page = f.page.unwrap_or(1).max(1);
     let filter = ChangeFilter {
-        actor: f.actor.clone().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+        actor: f
+            .actor
+            .clone()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty()),
         reason: f.reason.clone().filter(|r| !r.trim().is_empty()),
         from: day_start(&f.from, false)?,
         to: day_start(&f.to, true)?,
@@ -714,7 +855,15 @@ pub fn changes(store: &mut Store, v: &Viewer, f: &AuditFilter) -> Result<Changes
     let mut rows = store.changes_filtered(&filter)?;
     let more = rows.len() > PAGE_SIZE;
     rows.truncate(PAGE_SIZE);
-    let items = rows.into_iter().map(|c| ChangeLine { id: c.id, at: Moment(c.at), actor: c.actor, reason: c.reason }).collect();
+    let items = rows
+        .into_iter()
+        .map(|c| ChangeLine {
+            id: c.id,
+            at: Moment(c.at),
+            actor: c.actor,
+            reason: c.reason,
+        })
+        .collect();
     Ok(ChangesResult { items, page, more })
 }
 
@@ -772,30 +921,75 @@ pub fn table_label(t: Table) -> &'static str {
 pub fn describe(f: &Fact) -> String {
     match f {
         Fact::Unit(u) => format!("{} ({}, mã {})", u.name, u.level.label(), u.code),
-        Fact::UnitChange(c) => format!("Đơn vị số {} {} ngày {} ({})", c.unit_id, c.kind.label().to_lowercase(), Day(c.date), c.decision),
-        Fact::Person(p) => format!("{}, sinh {}, số định danh {}", p.full_name(), Day(p.birth_date), p.identity_number),
+        Fact::UnitChange(c) => format!(
+            "Đơn vị số {} {} ngày {} ({})",
+            c.unit_id,
+            c.kind.label().to_lowercase(),
+            Day(c.date),
+            c.decision
+        ),
+        Fact::Person(p) => format!(
+            "{}, sinh {}, số định danh {}",
+            p.full_name(),
+            Day(p.birth_date),
+            p.identity_number
+        ),
         Fact::Employment(e) => format!(
             "Người số {} công tác tại đơn vị số {}: {}{}",
             e.person_id,
             e.unit_id,
             e.category.label(),
-            e.post.as_ref().map(|p| format!(", {}", post_name(&p.code).unwrap_or(&p.code))).unwrap_or_default()
+            e.post
+                .as_ref()
+                .map(|p| format!(", {}", post_name(&p.code).unwrap_or(&p.code)))
+                .unwrap_or_default()
         ),
-        Fact::Role(r) => format!("Người số {}: {}{}", r.person_id, r.kind.label(), r.term.as_ref().map(|t| format!(" nhiệm kỳ {t}")).unwrap_or_default()),
+        Fact::Role(r) => format!(
+            "Người số {}: {}{}",
+            r.person_id,
+            r.kind.label(),
+            r.term
+                .as_ref()
+                .map(|t| format!(" nhiệm kỳ {t}"))
+                .unwrap_or_default()
+        ),
         Fact::Qualification(q) => {
-            format!("Người số {}: {} {} ({})", q.person_id, q.kind.label(), level_label(q.kind, &q.level).label, Day(q.obtained_on))
+            format!(
+                "Người số {}: {} {} ({})",
+                q.person_id,
+                q.kind.label(),
+                level_label(q.kind, &q.level).label,
+                Day(q.obtained_on)
+            )
         }
         Fact::JobPosition(j) => format!("{} ({})", j.name, j.group.label()),
-        Fact::PositionRequirement(r) => format!("Vị trí số {}: {} từ {}", r.position_id, r.kind.label(), r.min_level),
+        Fact::PositionRequirement(r) => format!(
+            "Vị trí số {}: {} từ {}",
+            r.position_id,
+            r.kind.label(),
+            r.min_level
+        ),
         Fact::Programme(p) => format!("{} ({}, {})", p.name, p.kind.label(), p.topic.label()),
         Fact::Institution(i) => format!("{} ({})", i.name, i.kind.label()),
-        Fact::Lecturer(l) => format!("{}{}", l.full_name, if l.guest { " (thỉnh giảng)" } else { "" }),
-        Fact::Class(c) => format!("Lớp {} từ {} đến {}, {}", c.code, Day(c.starts_on), Day(c.ends_on), c.status.label()),
+        Fact::Lecturer(l) => format!(
+            "{}{}",
+            l.full_name,
+            if l.guest { " (thỉnh giảng)" } else { "" }
+        ),
+        Fact::Class(c) => format!(
+            "Lớp {} từ {} đến {}, {}",
+            c.code,
+            Day(c.starts_on),
+            Day(c.ends_on),
+            c.status.label()
+        ),
         Fact::Enrolment(e) => format!(
             "Người số {} học chương trình số {}{}: {}",
             e.person_id,
             e.programme_id,
-            e.class_id.map(|c| format!(", lớp số {c}")).unwrap_or_default(),
+            e.class_id
+                .map(|c| format!(", lớp số {c}"))
+                .unwrap_or_default(),
             e.status.label()
         ),
     }
@@ -803,12 +997,19 @@ pub fn describe(f: &Fact) -> String {
 
 pub fn change(store: &mut Store, v: &Viewer, id: i64) -> Result<ChangeView, AppError> {
     v.require(Perm::Audit)?;
-    let c = store.change(id)?.ok_or_else(|| AppError::NotFound(format!("lượt thay đổi số {id}")))?;
+    let c = store
+        .change(id)?
+        .ok_or_else(|| AppError::NotFound(format!("lượt thay đổi số {id}")))?;
     let counts = store.change_counts(id)?;
     let total: i64 = counts.iter().map(|c| c.recorded + c.superseded).sum();
     let rows = store.change_rows(id, CHANGE_ROWS_SHOWN)?;
     Ok(ChangeView {
-        change: ChangeLine { id: c.id, at: Moment(c.at), actor: c.actor, reason: c.reason },
+        change: ChangeLine {
+            id: c.id,
+            at: Moment(c.at),
+            actor: c.actor,
+            reason: c.reason,
+        },
         counts: counts
             .iter()
             .map(|c| CountLine {
@@ -824,7 +1025,11 @@ pub fn change(store: &mut Store, v: &Viewer, id: i64) -> Result<ChangeView, AppE
             .map(|r| RowLine {
                 table: r.table.name().into(),
                 table_label: table_label(r.table).into(),
-                action: if r.superseded { Coded::new("superseded", "Thay thế") } else { Coded::new("recorded", "Ghi nhận") },
+                action: if r.superseded {
+                    Coded::new("superseded", "Thay thế")
+                } else {
+                    Coded::new("recorded", "Ghi nhận")
+                },
                 entity_id: r.row.id,
                 row_id: r.row.row_id,
                 valid_from: Day(r.row.valid.from),
@@ -862,7 +1067,12 @@ pub fn demo_links(store: &mut Store) -> Result<DemoLinks, AppError> {
         })
         .collect();
     let key = |s: &str| nangluc_core::text::search_key(s);
-    let find = |needle: &str| units.iter().find(|(_, n, _)| key(n).contains(needle)).cloned();
+    let find = |needle: &str| {
+        units
+            .iter()
+            .find(|(_, n, _)| key(n).contains(needle))
+            .cloned()
+    };
     let mut links = DemoLinks {
         home_affairs_name: "chưa có dữ liệu đơn vị".into(),
         hr_unit_name: "chưa có dữ liệu đơn vị".into(),
@@ -891,17 +1101,19 @@ pub fn demo_links(store: &mut Store) -> Result<DemoLinks, AppError> {
             links.hr_unit = Some(*id);
             links.hr_unit_name = name.clone();
             links.employee = Some(*first);
-            if let Some(Fact::Person(p)) = Names::new(store).on(Table::People, *first, as_of.date)? {
+            if let Some(Fact::Person(p)) =
+                Names::new(store).on(Table::People, *first, as_of.date)?
+            {
                 links.employee_name = p.full_name();
             }
             break;
         }
     }
-    if let Some(r) = store.latest(Table::Institutions)?.into_iter().next() {
-        if let Fact::Institution(i) = r.data {
-            links.institution = Some(r.id);
-            links.institution_name = i.name;
-        }
+    if let Some(r) = store.latest(Table::Institutions)?.into_iter().next()
+        && let Fact::Institution(i) = r.data
+    {
+        links.institution = Some(r.id);
+        links.institution_name = i.name;
     }
     Ok(links)
 }

@@ -21,8 +21,14 @@ pub fn run(db: &str, args: Args) -> Result<()> {
     let mut config = nangluc_web::ServeConfig::new(db, args.addr);
     config.secure_cookies = args.secure_cookies;
     config.demo_accounts = !args.no_demo_accounts;
-    let runtime = tokio::runtime::Runtime::new().context("không khởi động được bộ chạy bất đồng bộ")?;
+    let runtime =
+        tokio::runtime::Runtime::new().context("không khởi động được bộ chạy bất đồng bộ")?;
     runtime
         .block_on(nangluc_web::serve(config))
-        .with_context(|| format!("máy chủ web trên cơ sở dữ liệu '{}' dừng vì lỗi", super::redact(db)))
+        .with_context(|| {
+            format!(
+                "máy chủ web trên cơ sở dữ liệu '{}' dừng vì lỗi",
+                super::redact(db)
+            )
+        })
 }

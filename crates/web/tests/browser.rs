@@ -1,0 +1,371 @@
+//! A real browser against a real server: Debian's Chromium driven through
+//! chromedriver's WebDriver protocol (a few JSON requests, spoken here over a
+//! plain TCP stream rather than through a WebDriver crate and its HTTP stack).
+//!
+//! Fails — never skips — when Chromium or chromedriver is missing: run
+//! `scripts/test.sh`, which installs them.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One HTTP/1.1 request, `Connection: close`, JSON in and out.
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> std::io::Result<(u16, Value)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    // chromedriver keeps the connection open whatever the request says: read
+    // the head, then exactly the body it announces.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 64 * 1024];
+    let split = loop {
+        if let Some(p) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p;
+        }
+        let n = s.read(&mut buf)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        raw.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let lower = head.to_ascii_lowercase();
+    let length = lower
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let mut payload = raw[split + 4..].to_vec();
+    match length {
+        Some(len) => {
+            while payload.len() < len {
+                let n = s.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                payload.extend_from_slice(&buf[..n]);
+            }
+        }
+        None if lower.contains("transfer-encoding: chunked") => {
+            while !payload.ends_with(b"0\r\n\r\n") {
+                let n = s.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                payload.extend_from_slice(&buf[..n]);
+            }
+            payload = dechunk(&payload);
+        }
+        None => {
+            s.read_to_end(&mut payload)?;
+        }
+    }
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let value = if payload.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&payload).unwrap_or(Value::Null)
+    };
+    Ok((status, value))
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = b.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&b[..eol]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&b[eol + 2..eol + 2 + size]);
+        b = &b[eol + 2 + size + 2..];
+    }
+    out
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => 0,
+    };
+    let clean: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let pad = chunk.iter().filter(|&&c| c == b'=').count();
+        let n = chunk
+            .iter()
+            .fold(0u32, |acc, &c| (acc << 6) | u32::from(val(c)));
+        let n = n << (6 * (4 - chunk.len()));
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad.min(2)]);
+    }
+    out
+}
+
+struct Driver {
+    child: Child,
+    port: u16,
+    session: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        for bin in [CHROMIUM, CHROMEDRIVER] {
+            assert!(
+                Path::new(bin).exists(),
+                "{bin} không có: hãy chạy scripts/test.sh (cài chromium và chromium-driver) — {bin} is missing: run scripts/test.sh, which installs chromium and chromium-driver"
+            );
+        }
+        let port = free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok((200, v)) = http(port, "GET", "/status", None)
+                && v["value"]["ready"] == true
+            {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not become ready"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile =
+            std::env::temp_dir().join(format!("nangluc-chromium-{}-{port}", std::process::id()));
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                    "--window-size=1366,768", "--lang=vi-VN",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        }}});
+        let (status, v) = http(port, "POST", "/session", Some(&caps)).expect("new session");
+        assert_eq!(status, 200, "chromedriver refused the session: {v}");
+        let session = v["value"]["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_string();
+        Driver {
+            child,
+            port,
+            session,
+        }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let full = format!("/session/{}{path}", self.session);
+        let (status, v) = http(self.port, method, &full, body.as_ref()).expect("webdriver request");
+        assert_eq!(status, 200, "{method} {path}: {v}");
+        v["value"].clone()
+    }
+
+    fn goto(&self, url: &str) {
+        self.cmd("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    fn find(&self, using: &str, value: &str) -> String {
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({ "using": using, "value": value })),
+        );
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {value}: {v}"))
+            .to_string()
+    }
+
+    fn css(&self, selector: &str) -> String {
+        self.find("css selector", selector)
+    }
+
+    fn type_into(&self, element: &str, text: &str) {
+        self.cmd(
+            "POST",
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    fn click(&self, element: &str) {
+        self.cmd(
+            "POST",
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        );
+    }
+
+    fn text(&self, element: &str) -> String {
+        self.cmd("GET", &format!("/element/{element}/text"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn url(&self) -> String {
+        self.cmd("GET", "/url", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn screenshot(&self, path: &Path) {
+        let png = base64_decode(
+            self.cmd("GET", "/screenshot", None)
+                .as_str()
+                .expect("base64 PNG"),
+        );
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+        std::fs::write(path, png).unwrap();
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = http(
+            self.port,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            None,
+        );
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the server on a random port in its own thread; gives the port.
+fn start_server(db: &common::TempDb) -> u16 {
+    let mut config = nangluc_web::ServeConfig::new(db.url(), "127.0.0.1:0".parse().unwrap());
+    config.demo_accounts = false;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let server = nangluc_web::bind(&config).await.expect("server binds");
+            tx.send(server.local_addr().unwrap().port()).unwrap();
+            server.run().await.unwrap();
+        });
+    });
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("server started")
+}
+
+#[test]
+fn an_administrator_logs_in_searches_and_reads_a_record() {
+    let db = common::seeded_db();
+    let port = start_server(&db);
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+
+    // Asking for a page sends the browser to the login form, then back.
+    driver.goto(&format!("{base}/people"));
+    assert!(
+        driver.url().contains("/login?next=/people"),
+        "{}",
+        driver.url()
+    );
+    driver.type_into(&driver.css("input[name=username]"), "admin");
+    driver.type_into(&driver.css("input[name=password]"), "pw-admin");
+    driver.click(&driver.css("form.stack button[type=submit]"));
+    assert!(driver.url().ends_with("/people"), "{}", driver.url());
+
+    // Search without diacritics.
+    driver.type_into(&driver.css("input[name=q]"), "nguyen van an");
+    driver.click(&driver.css("form.filters button[type=submit]"));
+    let results = driver.text(&driver.css("table.list"));
+    assert!(results.contains("Nguyễn Văn An"), "{results}");
+    assert!(!results.contains("Nguyễn Thị An"), "{results}");
+
+    // Open the record.
+    driver.click(&driver.find("link text", "Nguyễn Văn An"));
+    assert!(driver.url().ends_with("/people/1"), "{}", driver.url());
+    let page = driver.text(&driver.css("main"));
+    for text in [
+        "Nguyễn Văn An",
+        "Quá trình công tác",
+        "Phòng Công chức, viên chức",
+        "Trưởng phòng",
+        "Đào tạo, bồi dưỡng",
+        "Giỏi",
+    ] {
+        assert!(page.contains(text), "{text} missing from: {page}");
+    }
+    let shot = std::env::temp_dir().join(format!("nangluc-person-{}.png", std::process::id()));
+    driver.screenshot(&shot);
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "a real screenshot"
+    );
+    eprintln!("ảnh chụp trang hồ sơ: {}", shot.display());
+
+    // How the pages look on an office screen and on a phone.
+    let dir = std::env::temp_dir().join(format!("nangluc-screens-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (w, h) in [(1366, 768), (390, 844)] {
+        driver.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": w, "height": h })),
+        );
+        for (name, path) in [
+            ("person", "/people/1?as_of=30/06/2020"),
+            ("people", "/people"),
+            ("class", "/classes/1"),
+        ] {
+            driver.goto(&format!("{base}{path}"));
+            driver.screenshot(&dir.join(format!("{name}-{w}x{h}.png")));
+        }
+    }
+    eprintln!("ảnh chụp các trang: {}", dir.display());
+    driver.goto(&format!("{base}/people/1"));
+
+    // Logging out through the form (with its CSRF token) works in the browser.
+    driver.click(&driver.css("form.inline button[type=submit]"));
+    assert!(driver.url().ends_with("/login"), "{}", driver.url());
+}
