@@ -137,3 +137,67 @@ fn exported_staff_imports_back_unchanged_and_bad_files_change_nothing() {
     ok(db, &["evaluate", &plan("tay-ninh-2021-2025.toml"), "--format", "xlsx", "--output", results.to_str().unwrap()]);
     assert!(std::fs::metadata(&results).unwrap().len() > 5_000);
 }
+
+/// Copies a SQLite database with its WAL files.
+fn copy_db(from: &Path, to: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let (f, t) = (format!("{}{suffix}", from.display()), format!("{}{suffix}", to.display()));
+        let _ = std::fs::remove_file(&t);
+        if Path::new(&f).exists() {
+            std::fs::copy(&f, &t).unwrap();
+        }
+    }
+}
+
+/// Rows of the people table (every version), from `nangluc stats`.
+fn people_rows(db: &str) -> i64 {
+    stat(&ok(db, &["stats"]), "Người (people)")
+}
+
+#[test]
+fn an_import_killed_midway_leaves_the_database_as_it_was() {
+    let dir = temp_dir("kill");
+    let source = dir.join("source.db");
+    ok(source.to_str().unwrap(), &["demo", "--people", "6000", "--seed", "11"]);
+    let staff = dir.join("staff.xlsx");
+    ok(source.to_str().unwrap(), &["export", "staff", staff.to_str().unwrap()]);
+    // The same units (the geography does not depend on the seed), one person.
+    let empty = dir.join("empty.db");
+    ok(empty.to_str().unwrap(), &["demo", "--people", "1", "--seed", "11"]);
+    let before = people_rows(empty.to_str().unwrap());
+
+    // A complete import, to know how long one takes and what it leaves.
+    let full = dir.join("full.db");
+    copy_db(&empty, &full);
+    let started = std::time::Instant::now();
+    ok(full.to_str().unwrap(), &["import", staff.to_str().unwrap(), "--kind", "staff"]);
+    let duration = started.elapsed();
+    let after = people_rows(full.to_str().unwrap());
+    assert!(after > before + 4000, "the import creates people: {before} → {after}");
+
+    let mut killed_midway = 0;
+    for tenth in [2, 4, 6, 8, 9] {
+        let db = dir.join(format!("killed-{tenth}.db"));
+        copy_db(&empty, &db);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nangluc"))
+            .args(["--db", db.to_str().unwrap(), "import", staff.to_str().unwrap(), "--kind", "staff"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(duration * tenth / 10);
+        let still_running = child.try_wait().unwrap().is_none();
+        child.kill().unwrap(); // SIGKILL: no chance to clean up
+        child.wait().unwrap();
+        let rows = people_rows(db.to_str().unwrap());
+        // All or nothing, whenever the kill came.
+        assert!(rows == before || rows == after, "after a kill at {tenth}/10: {rows} rows, expected {before} or {after}");
+        if still_running {
+            assert_eq!(rows, before, "killed at {tenth}/10 before it finished: nothing written");
+            killed_midway += 1;
+        }
+        let check = rusqlite::Connection::open(&db).unwrap().query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap();
+        assert_eq!(check, "ok");
+    }
+    assert!(killed_midway > 0, "at least one kill landed while the import ran");
+}
