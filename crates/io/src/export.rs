@@ -79,6 +79,15 @@ pub fn write_tables(tables: &[Table], path: impl AsRef<Path>) -> Result<(), Writ
     Ok(())
 }
 
+/// Writes tables to an xlsx workbook in memory, a sheet each (for a download).
+pub fn write_tables_to_bytes(tables: &[Table]) -> Result<Vec<u8>, WriteError> {
+    let mut book = Workbook::new();
+    for table in tables {
+        add_sheet(&mut book, table)?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
 fn add_sheet(book: &mut Workbook, table: &Table) -> Result<(), WriteError> {
     let ws = book.add_worksheet();
     ws.set_name(&table.sheet)?;

@@ -213,6 +213,21 @@ fn obj(props: Value, required: &[&str]) -> Value {
 }
 
 /// The OpenAPI 3.0 description of the API, written by hand.
+/// The active plan's results as of a date, for the viewer's scope.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<service::DashboardQuery>,
+) -> Result<Json<nangluc_engine::PlanResult>, AppError> {
+    let plan = state.plan.clone();
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| service::dashboard_result(s, plan.as_deref(), &v, &q))
+            .await?,
+    ))
+}
+
 pub fn openapi_document() -> Value {
     let s = |t: &str| json!({ "type": t });
     let date = json!({ "type": "string", "format": "date" });
@@ -291,6 +306,10 @@ pub fn openapi_document() -> Value {
                 param("to", "query", "Đến hết ngày", json!({ "type": "string" })),
                 page,
             ], "ChangesResult"),
+            "/api/v1/dashboard": get("Kết quả thực hiện các chỉ tiêu của kế hoạch đang áp dụng tại một ngày (quản trị, lãnh đạo, tài chính, cán bộ tổ chức — chỉ đơn vị mình). Danh sách người chưa đạt chỉ có khi tài khoản được xem họ tên", "Chỉ tiêu", vec![
+                param("as_of", "query", "Ngày đánh giá (yyyy-mm-dd hoặc dd/mm/yyyy); mặc định hôm nay; sau hôm nay là dự báo.", json!({ "type": "string" })),
+                param("unit", "query", "Mã đơn vị: đơn vị đó và các đơn vị trực thuộc (cán bộ tổ chức: mặc định và tối đa là đơn vị của mình)", json!({ "type": "string" })),
+            ], "PlanResult"),
             "/api/v1/changes/{id}": get("Một lượt thay đổi và các bản ghi nó ghi nhận hoặc thay thế", "Nhật ký", vec![id_path("Mã số lượt thay đổi")], "ChangeView")
         },
         "components": {
@@ -324,6 +343,21 @@ pub fn openapi_document() -> Value {
                 "ClassesResult": obj(json!({ "items": arr("Class"), "total": s("integer"), "page": s("integer"), "more": s("boolean") }), &["items", "total", "page", "more"]),
                 "ClassView": obj(json!({ "class": r("Class"), "roster": { "type": "array", "items": obj(json!({ "person_id": s("integer"), "full_name": s("string"), "status": r("Coded"), "attendance": opt_s, "result": opt_s, "certificate": opt_s }), &["person_id", "full_name", "status"]) }, "enrolled": s("integer"), "hidden": s("integer") }), &["class", "roster", "enrolled", "hidden"]),
                 "Change": obj(json!({ "id": s("integer"), "at": { "type": "string", "format": "date-time" }, "actor": s("string"), "reason": s("string") }), &["id", "at", "actor", "reason"]),
+                "Ratio": obj(json!({ "num": s("integer"), "den": s("integer"), "percent": s("number") }), &["num", "den", "percent"]),
+                "UnitBreakdown": obj(json!({ "unit_id": { "type": "integer", "nullable": true }, "code": s("string"), "name": s("string"), "parent_id": { "type": "integer", "nullable": true }, "own_population": s("integer"), "own_met": s("integer"), "population": s("integer"), "met": s("integer"), "share": { "allOf": [r("Ratio")], "nullable": true }, "needed": s("integer"), "overdue": s("integer"), "pending": s("integer") }), &["code", "name", "population", "met", "needed"]),
+                "Missing": obj(json!({ "person_id": s("integer"), "name": s("string"), "unit_code": opt_s, "unit": opt_s, "reason": s("string"), "deadline": opt_date, "status": { "type": "string", "nullable": true, "enum": ["met", "overdue", "pending", "no_event", null] } }), &["person_id", "name", "reason"]),
+                "TargetResult": obj(json!({
+                    "id": s("string"), "group": s("string"), "wording": s("string"), "kind": s("string"), "letter": s("string"),
+                    "threshold": { "type": "object", "nullable": true, "properties": { "by": s("integer"), "min": s("integer"), "stretch": { "type": "integer", "nullable": true } }, "description": "Ngưỡng đang áp dụng; phần trăm tính bằng phần vạn (8000 = 80%)" },
+                    "horizons": { "type": "array", "items": { "type": "object" } },
+                    "population": s("integer"), "met": s("integer"), "share": { "allOf": [r("Ratio")], "nullable": true },
+                    "holds": { "type": "boolean", "nullable": true }, "needed": s("integer"),
+                    "need_by_year": { "type": "array", "items": obj(json!({ "year": s("integer"), "count": s("integer") }), &["year", "count"]) },
+                    "by_unit": arr("UnitBreakdown"), "missing": arr("Missing"),
+                    "status": { "type": "string", "enum": ["met", "on_track", "at_risk", "not_applicable"] },
+                    "forecast_year": { "type": "integer", "nullable": true }
+                }), &["id", "wording", "kind", "letter", "population", "met", "needed", "by_unit", "missing", "status"]),
+                "PlanResult": obj(json!({ "plan_id": s("string"), "plan_name": s("string"), "as_of": date, "today": date, "known_at": { "type": "string", "format": "date-time", "nullable": true }, "forecast": s("boolean"), "unit": opt_s, "targets": arr("TargetResult"), "duties": s("integer"), "warnings": { "type": "array", "items": s("string") } }), &["plan_id", "plan_name", "as_of", "today", "forecast", "targets"]),
                 "ChangesResult": obj(json!({ "items": arr("Change"), "page": s("integer"), "more": s("boolean") }), &["items", "page", "more"]),
                 "ChangeView": obj(json!({
                     "change": r("Change"),

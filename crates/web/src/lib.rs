@@ -10,13 +10,16 @@
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod error;
 pub mod fmt;
 pub mod pages;
 pub mod pool;
 pub mod service;
+pub mod targets;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
@@ -43,6 +46,9 @@ pub struct ServeConfig {
     pub pool_size: usize,
     /// Create the demo accounts when the database has none.
     pub demo_accounts: bool,
+    /// The plan the dashboard follows (checked at start: a broken plan stops
+    /// the server). `None`: no dashboard.
+    pub plan: Option<PathBuf>,
 }
 
 impl ServeConfig {
@@ -53,6 +59,7 @@ impl ServeConfig {
             secure_cookies: false,
             pool_size: 8,
             demo_accounts: true,
+            plan: Some(PathBuf::from(targets::DEFAULT_PLAN)),
         }
     }
 }
@@ -68,6 +75,8 @@ pub enum ServeError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Plan(String),
     #[error("máy chủ dừng vì lỗi: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -77,6 +86,8 @@ pub enum ServeError {
 pub struct AppState {
     pub pool: Arc<pool::Pool>,
     pub secure_cookies: bool,
+    /// The plan the dashboard follows, with the cached snapshot and results.
+    pub plan: Option<Arc<targets::ActivePlan>>,
 }
 
 impl AppState {
@@ -84,7 +95,14 @@ impl AppState {
         Ok(AppState {
             pool: pool::Pool::open(db, pool_size)?,
             secure_cookies,
+            plan: None,
         })
+    }
+
+    /// Follows this plan on the dashboard.
+    pub fn with_plan(mut self, plan: targets::ActivePlan) -> AppState {
+        self.plan = Some(Arc::new(plan));
+        self
     }
 }
 
@@ -127,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         .route("/classes/{id}", get(api::class))
         .route("/changes", get(api::changes))
         .route("/changes/{id}", get(api::change))
+        .route("/dashboard", get(api::dashboard))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::home))
@@ -142,6 +161,11 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(pages::audit))
         .route("/audit/{id}", get(pages::change))
         .route("/dashboard", get(pages::dashboard))
+        .route("/dashboard/targets/{id}", get(pages::dashboard_target))
+        .route(
+            "/dashboard/targets/{id}/export.xlsx",
+            get(pages::dashboard_export),
+        )
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn(auth::same_origin_only))
@@ -192,7 +216,18 @@ async fn shutdown() {
 /// Opens the database (applying migrations), creates the demo accounts if
 /// there are no accounts, and binds the address.
 pub async fn bind(config: &ServeConfig) -> Result<Server, ServeError> {
-    let state = AppState::open(&config.db, config.pool_size, config.secure_cookies)?;
+    let mut state = AppState::open(&config.db, config.pool_size, config.secure_cookies)?;
+    if let Some(path) = &config.plan {
+        let plan = targets::ActivePlan::load(path).map_err(ServeError::Plan)?;
+        state = state.with_plan(plan);
+    }
+    if let Some(plan) = state.plan.clone() {
+        // The engine's image of the store, built once before serving.
+        let pool = Arc::clone(&state.pool);
+        tokio::task::spawn_blocking(move || pool.run_now(|s| plan.snapshot(s).map(|_| ())))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??;
+    }
     let demo_accounts = if config.demo_accounts {
         let pool = Arc::clone(&state.pool);
         tokio::task::spawn_blocking(move || pool.run_now(auth::ensure_demo_accounts))
@@ -225,6 +260,14 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         "http"
     };
     println!("NăngLực đang phục vụ tại {scheme}://{addr}/ (Ctrl-C để dừng)");
+    if let Some(p) = &server.state.plan {
+        println!(
+            "Theo dõi chỉ tiêu theo kế hoạch '{}' ({} chỉ tiêu, tệp {}).",
+            p.plan.name,
+            p.plan.targets.len(),
+            p.path.display()
+        );
+    }
     if !server.demo_accounts.is_empty() {
         println!("\nĐã tạo các tài khoản mẫu (đổi mật khẩu trước khi dùng thật):");
         for a in &server.demo_accounts {

@@ -698,18 +698,140 @@ pub async fn change(
 
 // ---------------------------------------------------------------- dashboard
 
+/// The `?as_of=…&unit=…` carried by the dashboard's links.
+fn dashboard_query(as_of: &Day, unit: Option<&str>, is_today: bool) -> Vec<(&'static str, String)> {
+    let mut pairs = Vec::new();
+    if !is_today {
+        pairs.push(("as_of", as_of.to_string()));
+    }
+    if let Some(u) = unit {
+        pairs.push(("unit", u.to_string()));
+    }
+    pairs
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     chrome: Chrome,
+    d: service::DashboardView,
+    /// The query string to keep the date (and the unit) in links.
+    keep_date: String,
+    keep_all: String,
 }
 
-/// A placeholder until the target engine is wired in: no figures at all.
-pub async fn dashboard(v: Viewer) -> Result<Response, AppError> {
-    v.require(Perm::Dashboard)?;
+impl DashboardPage {
+    fn unit_link(&self, code: &str) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !self.keep_date.is_empty() {
+            pairs.push(("as_of", self.d.as_of.to_string()));
+        }
+        pairs.push(("unit", code.to_string()));
+        format!("/dashboard{}", query(&pairs))
+    }
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<service::DashboardQuery>,
+) -> Result<Response, AppError> {
+    let viewer = v.clone();
+    let plan = state.plan.clone();
+    let d = state
+        .pool
+        .run(move |s| service::dashboard(s, plan.as_deref(), &viewer, &q))
+        .await?;
+    let is_today = d.as_of.0 == today();
+    let unit = d.unit.as_ref().map(|u| u.code.clone());
+    let keep_date = query(&dashboard_query(&d.as_of, None, is_today));
+    let keep_all = query(&dashboard_query(&d.as_of, unit.as_deref(), is_today));
     render(&DashboardPage {
         chrome: Chrome::new(&v, "Theo dõi chỉ tiêu", "/dashboard"),
+        keep_date,
+        keep_all,
+        d,
     })
+}
+
+#[derive(Template)]
+#[template(path = "need_list.html")]
+struct NeedListPage {
+    chrome: Chrome,
+    n: service::NeedListView,
+    keep_all: String,
+    keep_date: String,
+    export: String,
+    pager: Pager,
+}
+
+impl NeedListPage {
+    fn unit_link(&self, code: &str) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !self.keep_date.is_empty() {
+            pairs.push(("as_of", self.n.as_of.to_string()));
+        }
+        pairs.push(("unit", code.to_string()));
+        format!(
+            "/dashboard/targets/{}{}",
+            encode_query(&self.n.target.id),
+            query(&pairs)
+        )
+    }
+}
+
+pub async fn dashboard_target(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<service::DashboardQuery>,
+) -> Result<Response, AppError> {
+    let viewer = v.clone();
+    let plan = state.plan.clone();
+    let target = id.clone();
+    let n = state
+        .pool
+        .run(move |s| service::need_list(s, plan.as_deref(), &viewer, &target, &q))
+        .await?;
+    let is_today = n.as_of.0 == today();
+    let unit = n.unit.as_ref().map(|u| u.code.clone());
+    let pairs = dashboard_query(&n.as_of, unit.as_deref(), is_today);
+    let base = format!("/dashboard/targets/{}", encode_query(&id));
+    render(&NeedListPage {
+        chrome: Chrome::new(&v, format!("Chỉ tiêu {id}"), "/dashboard"),
+        keep_all: query(&pairs),
+        keep_date: query(&dashboard_query(&n.as_of, None, is_today)),
+        export: format!("{base}/export.xlsx{}", query(&pairs)),
+        pager: pager(n.page, n.more, &base, &pairs),
+        n,
+    })
+}
+
+pub async fn dashboard_export(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<service::DashboardQuery>,
+) -> Result<Response, AppError> {
+    let plan = state.plan.clone();
+    let (bytes, name) = state
+        .pool
+        .run(move |s| service::need_workbook(s, plan.as_deref(), &v, &id, &q))
+        .await?;
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 pub async fn not_found() -> AppError {

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{Perm, Role, Viewer};
 use crate::error::AppError;
 use crate::fmt::{Coded, Day, Moment, money, number, parse_day, today};
+use crate::targets::ActivePlan;
 
 pub const PAGE_SIZE: usize = 50;
 
@@ -63,14 +64,20 @@ pub fn can_see_person(store: &mut Store, v: &Viewer, person_id: i64) -> Result<b
 }
 
 /// Applies a change in the viewer's name: every write goes through here, so
-/// that the audit trail names the account.
+/// that the audit trail names the account. The dashboard's snapshot and
+/// cached results are dropped once the change is stored.
 pub fn apply(
     store: &mut Store,
     v: &Viewer,
+    plan: Option<&ActivePlan>,
     mut change: ChangeSet,
 ) -> Result<nangluc_core::Applied, AppError> {
     change.actor = v.username.clone();
-    Ok(store.apply(&change)?)
+    let applied = store.apply(&change)?;
+    if let Some(p) = plan {
+        p.invalidate();
+    }
+    Ok(applied)
 }
 
 // ---------------------------------------------------------------- registry
@@ -1116,4 +1123,700 @@ pub fn demo_links(store: &mut Store) -> Result<DemoLinks, AppError> {
         links.institution_name = i.name;
     }
     Ok(links)
+}
+
+// ---------------------------------------------------------------- targets dashboard
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DashboardQuery {
+    /// dd/mm/yyyy or yyyy-mm-dd; today when absent.
+    pub as_of: Option<String>,
+    /// A unit's code: that unit and the units below it.
+    pub unit: Option<String>,
+    pub page: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+/// What a viewer may read of the plan's results, settled for one request.
+struct TargetScope {
+    as_of: NaiveDate,
+    /// The unit evaluated (`None`: the whole province).
+    unit: Option<UnitRef>,
+    /// Its ancestors the viewer may open, from the top.
+    breadcrumb: Vec<UnitRef>,
+    /// The viewer may see the names of the people missing.
+    names: bool,
+}
+
+/// Whether the viewer may read who is missing, by name: the administrator
+/// everybody, a unit's HR officer the people of their subtree (the only
+/// units they may open); the leadership and finance see counts only.
+pub fn sees_names(v: &Viewer) -> bool {
+    matches!(v.role, Role::Admin | Role::UnitHr)
+}
+
+fn active_plan(plan: Option<&ActivePlan>) -> Result<&ActivePlan, AppError> {
+    plan.ok_or_else(|| {
+        AppError::NotFound("kế hoạch đang áp dụng (máy chủ chạy không có tệp kế hoạch)".into())
+    })
+}
+
+fn target_scope(
+    store: &mut Store,
+    v: &Viewer,
+    q: &DashboardQuery,
+) -> Result<TargetScope, AppError> {
+    v.require(Perm::Dashboard)?;
+    let as_of = match q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => today(),
+        Some(s) => parse_day(s).ok_or_else(|| {
+            AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ (dd/mm/yyyy)."))
+        })?,
+    };
+    let on = AsOf::date(as_of);
+    let units: HashMap<i64, nangluc_core::unit::UnitVersion> = store
+        .as_of(Table::Units, &on)?
+        .into_iter()
+        .filter_map(|r| match r.data {
+            Fact::Unit(u) => Some((r.id, u)),
+            _ => None,
+        })
+        .collect();
+    let by_code = |code: &str| {
+        units
+            .iter()
+            .filter(|(_, u)| u.code == code)
+            .map(|(id, _)| *id)
+            .min()
+    };
+    let requested = q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let unit_id = match requested {
+        None => None,
+        Some(code) => Some(by_code(code).ok_or_else(|| {
+            AppError::NotFound(format!("đơn vị có mã '{code}' tại ngày {}", Day(as_of)))
+        })?),
+    };
+    // A unit's HR officer reads their own subtree only.
+    let (unit_id, top) = if v.role == Role::UnitHr {
+        let root = v.unit_id.ok_or(AppError::Forbidden)?;
+        if !units.contains_key(&root) {
+            return Err(AppError::Forbidden);
+        }
+        let subtree = store.unit_subtree(root, &on)?;
+        match unit_id {
+            Some(id) if !subtree.contains(&id) => return Err(AppError::Forbidden),
+            Some(id) => (Some(id), Some(root)),
+            None => (Some(root), Some(root)),
+        }
+    } else {
+        (unit_id, None)
+    };
+    let unit_ref = |id: i64| UnitRef {
+        id,
+        code: units[&id].code.clone(),
+        name: units[&id].name.clone(),
+    };
+    let mut breadcrumb = Vec::new();
+    if let Some(id) = unit_id {
+        let mut at = units[&id].parent_id;
+        let mut guard = 0;
+        while let Some(p) = at.filter(|p| units.contains_key(p)) {
+            if Some(id) == top || guard > 64 {
+                break;
+            }
+            breadcrumb.push(unit_ref(p));
+            if Some(p) == top {
+                break;
+            }
+            at = units[&p].parent_id;
+            guard += 1;
+        }
+        breadcrumb.reverse();
+    }
+    Ok(TargetScope {
+        as_of,
+        unit: unit_id.map(unit_ref),
+        breadcrumb,
+        names: sees_names(v),
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    pub label: String,
+    pub as_of: Day,
+    /// A fraction (0.1708) for the chart; `None` when nobody is counted.
+    pub share: Option<f64>,
+    pub share_text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetLine {
+    pub id: String,
+    pub group: String,
+    pub wording: String,
+    /// R, Y, W, T, E, B, Q, C, P or L.
+    pub letter: String,
+    /// A share of a population (not a count of person-times or classes).
+    pub ratio: bool,
+    /// `met`, `on_track`, `at_risk`, `not_applicable`.
+    pub status: Coded,
+    pub population: String,
+    pub met: String,
+    /// "17,08 %", or "Không áp dụng".
+    pub share: String,
+    pub share_value: Option<f64>,
+    /// "≥ 80% đến năm 2025"; for counts "≥ 40/năm".
+    pub threshold: String,
+    pub min_value: Option<f64>,
+    pub stretch: Option<String>,
+    pub stretch_value: Option<f64>,
+    pub needed: String,
+    pub forecast_year: Option<i32>,
+    pub trend: Vec<TrendPoint>,
+    pub notes: Vec<String>,
+}
+
+impl TargetLine {
+    pub fn bar(&self) -> String {
+        let label = format!("Tỉ lệ {} — ngưỡng {}", self.share, self.threshold);
+        crate::charts::progress_bar(
+            self.share_value,
+            self.min_value,
+            self.stretch_value,
+            &self.status.code,
+            &label,
+        )
+    }
+
+    pub fn sparkline(&self) -> String {
+        let points: Vec<(String, Option<f64>)> = self
+            .trend
+            .iter()
+            .map(|p| (p.label.clone(), p.share))
+            .collect();
+        crate::charts::sparkline(
+            &points,
+            self.min_value,
+            "Tỉ lệ cuối các năm đã qua của giai đoạn",
+        )
+    }
+
+    /// At least two points to draw.
+    pub fn has_trend(&self) -> bool {
+        self.ratio && self.trend.iter().filter(|p| p.share.is_some()).count() > 1
+    }
+
+    pub fn trend_text(&self) -> String {
+        self.trend
+            .iter()
+            .map(|p| format!("{}: {}", p.label, p.share_text))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn share_text(r: Option<nangluc_engine::Ratio>) -> String {
+    match r {
+        Some(r) => crate::fmt::percent(r.num as i64, r.den as i64),
+        None => "Không áp dụng".into(),
+    }
+}
+
+fn fraction(r: Option<nangluc_engine::Ratio>) -> Option<f64> {
+    r.map(|r| r.num as f64 / r.den as f64)
+}
+
+fn target_line(
+    plan: &ActivePlan,
+    t: &nangluc_engine::TargetResult,
+    trend: Vec<TrendPoint>,
+) -> TargetLine {
+    let group = plan
+        .plan
+        .groups
+        .iter()
+        .find(|g| g.id == t.group)
+        .map_or_else(|| t.group.clone(), |g| g.name.clone());
+    let status = Coded::new(
+        match t.status {
+            nangluc_engine::Status::Met => "met",
+            nangluc_engine::Status::OnTrack => "on_track",
+            nangluc_engine::Status::AtRisk => "at_risk",
+            nangluc_engine::Status::NotApplicable => "not_applicable",
+        },
+        t.status.label(),
+    );
+    let ratio = t.kind.is_ratio();
+    let threshold = match t.threshold {
+        Some(h) => format!("≥ {} đến năm {}", h.min, h.by),
+        None => t
+            .per_year
+            .last()
+            .and_then(|y| y.min)
+            .map(|m| format!("≥ {}/năm", number(m as i64)))
+            .unwrap_or_default(),
+    };
+    TargetLine {
+        id: t.id.clone(),
+        group,
+        wording: t.wording.clone(),
+        letter: t.letter.to_string(),
+        ratio,
+        status,
+        population: if ratio {
+            number(t.population as i64)
+        } else {
+            "—".into()
+        },
+        met: number(t.met as i64),
+        share: if ratio {
+            share_text(t.share)
+        } else {
+            "—".into()
+        },
+        share_value: if ratio { fraction(t.share) } else { None },
+        threshold,
+        min_value: t.threshold.map(|h| h.min.0 as f64 / 10_000.0),
+        stretch: t.threshold.and_then(|h| h.stretch).map(|p| p.to_string()),
+        stretch_value: t
+            .threshold
+            .and_then(|h| h.stretch)
+            .map(|p| p.0 as f64 / 10_000.0),
+        needed: number(t.needed as i64),
+        forecast_year: t.forecast_year,
+        trend,
+        notes: t.notes.clone(),
+    }
+}
+
+/// The share of every target at the end of each past year of the plan's
+/// period, then on the date itself.
+fn trends(
+    store: &mut Store,
+    plan: &ActivePlan,
+    scope: &TargetScope,
+    result: &PlanResult,
+) -> Result<HashMap<String, Vec<TrendPoint>>, AppError> {
+    let code = scope.unit.as_ref().map(|u| u.code.as_str());
+    let (first, last) = plan.plan.period;
+    let mut out: HashMap<String, Vec<TrendPoint>> = HashMap::new();
+    for year in first..=last {
+        let Some(end) = NaiveDate::from_ymd_opt(year, 12, 31) else {
+            continue;
+        };
+        if end >= scope.as_of {
+            break;
+        }
+        let r = plan.evaluate(store, end, code, false, false)?;
+        for t in &r.targets {
+            out.entry(t.id.clone()).or_default().push(TrendPoint {
+                label: year.to_string(),
+                as_of: Day(end),
+                share: fraction(t.share),
+                share_text: share_text(t.share),
+            });
+        }
+    }
+    for t in &result.targets {
+        out.entry(t.id.clone()).or_default().push(TrendPoint {
+            label: Day(scope.as_of).to_string(),
+            as_of: Day(scope.as_of),
+            share: fraction(t.share),
+            share_text: share_text(t.share),
+        });
+    }
+    Ok(out)
+}
+
+use nangluc_engine::PlanResult;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildUnit {
+    pub code: String,
+    pub name: String,
+    /// Ratio targets whose threshold this subtree reaches.
+    pub reached: usize,
+    pub of: usize,
+    pub needed: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DashboardView {
+    pub plan_id: String,
+    pub plan_name: String,
+    pub as_of: Day,
+    /// The date is after the data's day: the figures are a forecast.
+    pub forecast: bool,
+    pub unit: Option<UnitRef>,
+    pub breadcrumb: Vec<UnitRef>,
+    /// The viewer may go up to the whole province.
+    pub province_link: bool,
+    pub children: Vec<ChildUnit>,
+    pub targets: Vec<TargetLine>,
+    pub met_count: usize,
+    pub at_risk_count: usize,
+    pub warnings: Vec<String>,
+    pub names_visible: bool,
+}
+
+/// The units just below the one evaluated, with how many targets each
+/// reaches, from the results' breakdown by unit.
+fn children(result: &PlanResult, unit: Option<&UnitRef>) -> Vec<ChildUnit> {
+    let ids: std::collections::HashSet<i64> = result
+        .targets
+        .iter()
+        .flat_map(|t| t.by_unit.iter().filter_map(|u| u.unit_id))
+        .collect();
+    let is_root = |u: &nangluc_engine::result::UnitBreakdown| {
+        u.unit_id.is_some() && u.parent_id.is_none_or(|p| !ids.contains(&p))
+    };
+    let roots: std::collections::HashSet<i64> = result
+        .targets
+        .iter()
+        .flat_map(|t| {
+            t.by_unit
+                .iter()
+                .filter(|u| is_root(u))
+                .filter_map(|u| u.unit_id)
+        })
+        .collect();
+    // The whole province with a single top unit (the UBND tỉnh): its
+    // departments are the first level worth opening.
+    let parent = match unit {
+        Some(p) => Some(p.id),
+        None if roots.len() == 1 => roots.iter().next().copied(),
+        None => None,
+    };
+    let is_child = |u: &nangluc_engine::result::UnitBreakdown| match parent {
+        Some(p) => u.parent_id == Some(p) && u.unit_id.is_some(),
+        None => is_root(u),
+    };
+    let mut out: Vec<ChildUnit> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for t in &result.targets {
+        for u in t.by_unit.iter().filter(|u| is_child(u)) {
+            let i = *index.entry(u.code.clone()).or_insert_with(|| {
+                out.push(ChildUnit {
+                    code: u.code.clone(),
+                    name: u.name.clone(),
+                    reached: 0,
+                    of: 0,
+                    needed: String::new(),
+                });
+                out.len() - 1
+            });
+            if let (true, Some(h), Some(share)) = (t.kind.is_ratio(), t.threshold, u.share) {
+                out[i].of += 1;
+                if share.at_least(h.min) {
+                    out[i].reached += 1;
+                }
+            }
+        }
+    }
+    for c in &mut out {
+        let needed: u64 = result
+            .targets
+            .iter()
+            .flat_map(|t| {
+                t.by_unit
+                    .iter()
+                    .filter(|u| u.code == c.code)
+                    .map(|u| u.needed)
+            })
+            .sum();
+        c.needed = number(needed as i64);
+    }
+    out.sort_by(|a, b| nangluc_core::text::compare(&a.name, &b.name));
+    out
+}
+
+pub fn dashboard(
+    store: &mut Store,
+    plan: Option<&ActivePlan>,
+    v: &Viewer,
+    q: &DashboardQuery,
+) -> Result<DashboardView, AppError> {
+    let scope = target_scope(store, v, q)?;
+    let plan = active_plan(plan)?;
+    let code = scope.unit.as_ref().map(|u| u.code.clone());
+    let result = plan.evaluate(store, scope.as_of, code.as_deref(), false, true)?;
+    let mut trend = trends(store, plan, &scope, &result)?;
+    let targets: Vec<TargetLine> = result
+        .targets
+        .iter()
+        .map(|t| target_line(plan, t, trend.remove(&t.id).unwrap_or_default()))
+        .collect();
+    Ok(DashboardView {
+        plan_id: result.plan_id.clone(),
+        plan_name: result.plan_name.clone(),
+        as_of: Day(scope.as_of),
+        forecast: result.forecast,
+        children: children(&result, scope.unit.as_ref()),
+        province_link: v.role != Role::UnitHr && scope.unit.is_some(),
+        met_count: targets.iter().filter(|t| t.status.code == "met").count(),
+        at_risk_count: targets
+            .iter()
+            .filter(|t| t.status.code == "at_risk")
+            .count(),
+        targets,
+        unit: scope.unit,
+        breadcrumb: scope.breadcrumb,
+        warnings: result.warnings.clone(),
+        names_visible: scope.names,
+    })
+}
+
+/// The plan's results as JSON: the lists of people missing only for a
+/// viewer who may read their names.
+pub fn dashboard_result(
+    store: &mut Store,
+    plan: Option<&ActivePlan>,
+    v: &Viewer,
+    q: &DashboardQuery,
+) -> Result<PlanResult, AppError> {
+    let scope = target_scope(store, v, q)?;
+    let plan = active_plan(plan)?;
+    let code = scope.unit.as_ref().map(|u| u.code.clone());
+    let result = plan.evaluate(store, scope.as_of, code.as_deref(), scope.names, true)?;
+    let mut r = PlanResult::clone(&result);
+    if !scope.names {
+        for t in &mut r.targets {
+            t.missing.clear();
+            t.holders.clear();
+        }
+    }
+    Ok(r)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NeedRow {
+    pub person_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub reason: String,
+    pub deadline: Option<Day>,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitFigures {
+    /// The unit evaluated itself (the others are just below it).
+    pub current: bool,
+    pub code: String,
+    pub name: String,
+    pub population: String,
+    pub met: String,
+    pub share: String,
+    pub needed: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NeedListView {
+    pub plan_name: String,
+    pub as_of: Day,
+    pub forecast: bool,
+    pub unit: Option<UnitRef>,
+    pub breadcrumb: Vec<UnitRef>,
+    pub target: TargetLine,
+    /// E and B kinds: the window's deadline (E) or the appointment's day (B)
+    /// and the person's standing are shown, under this heading.
+    pub event: Option<&'static str>,
+    pub names_visible: bool,
+    /// People who do not meet the target, in all.
+    pub total: usize,
+    pub total_text: String,
+    /// This page of them (empty when names are hidden).
+    pub rows: Vec<NeedRow>,
+    pub page: usize,
+    pub more: bool,
+    pub first_index: usize,
+    /// The unit evaluated and the units just below it.
+    pub by_unit: Vec<UnitFigures>,
+}
+
+fn event_status(s: nangluc_engine::result::EventStatus) -> &'static str {
+    use nangluc_engine::result::EventStatus::*;
+    match s {
+        Met => "Đã đạt",
+        Overdue => "Quá hạn",
+        Pending => "Còn trong hạn",
+        NoEvent => "Chưa có ngày sự kiện",
+    }
+}
+
+fn name_key(name: &str) -> Vec<u8> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    match words.as_slice() {
+        [] => Vec::new(),
+        [given] => nangluc_core::text::name_sort_key("", "", given),
+        [family, middle @ .., given] => {
+            nangluc_core::text::name_sort_key(family, &middle.join(" "), given)
+        }
+    }
+}
+
+fn find_target<'r>(
+    result: &'r PlanResult,
+    id: &str,
+) -> Result<&'r nangluc_engine::TargetResult, AppError> {
+    result
+        .targets
+        .iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("chỉ tiêu '{id}' trong kế hoạch")))
+}
+
+pub fn need_list(
+    store: &mut Store,
+    plan: Option<&ActivePlan>,
+    v: &Viewer,
+    id: &str,
+    q: &DashboardQuery,
+) -> Result<NeedListView, AppError> {
+    let scope = target_scope(store, v, q)?;
+    let plan = active_plan(plan)?;
+    let code = scope.unit.as_ref().map(|u| u.code.clone());
+    let result = plan.evaluate(store, scope.as_of, code.as_deref(), true, true)?;
+    let t = find_target(&result, id)?;
+    let mut trend = trends(store, plan, &scope, &result)?;
+    let line = target_line(plan, t, trend.remove(&t.id).unwrap_or_default());
+    let total = t.missing.len();
+    let page = q.page.unwrap_or(1).max(1);
+    let start = (page - 1) * PAGE_SIZE;
+    let rows = if scope.names {
+        let mut all: Vec<(&nangluc_engine::result::Missing, Vec<u8>)> =
+            t.missing.iter().map(|m| (m, name_key(&m.name))).collect();
+        // By unit (people placed in no unit last), then the Vietnamese order of names.
+        all.sort_by(|a, b| {
+            let unit = |m: &nangluc_engine::result::Missing| {
+                (m.unit.is_none(), m.unit.clone().unwrap_or_default())
+            };
+            let (ua, ub) = (unit(a.0), unit(b.0));
+            ua.0.cmp(&ub.0)
+                .then_with(|| nangluc_core::text::compare(&ua.1, &ub.1))
+                .then_with(|| a.1.cmp(&b.1))
+                .then(a.0.person_id.cmp(&b.0.person_id))
+        });
+        all.into_iter()
+            .skip(start)
+            .take(PAGE_SIZE)
+            .map(|(m, _)| NeedRow {
+                person_id: m.person_id,
+                name: m.name.clone(),
+                unit: m.unit.clone().unwrap_or_else(|| "Chưa xếp đơn vị".into()),
+                reason: m.reason.clone(),
+                deadline: m.deadline.map(Day),
+                status: m.status.map(|s| event_status(s).to_string()),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let ids: std::collections::HashSet<i64> = t.by_unit.iter().filter_map(|u| u.unit_id).collect();
+    let roots: Vec<i64> = t
+        .by_unit
+        .iter()
+        .filter(|u| u.parent_id.is_none_or(|p| !ids.contains(&p)))
+        .filter_map(|u| u.unit_id)
+        .collect();
+    // The whole province with a single top unit: that unit and its departments.
+    let this = match (&scope.unit, roots.as_slice()) {
+        (Some(u), _) => Some(u.id),
+        (None, [root]) => Some(*root),
+        (None, _) => None,
+    };
+    let mut by_unit: Vec<(bool, UnitFigures)> = t
+        .by_unit
+        .iter()
+        .filter(|u| match this {
+            Some(id) => u.unit_id == Some(id) || (u.parent_id == Some(id) && u.unit_id.is_some()),
+            None => u.unit_id.is_some() && u.parent_id.is_none_or(|p| !ids.contains(&p)),
+        })
+        .map(|u| {
+            (
+                u.unit_id == this,
+                UnitFigures {
+                    current: u.unit_id == this,
+                    code: u.code.clone(),
+                    name: u.name.clone(),
+                    population: number(u.population as i64),
+                    met: number(u.met as i64),
+                    share: share_text(u.share),
+                    needed: number(u.needed as i64),
+                },
+            )
+        })
+        .collect();
+    by_unit.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| nangluc_core::text::compare(&a.1.name, &b.1.name))
+    });
+    Ok(NeedListView {
+        plan_name: result.plan_name.clone(),
+        as_of: Day(scope.as_of),
+        forecast: result.forecast,
+        unit: scope.unit,
+        breadcrumb: scope.breadcrumb,
+        event: match t.letter {
+            "E" => Some("Hạn"),
+            "B" => Some("Ngày bổ nhiệm"),
+            _ => None,
+        },
+        names_visible: scope.names,
+        total,
+        total_text: number(total as i64),
+        more: scope.names && total > start + PAGE_SIZE,
+        first_index: start,
+        page,
+        rows,
+        by_unit: by_unit.into_iter().map(|(_, u)| u).collect(),
+        target: line,
+    })
+}
+
+/// The need list of one target as a workbook (the target's line, the people
+/// missing when the viewer may read their names, the figures by unit).
+pub fn need_workbook(
+    store: &mut Store,
+    plan: Option<&ActivePlan>,
+    v: &Viewer,
+    id: &str,
+    q: &DashboardQuery,
+) -> Result<(Vec<u8>, String), AppError> {
+    let scope = target_scope(store, v, q)?;
+    let plan = active_plan(plan)?;
+    let code = scope.unit.as_ref().map(|u| u.code.clone());
+    let result = plan.evaluate(store, scope.as_of, code.as_deref(), scope.names, true)?;
+    let t = find_target(&result, id)?.clone();
+    let mut one = PlanResult {
+        targets: vec![t],
+        ..PlanResult::clone(&result)
+    };
+    use nangluc_io::results::{need_table, targets_table, units_table};
+    let tables = if scope.names {
+        vec![targets_table(&one), need_table(&one), units_table(&one)]
+    } else {
+        for t in &mut one.targets {
+            t.missing.clear();
+        }
+        vec![targets_table(&one), units_table(&one)]
+    };
+    let bytes = nangluc_io::export::write_tables_to_bytes(&tables)
+        .map_err(|e| AppError::Internal(format!("không ghi được tệp Excel: {e}")))?;
+    let safe_id: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let name = format!(
+        "can-dao-tao-chi-tieu-{safe_id}-{}.xlsx",
+        scope.as_of.format("%Y-%m-%d")
+    );
+    Ok((bytes, name))
 }

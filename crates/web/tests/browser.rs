@@ -19,6 +19,14 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// One browser at a time: two Chromiums on a small machine make page loads
+/// slow enough for a test to read an element of the page it is leaving.
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_browser() -> std::sync::MutexGuard<'static, ()> {
+    ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -255,6 +263,28 @@ impl Driver {
             .to_string()
     }
 
+    /// Waits (up to 15 s) for the navigation a click started to land on a
+    /// URL containing `part`; gives the URL.
+    fn wait_url(&self, part: &str) -> String {
+        self.wait_url_until(|u| u.contains(part))
+    }
+
+    /// The same for a URL ending with `end`.
+    fn wait_url_end(&self, end: &str) -> String {
+        self.wait_url_until(|u| u.ends_with(end))
+    }
+
+    fn wait_url_until(&self, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let url = self.url();
+            if done(&url) || Instant::now() > deadline {
+                return url;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn screenshot(&self, path: &Path) {
         let png = base64_decode(
             self.cmd("GET", "/screenshot", None)
@@ -281,8 +311,13 @@ impl Drop for Driver {
 
 /// Starts the server on a random port in its own thread; gives the port.
 fn start_server(db: &common::TempDb) -> u16 {
+    start_server_with(db, None)
+}
+
+fn start_server_with(db: &common::TempDb, plan: Option<std::path::PathBuf>) -> u16 {
     let mut config = nangluc_web::ServeConfig::new(db.url(), "127.0.0.1:0".parse().unwrap());
     config.demo_accounts = false;
+    config.plan = plan;
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Runtime::new().unwrap();
@@ -298,6 +333,7 @@ fn start_server(db: &common::TempDb) -> u16 {
 
 #[test]
 fn an_administrator_logs_in_searches_and_reads_a_record() {
+    let _one = one_browser();
     let db = common::seeded_db();
     let port = start_server(&db);
     let base = format!("http://127.0.0.1:{port}");
@@ -313,18 +349,21 @@ fn an_administrator_logs_in_searches_and_reads_a_record() {
     driver.type_into(&driver.css("input[name=username]"), "admin");
     driver.type_into(&driver.css("input[name=password]"), "pw-admin");
     driver.click(&driver.css("form.stack button[type=submit]"));
-    assert!(driver.url().ends_with("/people"), "{}", driver.url());
+    let url = driver.wait_url_end("/people");
+    assert!(url.ends_with("/people"), "{url}");
 
     // Search without diacritics.
     driver.type_into(&driver.css("input[name=q]"), "nguyen van an");
     driver.click(&driver.css("form.filters button[type=submit]"));
+    driver.wait_url("q=nguyen");
     let results = driver.text(&driver.css("table.list"));
     assert!(results.contains("Nguyễn Văn An"), "{results}");
     assert!(!results.contains("Nguyễn Thị An"), "{results}");
 
     // Open the record.
     driver.click(&driver.find("link text", "Nguyễn Văn An"));
-    assert!(driver.url().ends_with("/people/1"), "{}", driver.url());
+    let url = driver.wait_url_end("/people/1");
+    assert!(url.ends_with("/people/1"), "{url}");
     let page = driver.text(&driver.css("main"));
     for text in [
         "Nguyễn Văn An",
@@ -367,5 +406,113 @@ fn an_administrator_logs_in_searches_and_reads_a_record() {
 
     // Logging out through the form (with its CSRF token) works in the browser.
     driver.click(&driver.css("form.inline button[type=submit]"));
-    assert!(driver.url().ends_with("/login"), "{}", driver.url());
+    let url = driver.wait_url_end("/login");
+    assert!(url.ends_with("/login"), "{url}");
+}
+
+/// A plan over the seeded province (four civil servants).
+const PLAN: &str = r#"
+[plan]
+id = "thu-nghiem"
+name = "Kế hoạch đào tạo, bồi dưỡng cán bộ, công chức tỉnh (thử nghiệm) giai đoạn 2021–2026"
+issuer = "UBND tỉnh"
+period = [2021, 2026]
+
+[[groups]]
+id = "cong-chuc"
+name = "Công chức"
+
+[[groups.targets]]
+id = "1"
+wording = "100% công chức có trình độ lý luận chính trị trung cấp trở lên"
+kind = "ratio"
+population = "category == civil_servant"
+criterion = "political_theory >= trung_cap"
+min = 100
+by = 2026
+
+[[groups.targets]]
+id = "2"
+wording = "Ít nhất 50%, phấn đấu 80% công chức được bồi dưỡng kiến thức quản lý nhà nước"
+kind = "ratio"
+population = "category == civil_servant"
+criterion = "completed(topic: state_management)"
+min = 50
+stretch = 80
+by = 2026
+
+[[groups.targets]]
+id = "3"
+wording = "30% công chức giữ chức vụ lãnh đạo, quản lý được bồi dưỡng kiến thức quản lý nhà nước"
+kind = "ratio"
+population = "category == civil_servant and is_leader"
+criterion = "completed(topic: state_management)"
+min = 30
+by = 2026
+
+[[groups.targets]]
+id = "4"
+wording = "25% công chức có trình độ đại học trở lên"
+kind = "ratio"
+population = "category == civil_servant"
+criterion = "education >= dai_hoc"
+min = 25
+by = 2026
+"#;
+
+#[test]
+fn the_dashboard_opens_a_target_and_its_need_list() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    let plan =
+        std::env::temp_dir().join(format!("nangluc-browser-plan-{}.toml", std::process::id()));
+    std::fs::write(&plan, PLAN).unwrap();
+    let port = start_server_with(&db, Some(plan.clone()));
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    driver.cmd(
+        "POST",
+        "/window/rect",
+        Some(json!({ "width": 1366, "height": 768 })),
+    );
+    driver.goto(&format!("{base}/dashboard"));
+    driver.type_into(&driver.css("input[name=username]"), "admin");
+    driver.type_into(&driver.css("input[name=password]"), "pw-admin");
+    driver.click(&driver.css("form.stack button[type=submit]"));
+    let url = driver.wait_url_end("/dashboard");
+    assert!(url.ends_with("/dashboard"), "{url}");
+    let page = driver.text(&driver.css("main"));
+    for text in [
+        "Theo dõi chỉ tiêu",
+        "100% công chức có trình độ lý luận chính trị trung cấp trở lên",
+        "25,00 %",
+        "50,00 %",
+        "Đã đạt",
+        "Có nguy cơ không đạt",
+        "Sở Nội vụ",
+    ] {
+        assert!(page.contains(text), "{text} missing from: {page}");
+    }
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    driver.screenshot(&shots.join("dashboard.png"));
+
+    // Into a target: its need list, by unit then name.
+    driver.click(&driver.find("link text", "Chỉ tiêu 1"));
+    let url = driver.wait_url("/dashboard/targets/1");
+    assert!(url.contains("/dashboard/targets/1"), "{url}");
+    let list = driver.text(&driver.css("table.need"));
+    for name in ["Đặng Thị Ánh", "Lê Văn Bình", "Nguyễn Thị An"] {
+        assert!(list.contains(name), "{name} missing from: {list}");
+    }
+    assert!(list.find("Đặng Thị Ánh").unwrap() < list.find("Lê Văn Bình").unwrap());
+    driver.screenshot(&shots.join("need-list.png"));
+    eprintln!("ảnh chụp: {}", shots.display());
+
+    // Drill down to a department.
+    driver.goto(&format!("{base}/dashboard"));
+    driver.click(&driver.find("link text", "Sở Nội vụ"));
+    let url = driver.wait_url_end("unit=SNV");
+    assert!(url.ends_with("/dashboard?unit=SNV"), "{url}");
+    let _ = std::fs::remove_file(&plan);
 }

@@ -67,6 +67,24 @@ impl App {
         }
     }
 
+    /// A GET whose body is not text (a workbook).
+    async fn get_bytes(
+        &self,
+        path: &str,
+        cookie: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let req = Request::get(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        let r = self.router.clone().oneshot(req).await.unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, headers, bytes.to_vec())
+    }
+
     async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
         let mut b = Request::get(path);
         if let Some(c) = cookie {
@@ -434,8 +452,10 @@ async fn other_pages_render() {
             && class.contains("Lê Văn Bình")
             && class.contains("250.000.000 đ")
     );
-    let dash = app.get("/dashboard", Some(&cookie)).await.body;
-    assert!(dash.contains("sẽ có khi bộ máy tính chỉ tiêu được kết nối"));
+    // Without a plan file there is no dashboard to show.
+    let dash = app.get("/dashboard", Some(&cookie)).await;
+    assert_eq!(dash.status, StatusCode::NOT_FOUND);
+    assert!(dash.body.contains("kế hoạch đang áp dụng"), "{}", dash.body);
     let missing = app.get("/khong-co", Some(&cookie)).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("Không tìm thấy"));
@@ -580,6 +600,7 @@ async fn openapi_describes_the_paths() {
         "/api/v1/classes/{id}",
         "/api/v1/changes",
         "/api/v1/changes/{id}",
+        "/api/v1/dashboard",
     ] {
         assert!(paths.contains_key(p), "{p} documented");
     }
@@ -657,4 +678,315 @@ async fn demo_accounts_are_created_once_and_linked_to_the_data() {
     let cookie = r.set_cookie("nangluc_session").unwrap();
     let home = app.get("/", Some(&cookie)).await.body;
     assert!(home.contains("Hồ sơ của tôi"));
+}
+
+// ---------------------------------------------------------------- targets dashboard
+
+/// A small plan over the seeded province: four civil servants, one with
+/// political theory (Nguyễn Văn An), two who completed the state-management
+/// course (An and Lê Văn Bình).
+const PLAN: &str = r#"
+[plan]
+id = "thu-nghiem"
+name = "Kế hoạch thử nghiệm của tỉnh"
+issuer = "UBND tỉnh"
+period = [2021, 2026]
+
+[[groups]]
+id = "cong-chuc"
+name = "Công chức"
+
+[[groups.targets]]
+id = "1"
+wording = "100% công chức có trình độ lý luận chính trị trung cấp trở lên"
+kind = "ratio"
+population = "category == civil_servant"
+criterion = "political_theory >= trung_cap"
+min = 100
+by = 2026
+
+[[groups.targets]]
+id = "2"
+wording = "Ít nhất 50%, phấn đấu 80% công chức được bồi dưỡng kiến thức quản lý nhà nước"
+kind = "ratio"
+population = "category == civil_servant"
+criterion = "completed(topic: state_management)"
+min = 50
+stretch = 80
+by = 2026
+"#;
+
+fn plan_app() -> App {
+    let db = seeded_db();
+    let path = std::env::temp_dir().join(format!(
+        "nangluc-plan-{}-{}.toml",
+        std::process::id(),
+        db.0.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&path, PLAN).unwrap();
+    let plan = nangluc_web::targets::ActivePlan::load(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    let state = nangluc_web::AppState::open(&db.url(), 4, false)
+        .unwrap()
+        .with_plan(plan);
+    App {
+        router: nangluc_web::router(state),
+        _db: db,
+    }
+}
+
+/// The share as pages print it, computed by hand: two decimals, comma, " %".
+fn share(num: u64, den: u64) -> String {
+    let hundredths = (num * 10_000 + den / 2) / den;
+    format!("{},{:02} %", hundredths / 100, hundredths % 100)
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_each_target_with_its_share() {
+    let app = plan_app();
+    let cookie = app.login("admin").await;
+    let r = app.get("/dashboard", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let body = &r.body;
+    assert!(body.contains("Kế hoạch thử nghiệm của tỉnh"));
+    assert!(body.contains("100% công chức có trình độ lý luận chính trị trung cấp trở lên"));
+    // Target 1: An of the four civil servants; target 2: An and Bình.
+    assert_eq!(share(1, 4), "25,00 %");
+    assert!(body.contains(&share(1, 4)), "{body}");
+    assert!(body.contains(&share(2, 4)));
+    assert!(body.contains("Đã đạt") && body.contains("<svg class=\"meter\""));
+    assert!(body.contains("/dashboard/targets/1"));
+    // Drill down: the province's departments are links.
+    assert!(body.contains("/dashboard?unit=SNV"), "{body}");
+    let snv = app.get("/dashboard?unit=SNV", Some(&cookie)).await;
+    assert_eq!(snv.status, StatusCode::OK);
+    // In the Sở Nội vụ subtree: An and Ánh; An has political theory.
+    assert!(snv.body.contains(&share(1, 2)));
+    assert!(snv.body.contains("/dashboard?unit=SNV-CC"));
+    // A date in the past, and the trend at the ends of past years.
+    let past = app
+        .get("/dashboard?as_of=01/06/2023&unit=SNV", Some(&cookie))
+        .await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(past.body.contains("01/06/2023"));
+    assert!(past.body.contains("class=\"spark\""), "{}", past.body);
+    assert_eq!(
+        app.get("/dashboard?unit=KHONG-CO", Some(&cookie))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/dashboard?as_of=31/02/2025", Some(&cookie))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    // The JSON: exact shares.
+    let j = app
+        .get("/api/v1/dashboard?unit=SNV", Some(&cookie))
+        .await
+        .json();
+    assert_eq!(j["targets"][0]["share"]["num"], 1);
+    assert_eq!(j["targets"][0]["share"]["den"], 2);
+    assert_eq!(j["targets"][0]["missing"][0]["name"], "Đặng Thị Ánh");
+}
+
+#[tokio::test]
+async fn a_unit_hr_officer_sees_only_their_subtree() {
+    let app = plan_app();
+    let cookie = app.login("hr").await;
+    let r = app.get("/dashboard", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Sở Nội vụ") && r.body.contains(&share(1, 2)));
+    assert!(
+        !r.body.contains("Toàn tỉnh</a>"),
+        "no way up to the province"
+    );
+    assert_eq!(
+        app.get("/dashboard?unit=SNV-CC", Some(&cookie))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for path in [
+        "/dashboard?unit=STC",
+        "/dashboard?unit=68",
+        "/dashboard/targets/1?unit=STC",
+        "/api/v1/dashboard?unit=STC",
+    ] {
+        assert_eq!(
+            app.get(path, Some(&cookie)).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let list = app.get("/dashboard/targets/1", Some(&cookie)).await.body;
+    assert!(list.contains("Đặng Thị Ánh"), "{list}");
+    assert!(!list.contains("Lê Văn Bình") && !list.contains("Nguyễn Thị An"));
+}
+
+#[tokio::test]
+async fn the_leadership_sees_counts_but_no_names() {
+    let app = plan_app();
+    let cookie = app.login("leader").await;
+    let list = app.get("/dashboard/targets/1", Some(&cookie)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("Danh sách chưa đạt (3 người)"),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("Họ tên không được hiển thị"));
+    for name in ["Đặng Thị Ánh", "Lê Văn Bình", "Nguyễn Thị An"] {
+        assert!(!list.body.contains(name), "{name} shown to the leadership");
+    }
+    let j = app.get("/api/v1/dashboard", Some(&cookie)).await.json();
+    assert_eq!(j["targets"][0]["missing"].as_array().unwrap().len(), 0);
+    assert_eq!(j["targets"][0]["met"], 1);
+    let finance = app.login("finance").await;
+    let f = app.get("/dashboard/targets/1", Some(&finance)).await.body;
+    assert!(!f.contains("Lê Văn Bình"));
+    // The administrator sees them, by unit then name.
+    let admin = app.login("admin").await;
+    let a = app.get("/dashboard/targets/1", Some(&admin)).await.body;
+    let (anh, binh) = (
+        a.find("Đặng Thị Ánh").unwrap(),
+        a.find("Lê Văn Bình").unwrap(),
+    );
+    assert!(anh < binh, "Sở Nội vụ before Sở Tài chính");
+    assert!(
+        a.find("Nguyễn Thị An").unwrap() < binh,
+        "An before Bình in Sở Tài chính"
+    );
+    assert_eq!(
+        app.get("/dashboard/targets/99", Some(&admin)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Employees and training institutions have no dashboard.
+    for user in ["binh", "school"] {
+        let c = app.login(user).await;
+        assert_eq!(
+            app.get("/dashboard", Some(&c)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.get("/api/v1/dashboard", Some(&c)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.get("/dashboard/targets/1/export.xlsx", Some(&c))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_need_list_exports_to_xlsx() {
+    let app = plan_app();
+    let cookie = app.login("admin").await;
+    let page = app
+        .get("/dashboard/targets/1?unit=SNV", Some(&cookie))
+        .await
+        .body;
+    assert!(
+        page.contains("/dashboard/targets/1/export.xlsx?unit=SNV"),
+        "{page}"
+    );
+    let (status, headers, bytes) = app
+        .get_bytes("/dashboard/targets/1/export.xlsx?unit=SNV", &cookie)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+    assert_eq!(&bytes[..2], b"PK");
+    let leader = app.login("leader").await;
+    let (status, _, bytes) = app
+        .get_bytes("/dashboard/targets/1/export.xlsx", &leader)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(&bytes[..2], b"PK");
+}
+
+#[tokio::test]
+async fn a_broken_plan_stops_the_server() {
+    let db = seeded_db();
+    let path = std::env::temp_dir().join(format!("nangluc-broken-{}.toml", std::process::id()));
+    std::fs::write(&path, PLAN.replace("kind = \"ratio\"", "kind = \"ratoi\"")).unwrap();
+    let mut config = nangluc_web::ServeConfig::new(db.url(), "127.0.0.1:0".parse().unwrap());
+    config.plan = Some(path.clone());
+    config.demo_accounts = false;
+    let err = match nangluc_web::bind(&config).await {
+        Ok(_) => panic!("a broken plan must stop the server"),
+        Err(e) => e.to_string(),
+    };
+    let _ = std::fs::remove_file(&path);
+    assert!(err.contains("tệp kế hoạch") && err.contains("lỗi"), "{err}");
+    assert!(err.contains("dòng") || err.contains(":"), "{err}");
+}
+
+#[tokio::test]
+async fn an_applied_change_refreshes_the_dashboard() {
+    let db = seeded_db();
+    let path =
+        std::env::temp_dir().join(format!("nangluc-plan-refresh-{}.toml", std::process::id()));
+    std::fs::write(&path, PLAN).unwrap();
+    let plan = nangluc_web::targets::ActivePlan::load(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    let state = nangluc_web::AppState::open(&db.url(), 2, false)
+        .unwrap()
+        .with_plan(plan);
+    let active = state.plan.clone().unwrap();
+    let app = App {
+        router: nangluc_web::router(state),
+        _db: db,
+    };
+    let cookie = app.login("admin").await;
+    let before = app.get("/api/v1/dashboard", Some(&cookie)).await.json();
+    assert_eq!(before["targets"][0]["met"], 1);
+    // Đặng Thị Ánh obtains political theory, through the service's write path.
+    let mut store = nangluc_store::Store::open(&app._db.url()).unwrap();
+    let mut change = nangluc_core::ChangeSet::new("", "Bổ sung bằng lý luận chính trị");
+    change.record(
+        nangluc_core::Entity::New,
+        nangluc_core::Validity::since(common::d(2020, 1, 1)),
+        nangluc_core::Fact::Qualification(nangluc_core::qualification::Qualification {
+            person_id: 2,
+            kind: nangluc_core::qualification::QualificationKind::PoliticalTheory,
+            level: "trung_cap".into(),
+            field: None,
+            language: None,
+            obtained_on: common::d(2020, 1, 1),
+            evidence: None,
+            enrolment_id: None,
+        }),
+    );
+    let viewer = nangluc_web::auth::Viewer {
+        account_id: 1,
+        username: "admin".into(),
+        display_name: "Tài khoản admin".into(),
+        role: nangluc_web::Role::Admin,
+        unit_id: Some(2),
+        person_id: None,
+        institution_id: None,
+        csrf: String::new(),
+        token_hash: String::new(),
+    };
+    nangluc_web::service::apply(&mut store, &viewer, Some(&active), change).unwrap();
+    let after = app.get("/api/v1/dashboard", Some(&cookie)).await.json();
+    assert_eq!(after["targets"][0]["met"], 2, "the snapshot was rebuilt");
+    let page = app.get("/dashboard", Some(&cookie)).await.body;
+    assert!(page.contains(&share(2, 4)));
 }

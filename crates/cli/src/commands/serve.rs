@@ -1,6 +1,7 @@
 //! `nangluc serve`: the web application.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
@@ -15,12 +16,16 @@ pub struct Args {
     /// Không tạo các tài khoản mẫu khi cơ sở dữ liệu chưa có tài khoản nào.
     #[arg(long)]
     no_demo_accounts: bool,
+    /// Tệp kế hoạch (TOML) mà trang theo dõi chỉ tiêu áp dụng; kiểm tra khi khởi động.
+    #[arg(long, default_value = nangluc_web::targets::DEFAULT_PLAN)]
+    plan: PathBuf,
 }
 
 pub fn run(db: &str, args: Args) -> Result<()> {
     let mut config = nangluc_web::ServeConfig::new(db, args.addr);
     config.secure_cookies = args.secure_cookies;
     config.demo_accounts = !args.no_demo_accounts;
+    config.plan = Some(args.plan);
     let runtime =
         tokio::runtime::Runtime::new().context("không khởi động được bộ chạy bất đồng bộ")?;
     runtime
