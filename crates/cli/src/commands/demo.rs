@@ -34,19 +34,25 @@ pub fn run(db: &str, args: Args) -> Result<()> {
             super::redact(db)
         );
     }
-    let config = nangluc_demo::DemoConfig { people: args.people, seed: args.seed, today: today() };
+    load(&mut store, db, args.people, args.seed)
+}
+
+/// Generates the demo province and loads it, with a progress bar, then prints
+/// its figures.
+pub fn load(store: &mut nangluc_store::Store, db: &str, people: u64, seed: u64) -> Result<()> {
+    let config = nangluc_demo::DemoConfig { people, seed, today: today() };
     eprintln!(
         "Tạo tỉnh mẫu: {} người, hạt giống {}, vào {} ({})",
-        number(args.people as i64),
-        args.seed,
+        number(people as i64),
+        seed,
         super::redact(db),
         store.backend_name()
     );
     let started = std::time::Instant::now();
-    let bar = progress::bar(args.people * ROWS_PER_PERSON, "Nạp dữ liệu");
+    let bar = progress::bar(people * ROWS_PER_PERSON, "Nạp dữ liệu");
     let rows = store.bulk_load(
         "demo",
-        &format!("Tạo tỉnh mẫu ({} người, hạt giống {})", args.people, args.seed),
+        &format!("Tạo tỉnh mẫu ({people} người, hạt giống {seed})"),
         nangluc_demo::generate(&config),
         &mut |n| {
             if n > bar.length().unwrap_or(0) {
@@ -61,5 +67,5 @@ pub fn run(db: &str, args: Args) -> Result<()> {
         number(rows as i64),
         started.elapsed().as_secs_f64()
     );
-    super::stats::print(&mut store, &nangluc_core::AsOf::date(config.today))
+    super::stats::print(store, &nangluc_core::AsOf::date(config.today))
 }

@@ -19,9 +19,19 @@ pub struct Args {
     /// Tệp kế hoạch (TOML) mà trang theo dõi chỉ tiêu áp dụng; kiểm tra khi khởi động.
     #[arg(long, default_value = nangluc_web::targets::DEFAULT_PLAN)]
     plan: PathBuf,
+    /// Nếu cơ sở dữ liệu chưa có dữ liệu, tạo tỉnh mẫu (40.000 người) trước khi chạy.
+    #[arg(long)]
+    demo: bool,
 }
 
 pub fn run(db: &str, args: Args) -> Result<()> {
+    if args.demo {
+        let mut store = super::open_store(db)?;
+        if store.is_empty()? {
+            super::demo::load(&mut store, db, 40_000, 2025)?;
+            println!();
+        }
+    }
     let mut config = nangluc_web::ServeConfig::new(db, args.addr);
     config.secure_cookies = args.secure_cookies;
     config.demo_accounts = !args.no_demo_accounts;
