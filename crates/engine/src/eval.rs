@@ -14,13 +14,13 @@ use nangluc_core::time::add_months;
 use nangluc_core::training::{ClassStatus, EnrolmentStatus, InstitutionKind, Topic};
 
 use crate::expr::check::{Node, Pred};
-use crate::expr::compile::{self, Frame, PersonAt, Test, eval_lecturer, explain};
+use crate::expr::compile::{self, Explainer, Frame, PersonAt, Test, eval_lecturer};
 use crate::expr::{Event, Expr};
 use crate::forecast;
 use crate::need;
 use crate::plan::{ClassCount, CountRange, EnrolmentFilter, Horizon, Kind, Plan, QuotaCount, Target};
 use crate::result::*;
-use crate::snapshot::{Day, EnrolRow, NONE, Snapshot, TreeCache, UnitTree, date, day};
+use crate::snapshot::{Day, EnrolRow, IdHasher, IdMap, NONE, Snapshot, TreeCache, UnitTree, date, day};
 
 /// What to compute besides the figures.
 #[derive(Debug, Clone)]
@@ -49,6 +49,8 @@ pub fn evaluate(plan: &Plan, snap: &Snapshot, as_of: NaiveDate, unit: Option<&st
 pub(crate) struct Ctx<'s> {
     pub snap: &'s Snapshot,
     trees: RefCell<TreeCache>,
+    /// Class sizes on the date (enrolments not withdrawn or waitlisted), shared by the C targets.
+    sizes: RefCell<Option<Arc<IdMap<u64>>>>,
     pub as_of: NaiveDate,
     pub tree: Arc<UnitTree>,
     unit_code: Option<u32>,
@@ -60,7 +62,7 @@ impl<'s> Ctx<'s> {
         let mut cache = TreeCache::default();
         let tree = cache.get(snap, day(as_of));
         let unit_code = opts.unit.as_deref().map(|c| snap.strings.get(c));
-        Ctx { snap, trees: RefCell::new(cache), as_of, tree, unit_code, opts: opts.clone() }
+        Ctx { snap, trees: RefCell::new(cache), sizes: RefCell::new(None), as_of, tree, unit_code, opts: opts.clone() }
     }
 
     pub fn frame(&self, d: NaiveDate) -> Frame<'s> {
@@ -68,22 +70,51 @@ impl<'s> Ctx<'s> {
         Frame::new(self.snap, d, tree)
     }
 
+    /// The number of people in each class as of the date.
+    fn class_sizes(&self) -> Arc<IdMap<u64>> {
+        self.sizes
+            .borrow_mut()
+            .get_or_insert_with(|| {
+                let cut = day(self.as_of);
+                let mut sizes = IdMap::default();
+                for p in 0..self.snap.people() as u32 {
+                    self.snap.for_enrolments_at(p, cut, |e| {
+                        if let Some(cl) = e.class
+                            && !matches!(e.status, EnrolmentStatus::Withdrawn | EnrolmentStatus::Waitlisted)
+                        {
+                            *sizes.entry(cl).or_default() += 1;
+                        }
+                    });
+                }
+                Arc::new(sizes)
+            })
+            .clone()
+    }
+
     /// Inside the unit filter (always, without one).
     fn inside(&self, tree: &UnitTree, unit: Option<u32>) -> bool {
-        match self.unit_code {
-            None => true,
-            Some(code) => unit.is_some_and(|u| tree.ancestors(u).any(|a| tree.units[a as usize].code == code)),
-        }
+        inside(self.unit_code, tree, unit)
     }
 
     fn unit_label(&self, tree: &UnitTree, unit: Option<u32>) -> (Option<String>, Option<String>) {
-        match unit {
-            Some(u) => {
-                let tu = &tree.units[u as usize];
-                (Some(self.snap.strings.name(tu.code).to_string()), Some(tu.name.clone()))
-            }
-            None => (None, None),
+        unit_label(self.snap, tree, unit)
+    }
+}
+
+fn inside(unit_code: Option<u32>, tree: &UnitTree, unit: Option<u32>) -> bool {
+    match unit_code {
+        None => true,
+        Some(code) => unit.is_some_and(|u| tree.ancestors(u).any(|a| tree.units[a as usize].code == code)),
+    }
+}
+
+fn unit_label(snap: &Snapshot, tree: &UnitTree, unit: Option<u32>) -> (Option<String>, Option<String>) {
+    match unit {
+        Some(u) => {
+            let tu = &tree.units[u as usize];
+            (Some(snap.strings.name(tu.code).to_string()), Some(tu.name.clone()))
         }
+        None => (None, None),
     }
 }
 
@@ -91,7 +122,8 @@ pub(crate) struct Compiled<'p> {
     t: &'p Target,
     pop: Test,
     crit: Option<Test>,
-    crit_node: Option<&'p Node>,
+    /// The criterion compiled for the reasons of the missing lists.
+    why: Option<Explainer<'p>>,
 }
 
 fn compile_target<'p>(t: &'p Target, snap: &Snapshot) -> Compiled<'p> {
@@ -105,7 +137,8 @@ fn compile_target<'p>(t: &'p Target, snap: &Snapshot) -> Compiled<'p> {
         pop = Box::new(move |f, p| posts(f, p) && inner(f, p));
     }
     let crit = t.criterion.as_ref().filter(|_| t.kind != Kind::LecturerRatio).map(|e| compile::compile(&e.node, snap));
-    Compiled { t, pop, crit, crit_node: t.criterion.as_ref().map(|e: &Expr| &e.node) }
+    let why = t.criterion.as_ref().filter(|_| t.kind != Kind::LecturerRatio).map(|e: &Expr| Explainer::new(&e.node, snap));
+    Compiled { t, pop, crit, why }
 }
 
 #[derive(Clone, Copy)]
@@ -135,102 +168,168 @@ struct JobOut {
     members: Vec<u32>,
 }
 
+/// What a worker thread needs of the context (the context itself holds a
+/// `RefCell` and stays on the calling thread).
+#[derive(Clone, Copy)]
+struct View<'s> {
+    snap: &'s Snapshot,
+    unit_code: Option<u32>,
+    missing: bool,
+}
+
+/// Below this many people a date is evaluated on the calling thread only.
+const PARALLEL_MIN_PEOPLE: usize = 20_000;
+
+fn workers(people: usize) -> usize {
+    if people < PARALLEL_MIN_PEOPLE {
+        return 1;
+    }
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 16).min(people / (PARALLEL_MIN_PEOPLE / 2))
+}
+
 fn run_jobs(ctx: &Ctx, cts: &[Compiled], jobs: &[Job], members: bool) -> Vec<JobOut> {
     let mut outs: Vec<JobOut> = jobs.iter().map(|_| JobOut::default()).collect();
     let mut dates: Vec<NaiveDate> = jobs.iter().map(|j| j.date).collect();
     dates.sort();
     dates.dedup();
+    let v = View { snap: ctx.snap, unit_code: ctx.unit_code, missing: ctx.opts.missing };
+    let n = ctx.snap.people() as u32;
     for d in dates {
         let frame = ctx.frame(d);
         let here: Vec<usize> = (0..jobs.len()).filter(|&j| jobs[j].date == d).collect();
+        // People are split into contiguous ranges, one per worker; the parts
+        // are merged in order, so lists come out as from a single pass.
+        let w = workers(n as usize) as u32;
+        let parts: Vec<Vec<JobOut>> = if w <= 1 {
+            vec![scan(v, &frame, cts, jobs, &here, members, 0..n)]
+        } else {
+            let step = n.div_ceil(w);
+            std::thread::scope(|s| {
+                let (frame, here) = (&frame, &here);
+                let handles: Vec<_> = (0..w)
+                    .map(|i| {
+                        let range = (i * step).min(n)..((i + 1) * step).min(n);
+                        s.spawn(move || scan(v, frame, cts, jobs, here, members, range))
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("evaluation worker")).collect()
+            })
+        };
         for &j in &here {
             if jobs[j].detail {
                 outs[j].own = vec![[0; 4]; frame.tree.len() + 1];
                 outs[j].tree = Some(frame.tree.clone());
             }
         }
-        for p in 0..ctx.snap.people() as u32 {
-            let pa = frame.person(p);
-            if !frame.in_base(&pa) || !ctx.inside(&frame.tree, pa.unit) {
+        for part in parts {
+            for (k, o) in part.into_iter().enumerate() {
+                let out = &mut outs[here[k]];
+                out.pop += o.pop;
+                out.met += o.met;
+                out.overdue += o.overdue;
+                out.pending += o.pending;
+                for (a, b) in out.own.iter_mut().zip(&o.own) {
+                    for i in 0..4 {
+                        a[i] += b[i];
+                    }
+                }
+                out.missing.extend(o.missing);
+                out.holders.extend(o.holders);
+                out.members.extend(o.members);
+            }
+        }
+    }
+    outs
+}
+
+/// One worker's pass over a range of people for the jobs `here` of one date.
+fn scan(v: View, frame: &Frame, cts: &[Compiled], jobs: &[Job], here: &[usize], members: bool, range: std::ops::Range<u32>) -> Vec<JobOut> {
+    let d = frame.date;
+    let mut outs: Vec<JobOut> = here
+        .iter()
+        .map(|&j| JobOut { own: if jobs[j].detail { vec![[0; 4]; frame.tree.len() + 1] } else { Vec::new() }, ..JobOut::default() })
+        .collect();
+    for p in range {
+        let pa = frame.person(p);
+        if !frame.in_base(&pa) || !inside(v.unit_code, &frame.tree, pa.unit) {
+            continue;
+        }
+        for (k, &j) in here.iter().enumerate() {
+            let job = &jobs[j];
+            let ct = &cts[job.target];
+            if !(ct.pop)(frame, &pa) {
                 continue;
             }
-            for &j in &here {
-                let job = &jobs[j];
-                let ct = &cts[job.target];
-                if !(ct.pop)(&frame, &pa) {
-                    continue;
-                }
-                let met = ct.crit.as_ref().is_some_and(|c| c(&frame, &pa));
-                let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
-                let out = &mut outs[j];
-                let (status, deadline) = match job.mode {
-                    Mode::Plain => (if met { EventStatus::Met } else { EventStatus::Overdue }, None),
-                    Mode::Event { event, months, from } => match frame.event_day(&pa, event) {
-                        Some(ev) if ev < from => continue,
-                        Some(ev) => {
-                            let dl = add_months(date(ev), months);
-                            let s = if met {
-                                EventStatus::Met
-                            } else if d > dl {
-                                EventStatus::Overdue
-                            } else {
-                                EventStatus::Pending
-                            };
-                            (s, Some(dl))
-                        }
-                        None => (if met { EventStatus::Met } else { EventStatus::NoEvent }, None),
-                    },
-                };
-                out.pop += 1;
-                if members {
-                    out.members.push(p);
-                }
-                let k = match status {
-                    EventStatus::Met => {
-                        out.met += 1;
-                        1
-                    }
-                    EventStatus::Overdue => {
-                        out.overdue += 1;
-                        2
-                    }
-                    EventStatus::Pending => {
-                        out.pending += 1;
-                        3
-                    }
-                    EventStatus::NoEvent => 4,
-                };
-                if job.detail {
-                    out.own[slot][0] += 1;
-                    if k < 4 {
-                        out.own[slot][k] += 1;
-                    }
-                    if ct.t.kind == Kind::PostHolder {
-                        let (_, unit) = ctx.unit_label(&frame.tree, pa.unit);
-                        let post = pa.emp.and_then(|e| e.post).map(|p| ctx.snap.strings.name(p.code).to_string()).unwrap_or_default();
-                        out.holders.push(Holder { person_id: ctx.snap.person_ids[p as usize], name: name_of(&pa), post, unit, meets: met });
-                    }
-                    if !met && ctx.opts.missing {
-                        let reason = match (status, ct.crit_node) {
-                            (EventStatus::NoEvent, _) => match job.mode {
-                                Mode::Event { event, .. } => format!("không có {} trong dữ liệu", event.label()),
-                                Mode::Plain => String::new(),
-                            },
-                            (_, Some(node)) => explain(node, &frame, &pa, ctx.snap).join("; "),
-                            _ => String::new(),
+            let met = ct.crit.as_ref().is_some_and(|c| c(frame, &pa));
+            let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
+            let out = &mut outs[k];
+            let (status, deadline) = match job.mode {
+                Mode::Plain => (if met { EventStatus::Met } else { EventStatus::Overdue }, None),
+                Mode::Event { event, months, from } => match frame.event_day(&pa, event) {
+                    Some(ev) if ev < from => continue,
+                    Some(ev) => {
+                        let dl = add_months(date(ev), months);
+                        let s = if met {
+                            EventStatus::Met
+                        } else if d > dl {
+                            EventStatus::Overdue
+                        } else {
+                            EventStatus::Pending
                         };
-                        let (unit_code, unit) = ctx.unit_label(&frame.tree, pa.unit);
-                        let is_event = matches!(job.mode, Mode::Event { .. });
-                        out.missing.push(Missing {
-                            person_id: ctx.snap.person_ids[p as usize],
-                            name: name_of(&pa),
-                            unit_code,
-                            unit,
-                            reason,
-                            deadline,
-                            status: is_event.then_some(status),
-                        });
+                        (s, Some(dl))
                     }
+                    None => (if met { EventStatus::Met } else { EventStatus::NoEvent }, None),
+                },
+            };
+            out.pop += 1;
+            if members {
+                out.members.push(p);
+            }
+            let k = match status {
+                EventStatus::Met => {
+                    out.met += 1;
+                    1
+                }
+                EventStatus::Overdue => {
+                    out.overdue += 1;
+                    2
+                }
+                EventStatus::Pending => {
+                    out.pending += 1;
+                    3
+                }
+                EventStatus::NoEvent => 4,
+            };
+            if job.detail {
+                out.own[slot][0] += 1;
+                if k < 4 {
+                    out.own[slot][k] += 1;
+                }
+                if ct.t.kind == Kind::PostHolder {
+                    let (_, unit) = unit_label(v.snap, &frame.tree, pa.unit);
+                    let post = pa.emp.and_then(|e| e.post).map(|p| v.snap.strings.name(p.code).to_string()).unwrap_or_default();
+                    out.holders.push(Holder { person_id: v.snap.person_ids[p as usize], name: name_of(&pa), post, unit, meets: met });
+                }
+                if !met && v.missing {
+                    let reason = match (status, &ct.why) {
+                        (EventStatus::NoEvent, _) => match job.mode {
+                            Mode::Event { event, .. } => format!("không có {} trong dữ liệu", event.label()),
+                            Mode::Plain => String::new(),
+                        },
+                        (_, Some(why)) => why.explain(frame, &pa).join("; "),
+                        _ => String::new(),
+                    };
+                    let (unit_code, unit) = unit_label(v.snap, &frame.tree, pa.unit);
+                    let is_event = matches!(job.mode, Mode::Event { .. });
+                    out.missing.push(Missing {
+                        person_id: v.snap.person_ids[p as usize],
+                        name: name_of(&pa),
+                        unit_code,
+                        unit,
+                        reason,
+                        deadline,
+                        status: is_event.then_some(status),
+                    });
                 }
             }
         }
@@ -549,7 +648,7 @@ fn before_event(ctx: &Ctx, plan: &Plan, ct: &Compiled, r: &mut TargetResult) {
                 y.1 += 1;
                 own[slot][1] += 1;
             } else if ctx.opts.missing {
-                let reason = ct.crit_node.map(|n| explain(n, &frame, &pa, ctx.snap).join("; ")).unwrap_or_default();
+                let reason = ct.why.as_ref().map(|w| w.explain(&frame, &pa).join("; ")).unwrap_or_default();
                 let (unit_code, unit) = ctx.unit_label(&tree, pa.emp.and_then(|e| tree.place(e.unit)));
                 r.missing.push(Missing {
                     person_id: ctx.snap.person_ids[p as usize],
@@ -619,7 +718,7 @@ fn programme_matches(snap: &Snapshot, f: &EnrolmentFilter, e: &EnrolRow) -> bool
     if f.abroad {
         let by_class = e
             .class
-            .and_then(|c| snap.classes.iter().find(|x| x.entity == c))
+            .and_then(|c| snap.class(c))
             .and_then(|c| snap.institutions.get(&c.institution))
             .is_some_and(|i| i.kind == InstitutionKind::Abroad);
         let by_topic = prog.is_some_and(|p| p.topic == Topic::Abroad);
@@ -628,6 +727,44 @@ fn programme_matches(snap: &Snapshot, f: &EnrolmentFilter, e: &EnrolRow) -> bool
         }
     }
     true
+}
+
+/// An enrolment filter's programme part resolved once per target: which
+/// programmes pass (instead of comparing codes for every enrolment), and
+/// whether classes must be taught abroad. Same answers as [`programme_matches`].
+struct ProgFilter {
+    /// Programme entity → (passes the programme conditions, its topic is "abroad").
+    progs: IdMap<(bool, bool)>,
+    /// A programme missing from the snapshot passes the programme conditions
+    /// only when there are none.
+    unknown: bool,
+    abroad: bool,
+}
+
+impl ProgFilter {
+    fn new(snap: &Snapshot, f: &EnrolmentFilter) -> Self {
+        let plain = EnrolmentFilter { abroad: false, ..f.clone() };
+        let progs = snap
+            .programmes
+            .iter()
+            .map(|(&id, p)| {
+                let probe = EnrolRow { entity: 0, from: 0, to: 0, programme: id, class: None, status: EnrolmentStatus::Enrolled, starts: 0, ends: 0 };
+                (id, (programme_matches(snap, &plain, &probe), p.topic == Topic::Abroad))
+            })
+            .collect();
+        let unknown = f.programmes.is_empty() && f.topics.is_empty() && f.training.is_none() && f.levels.is_empty() && f.fields.is_empty();
+        ProgFilter { progs, unknown, abroad: f.abroad }
+    }
+
+    fn matches(&self, snap: &Snapshot, e: &EnrolRow) -> bool {
+        let (ok, topic_abroad) = self.progs.get(&e.programme).copied().unwrap_or((self.unknown, false));
+        if !ok {
+            return false;
+        }
+        !self.abroad
+            || topic_abroad
+            || e.class.and_then(|c| snap.class(c)).and_then(|c| snap.institutions.get(&c.institution)).is_some_and(|i| i.kind == InstitutionKind::Abroad)
+    }
 }
 
 /// Q: person-times (enrolments, not people) per year of the period.
@@ -640,51 +777,101 @@ fn quota(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
     let last12 = day(add_months(as_of, -12));
     let pop_test = q.filter.population.as_ref().map(|e| compile::compile(&e.node, snap));
     let subs: Vec<Option<Test>> = q.sub_quotas.iter().map(|s| s.filter.population.as_ref().map(|e| compile::compile(&e.node, snap))).collect();
+    let filter = ProgFilter::new(snap, &q.filter);
+    let sub_filters: Vec<ProgFilter> = q.sub_quotas.iter().map(|s| ProgFilter::new(snap, &s.filter)).collect();
+    // Counted days: in the period's years and not after the date.
+    let lo = day(NaiveDate::from_ymd_opt(q.period.0, 1, 1).unwrap_or(NaiveDate::MIN));
+    let hi = day(year_end(q.period.1)).min(cut);
+    // People are split into ranges, one per worker, each with its own
+    // frames (the context's tree cache is behind a RefCell); counts are summed.
+    #[derive(Default)]
+    struct Part {
+        per_year: HashMap<i32, u64>,
+        sub_year: Vec<HashMap<i32, u64>>,
+        own: Vec<[u64; 4]>,
+        recent: u64,
+    }
+    let unit_code = ctx.unit_code;
+    let run = |range: std::ops::Range<u32>| -> Part {
+        let mut part = Part { sub_year: vec![HashMap::new(); q.sub_quotas.len()], own: vec![[0u64; 4]; tree.len() + 1], ..Part::default() };
+        let mut trees = TreeCache::default();
+        let mut frames: HashMap<Day, Frame, std::hash::BuildHasherDefault<IdHasher>> = HashMap::default();
+        let mut hits: Vec<(Day, EnrolRow)> = Vec::new();
+        for p in range.clone() {
+            hits.clear();
+            snap.for_enrolments_at(p, cut, |e| {
+                let d = match q.count {
+                    QuotaCount::Sent => match e.status {
+                        EnrolmentStatus::Nominated | EnrolmentStatus::Enrolled | EnrolmentStatus::Completed | EnrolmentStatus::Failed => e.starts,
+                        _ => return,
+                    },
+                    QuotaCount::Completed => {
+                        let done = e.status == EnrolmentStatus::Completed || (as_of > snap.today && e.status == EnrolmentStatus::Enrolled);
+                        if !done {
+                            return;
+                        }
+                        e.ends
+                    }
+                };
+                if d >= lo && d <= hi && filter.matches(snap, e) {
+                    hits.push((d, *e));
+                }
+            });
+            for &(d, e) in &hits {
+                let fd = e.starts.min(cut);
+                let frame = frames.entry(fd).or_insert_with(|| Frame::new(snap, date(fd), trees.get(snap, fd)));
+                let pa = frame.person(p);
+                if !inside(unit_code, &frame.tree, pa.unit) || !pop_test.as_ref().is_none_or(|t| t(frame, &pa)) {
+                    continue;
+                }
+                let y = Snapshot::year_of(d);
+                *part.per_year.entry(y).or_default() += 1;
+                if d > last12 {
+                    part.recent += 1;
+                }
+                let slot = pa.emp.and_then(|e| tree.place(e.unit)).map(|u| u as usize).unwrap_or(tree.len());
+                part.own[slot][0] += 1;
+                part.own[slot][1] += 1;
+                for (k, sf) in sub_filters.iter().enumerate() {
+                    if sf.matches(snap, &e) && subs[k].as_ref().is_none_or(|t| t(frame, &pa)) {
+                        *part.sub_year[k].entry(y).or_default() += 1;
+                    }
+                }
+            }
+        }
+        part
+    };
+    let n = snap.people() as u32;
+    let w = workers(n as usize) as u32;
+    let parts: Vec<Part> = if w <= 1 {
+        vec![run(0..n)]
+    } else {
+        let step = n.div_ceil(w);
+        let run = &run;
+        std::thread::scope(|s| {
+            let hs: Vec<_> = (0..w).map(|i| s.spawn(move || run((i * step).min(n)..((i + 1) * step).min(n)))).collect();
+            hs.into_iter().map(|h| h.join().expect("quota worker")).collect()
+        })
+    };
     let mut per_year: HashMap<i32, u64> = HashMap::new();
     let mut sub_year: Vec<HashMap<i32, u64>> = vec![HashMap::new(); q.sub_quotas.len()];
     let mut own = vec![[0u64; 4]; tree.len() + 1];
     let mut recent = 0u64;
-    for p in 0..snap.people() as u32 {
-        let mut hits: Vec<(Day, EnrolRow)> = Vec::new();
-        snap.for_enrolments_at(p, cut, |e| {
-            let d = match q.count {
-                QuotaCount::Sent => match e.status {
-                    EnrolmentStatus::Nominated | EnrolmentStatus::Enrolled | EnrolmentStatus::Completed | EnrolmentStatus::Failed => e.starts,
-                    _ => return,
-                },
-                QuotaCount::Completed => {
-                    let done = e.status == EnrolmentStatus::Completed || (as_of > snap.today && e.status == EnrolmentStatus::Enrolled);
-                    if !done {
-                        return;
-                    }
-                    e.ends
-                }
-            };
-            let y = Snapshot::year_of(d);
-            if d <= cut && y >= q.period.0 && y <= q.period.1 && programme_matches(snap, &q.filter, e) {
-                hits.push((d, *e));
-            }
-        });
-        for (d, e) in hits {
-            let frame = ctx.frame(date(e.starts.min(cut)));
-            let pa = frame.person(p);
-            if !ctx.inside(&frame.tree, pa.unit) || !pop_test.as_ref().is_none_or(|t| t(&frame, &pa)) {
-                continue;
-            }
-            let y = Snapshot::year_of(d);
-            *per_year.entry(y).or_default() += 1;
-            if d > last12 {
-                recent += 1;
-            }
-            let slot = pa.emp.and_then(|e| tree.place(e.unit)).map(|u| u as usize).unwrap_or(tree.len());
-            own[slot][0] += 1;
-            own[slot][1] += 1;
-            for (k, s) in q.sub_quotas.iter().enumerate() {
-                if programme_matches(snap, &s.filter, &e) && subs[k].as_ref().is_none_or(|t| t(&frame, &pa)) {
-                    *sub_year[k].entry(y).or_default() += 1;
-                }
+    for part in parts {
+        for (y, c) in part.per_year {
+            *per_year.entry(y).or_default() += c;
+        }
+        for (k, m) in part.sub_year.into_iter().enumerate() {
+            for (y, c) in m {
+                *sub_year[k].entry(y).or_default() += c;
             }
         }
+        for (a, b) in own.iter_mut().zip(&part.own) {
+            for i in 0..4 {
+                a[i] += b[i];
+            }
+        }
+        recent += part.recent;
     }
     let years: Vec<i32> = (q.period.0..=q.period.1.min(as_of.year())).collect();
     let n_years = (q.period.1 - q.period.0 + 1).max(1) as u64;
@@ -748,16 +935,8 @@ fn classes(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
     let snap = ctx.snap;
     let cut = day(ctx.as_of);
     r.class_count = Some(c.count);
-    let mut sizes: HashMap<i64, u64> = HashMap::new();
-    for p in 0..snap.people() as u32 {
-        snap.for_enrolments_at(p, cut, |e| {
-            if let Some(cl) = e.class
-                && !matches!(e.status, EnrolmentStatus::Withdrawn | EnrolmentStatus::Waitlisted)
-            {
-                *sizes.entry(cl).or_default() += 1;
-            }
-        });
-    }
+    let sizes = ctx.class_sizes();
+    let filter = ProgFilter::new(snap, &c.filter);
     let mut per_year: HashMap<i32, u64> = HashMap::new();
     for cl in snap.classes_at(cut) {
         let y = Snapshot::year_of(cl.starts);
@@ -770,7 +949,7 @@ fn classes(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
             ClassCount::Finished => cl.status == ClassStatus::Finished,
         };
         let fake = EnrolRow { entity: 0, from: 0, to: 0, programme: cl.programme, class: Some(cl.entity), status: EnrolmentStatus::Enrolled, starts: cl.starts, ends: cl.ends };
-        if !counted || !programme_matches(snap, &c.filter, &fake) {
+        if !counted || !filter.matches(snap, &fake) {
             continue;
         }
         let size = sizes.get(&cl.entity).copied().unwrap_or(0);

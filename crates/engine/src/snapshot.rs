@@ -25,6 +25,39 @@ use nangluc_core::unit::{Sector, UnitChange, UnitKind, UnitLevel, UnitVersion};
 
 use crate::expr::Event;
 
+/// A fast hasher for entity ids (i64) and small keys: a multiply-rotate
+/// hash (as rustc's FxHash). The ids are not chosen by an attacker.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(SEED);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(SEED);
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+}
+
+/// A map keyed by entity id.
+pub type IdMap<V> = HashMap<i64, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// A date as a day number (days from 1 January of year 1).
 pub type Day = i32;
 /// The end of an open validity.
@@ -81,16 +114,22 @@ pub struct Csr<T> {
 }
 
 impl<T> Csr<T> {
-    fn build(people: usize, mut rows: Vec<(u32, T)>, key: impl Fn(&T) -> (i64, Day)) -> Self {
-        rows.sort_by_key(|(p, r)| (*p, key(r)));
+    /// `rows`: (person, arrival number, row). Sorted in place by person, key
+    /// and arrival (the order a stable sort gives, without its buffer of
+    /// half the rows: the arrival number sits in the tuple's padding).
+    fn build(people: usize, mut rows: Vec<(u32, u32, T)>, key: impl Fn(&T) -> (i64, Day)) -> Self {
+        rows.sort_unstable_by_key(|(p, seq, r)| (*p, key(r), *seq));
         let mut start = vec![0u32; people + 1];
-        for (p, _) in &rows {
+        for (p, _, _) in &rows {
             start[*p as usize + 1] += 1;
         }
         for i in 0..people {
             start[i + 1] += start[i];
         }
-        Self { start, rows: rows.into_iter().map(|(_, r)| r).collect() }
+        let mut rows: Vec<T> = rows.into_iter().map(|(_, _, r)| r).collect();
+        // The collect reuses the tuples' allocation: give back its tail.
+        rows.shrink_to_fit();
+        Self { start, rows }
     }
     pub fn of(&self, p: u32) -> &[T] {
         let (a, b) = (self.start[p as usize] as usize, self.start[p as usize + 1] as usize);
@@ -101,6 +140,10 @@ impl<T> Csr<T> {
     }
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+    /// Bytes used on the heap (rows and offsets; not what the rows point to).
+    pub fn heap_bytes(&self) -> usize {
+        self.start.len() * size_of::<u32>() + self.rows.len() * size_of::<T>()
     }
 }
 
@@ -265,23 +308,23 @@ pub struct Snapshot {
     pub strings: Interner,
     pub units: Vec<UnitRow>,
     /// Unit → its successors (mergers, splits, renames).
-    pub successors: HashMap<i64, Vec<i64>>,
+    pub successors: IdMap<Vec<i64>>,
     unit_bounds: Vec<Day>,
     pub person_ids: Vec<i64>,
-    pub person_index: HashMap<i64, u32>,
+    pub person_index: IdMap<u32>,
     pub details: Csr<PersonRow>,
     pub employments: Csr<EmpRow>,
     pub roles: Csr<RoleRow>,
     pub qualifications: Csr<QualRow>,
     pub enrolments: Csr<EnrolRow>,
     pub events: Csr<EventRow>,
-    pub programmes: HashMap<i64, ProgRow>,
+    pub programmes: IdMap<ProgRow>,
     pub classes: Vec<ClassRow>,
     /// Job position entity → (code id, group).
-    pub positions: HashMap<i64, (u32, PositionGroup)>,
-    pub requirements: HashMap<i64, Vec<ReqRow>>,
+    pub positions: IdMap<(u32, PositionGroup)>,
+    pub requirements: IdMap<Vec<ReqRow>>,
     pub lecturers: Vec<LecturerRow>,
-    pub institutions: HashMap<i64, InstitutionRow>,
+    pub institutions: IdMap<InstitutionRow>,
 }
 
 /// Collects rows (from a [`Knowledge`] or streamed through [`KnowledgeSink`])
@@ -291,20 +334,20 @@ pub struct SnapshotBuilder {
     schedule: RetirementSchedule,
     strings: Interner,
     person_ids: Vec<i64>,
-    person_index: HashMap<i64, u32>,
+    person_index: IdMap<u32>,
     units: Vec<UnitRow>,
-    successors: HashMap<i64, Vec<i64>>,
-    details: Vec<(u32, PersonRow)>,
-    employments: Vec<(u32, EmpRow)>,
-    roles: Vec<(u32, RoleRow)>,
-    qualifications: Vec<(u32, QualRow)>,
-    enrolments: Vec<(u32, EnrolRow)>,
-    programmes: HashMap<i64, (Day, ProgRow)>,
+    successors: IdMap<Vec<i64>>,
+    details: Vec<(u32, u32, PersonRow)>,
+    employments: Vec<(u32, u32, EmpRow)>,
+    roles: Vec<(u32, u32, RoleRow)>,
+    qualifications: Vec<(u32, u32, QualRow)>,
+    enrolments: Vec<(u32, u32, EnrolRow)>,
+    programmes: IdMap<(Day, ProgRow)>,
     classes: Vec<ClassRow>,
-    positions: HashMap<i64, (Day, u32, PositionGroup)>,
-    requirements: HashMap<i64, Vec<ReqRow>>,
+    positions: IdMap<(Day, u32, PositionGroup)>,
+    requirements: IdMap<Vec<ReqRow>>,
     lecturers: Vec<LecturerRow>,
-    institutions: HashMap<i64, (Day, InstitutionRow)>,
+    institutions: IdMap<(Day, InstitutionRow)>,
 }
 
 impl SnapshotBuilder {
@@ -320,20 +363,20 @@ impl SnapshotBuilder {
             schedule,
             strings: Interner::default(),
             person_ids: Vec::new(),
-            person_index: HashMap::new(),
+            person_index: IdMap::default(),
             units: Vec::new(),
-            successors: HashMap::new(),
+            successors: IdMap::default(),
             details: Vec::new(),
             employments: Vec::new(),
             roles: Vec::new(),
             qualifications: Vec::new(),
             enrolments: Vec::new(),
-            programmes: HashMap::new(),
+            programmes: IdMap::default(),
             classes: Vec::new(),
-            positions: HashMap::new(),
-            requirements: HashMap::new(),
+            positions: IdMap::default(),
+            requirements: IdMap::default(),
             lecturers: Vec::new(),
-            institutions: HashMap::new(),
+            institutions: IdMap::default(),
         }
     }
 
@@ -402,7 +445,7 @@ impl SnapshotBuilder {
     fn details(&mut self, id: i64, from: Day, to: Day, d: &PersonDetails) {
         let p = self.person(id);
         let retire = day(self.schedule.retirement_date(d.birth_date, d.sex));
-        self.details.push((p, PersonRow { from, to, birth: d.birth_date, sex: d.sex, ethnicity: d.ethnicity.code(), name: d.full_name(), retire }));
+        self.details.push((p, self.details.len() as u32, PersonRow { from, to, birth: d.birth_date, sex: d.sex, ethnicity: d.ethnicity.code(), name: d.full_name(), retire }));
     }
 
     fn employment(&mut self, from: Day, to: Day, e: &Employment) {
@@ -417,6 +460,7 @@ impl SnapshotBuilder {
         });
         self.employments.push((
             p,
+            self.employments.len() as u32,
             EmpRow { from, to, unit: e.unit_id, category: e.category, rank, rank_since: from, job_position: e.job_position_id, post, minority_area: e.minority_area },
         ));
     }
@@ -425,7 +469,7 @@ impl SnapshotBuilder {
         let p = self.person(r.person_id);
         let term = self.strings.opt(r.term.as_deref());
         let post = self.strings.opt(r.post.as_deref());
-        self.roles.push((p, RoleRow { from, to, kind: r.kind, term, level: r.level, post, approved: r.approved_on.map(day) }));
+        self.roles.push((p, self.roles.len() as u32, RoleRow { from, to, kind: r.kind, term, level: r.level, post, approved: r.approved_on.map(day) }));
     }
 
     fn qualification(&mut self, from: Day, to: Day, q: &Qualification) {
@@ -437,7 +481,7 @@ impl SnapshotBuilder {
         if from >= to {
             return;
         }
-        self.qualifications.push((p, QualRow { from, to, kind: q.kind, rank: level.rank, level: level.code, language, field }));
+        self.qualifications.push((p, self.qualifications.len() as u32, QualRow { from, to, kind: q.kind, rank: level.rank, level: level.code, language, field }));
     }
 
     fn job_position(&mut self, id: i64, from: Day, j: &JobPosition) {
@@ -518,6 +562,7 @@ impl SnapshotBuilder {
         let p = self.person(e.person_id);
         self.enrolments.push((
             p,
+            self.enrolments.len() as u32,
             EnrolRow { entity: id, from, to, programme: e.programme_id, class: e.class_id, status: e.status, starts: day(e.starts_on), ends: day(e.ends_on) },
         ));
     }
@@ -550,13 +595,14 @@ impl SnapshotBuilder {
                 }
             }
         }
-        for (p, r) in &self.roles {
+        for (p, _, r) in &self.roles {
             if let (RoleKind::SuccessionPlanning, Some(d)) = (r.kind, r.approved) {
                 events.push((*p, EventRow { kind: Event::PlanningApproval, day: d }));
             }
         }
         events.sort_by_key(|(p, e)| (*p, e.day, e.kind as u8));
         events.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        let events: Vec<(u32, u32, EventRow)> = events.into_iter().enumerate().map(|(i, (p, e))| (p, i as u32, e)).collect();
 
         let mut units = self.units;
         units.sort_by_key(|u| (u.entity, u.from));
@@ -617,8 +663,8 @@ pub struct TreeUnit {
 #[derive(Debug, Clone, Default)]
 pub struct UnitTree {
     pub units: Vec<TreeUnit>,
-    by_entity: HashMap<i64, u32>,
-    successors: HashMap<i64, Vec<i64>>,
+    by_entity: IdMap<u32>,
+    successors: IdMap<Vec<i64>>,
 }
 
 impl UnitTree {
@@ -712,6 +758,34 @@ impl Snapshot {
         self.person_ids.len()
     }
 
+    /// An estimate of the memory the snapshot holds: its tables, the person
+    /// index and the strings (names), not counting allocator overhead.
+    pub fn heap_bytes(&self) -> usize {
+        fn map<K, V, S>(m: &HashMap<K, V, S>) -> usize {
+            // hashbrown: one control byte per bucket, buckets a power of two above 8/7 of the entries.
+            m.len() * 8 / 7 * (size_of::<(K, V)>() + 1)
+        }
+        let names: usize = self.details.rows.iter().map(|r| r.name.len()).sum();
+        let strings: usize = self.strings.names.iter().map(|s| 2 * s.len() + 2 * size_of::<String>() + 8).sum();
+        self.details.heap_bytes()
+            + names
+            + self.employments.heap_bytes()
+            + self.roles.heap_bytes()
+            + self.qualifications.heap_bytes()
+            + self.enrolments.heap_bytes()
+            + self.events.heap_bytes()
+            + self.person_ids.len() * size_of::<i64>()
+            + map(&self.person_index)
+            + strings
+            + self.units.len() * size_of::<UnitRow>()
+            + self.classes.len() * size_of::<ClassRow>()
+            + self.classes.iter().map(|c| c.code.len()).sum::<usize>()
+            + map(&self.programmes)
+            + map(&self.requirements)
+            + map(&self.positions)
+            + map(&self.institutions)
+    }
+
     /// The unit tree as of `d` (see [`TreeCache`] to share trees between dates).
     pub fn tree_at(&self, d: Day) -> UnitTree {
         let mut t = UnitTree { successors: self.successors.clone(), ..Default::default() };
@@ -776,6 +850,12 @@ impl Snapshot {
                 f(r);
             }
         }
+    }
+
+    /// The first version of a class (classes are sorted by entity, then valid-from).
+    pub fn class(&self, entity: i64) -> Option<&ClassRow> {
+        let i = self.classes.partition_point(|c| c.entity < entity);
+        self.classes.get(i).filter(|c| c.entity == entity)
     }
 
     /// Each class as it stands on `d` (latest version starting on or before `d`).

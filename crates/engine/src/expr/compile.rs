@@ -341,47 +341,79 @@ pub fn eval_lecturer(node: &Node, l: &LecturerRow, snap: &Snapshot) -> bool {
 }
 
 /// Why a person fails a predicate: the failing conditions, in Vietnamese.
+/// Compiles the predicate on every call: to explain many people, build an
+/// [`Explainer`] once.
 pub fn explain(node: &Node, f: &Frame, pa: &PersonAt, snap: &Snapshot) -> Vec<String> {
-    match &node.pred {
-        Pred::And { items } => items.iter().filter(|n| !compile(n, snap)(f, pa)).flat_map(|n| explain(n, f, pa, snap)).collect(),
-        Pred::Or { items } => {
-            let parts: Vec<String> = items.iter().flat_map(|n| explain(n, f, pa, snap)).collect();
-            vec![parts.join(" và ")]
-        }
-        Pred::Qual { kind, language, .. } => {
-            let lang = language.as_deref().map(|l| snap.strings.get(l)).unwrap_or(NONE);
-            let held = held_rank(f, pa.p, *kind, lang);
-            let now = kind.levels().find(|l| l.rank == held).map(|l| l.name().to_string()).unwrap_or_else(|| "chưa có".into());
-            vec![format!("chưa đạt «{}» (hiện có: {now})", node.src)]
-        }
-        Pred::FitsPosition => match unmet_requirements(f, pa) {
-            None => vec!["chưa được xác định vị trí việc làm".into()],
-            Some(u) => {
-                let parts: Vec<String> = u
-                    .iter()
-                    .map(|(k, r)| {
-                        let lvl = k.levels().find(|l| l.rank == *r).map(|l| l.name()).unwrap_or("?");
-                        format!("{} từ {} trở lên", k.label().to_lowercase(), lvl.to_lowercase())
-                    })
-                    .collect();
-                vec![format!("trình độ chưa phù hợp vị trí việc làm: thiếu {}", parts.join(", "))]
+    Explainer::new(node, snap).explain(f, pa)
+}
+
+/// A predicate compiled once for explanations: each node with its test, so
+/// that the reason of each person missing a target costs no compilation.
+pub struct Explainer<'n> {
+    node: &'n Node,
+    /// The node's own test (used when it is an item of an `and`).
+    test: Test,
+    kids: Vec<Explainer<'n>>,
+    /// The language of a `Qual` node, interned.
+    lang: u32,
+}
+
+impl<'n> Explainer<'n> {
+    pub fn new(node: &'n Node, snap: &Snapshot) -> Self {
+        let kids = match &node.pred {
+            Pred::And { items } | Pred::Or { items } => items.iter().map(|n| Explainer::new(n, snap)).collect(),
+            _ => Vec::new(),
+        };
+        let lang = match &node.pred {
+            Pred::Qual { language, .. } => language.as_deref().map(|l| snap.strings.get(l)).unwrap_or(NONE),
+            _ => NONE,
+        };
+        Explainer { node, test: compile(node, snap), kids, lang }
+    }
+
+    /// Why the person fails the predicate: the failing conditions, in Vietnamese.
+    pub fn explain(&self, f: &Frame, pa: &PersonAt) -> Vec<String> {
+        let node = self.node;
+        match &node.pred {
+            Pred::And { .. } => self.kids.iter().filter(|k| !(k.test)(f, pa)).flat_map(|k| k.explain(f, pa)).collect(),
+            Pred::Or { .. } => {
+                let parts: Vec<String> = self.kids.iter().flat_map(|k| k.explain(f, pa)).collect();
+                vec![parts.join(" và ")]
             }
-        },
-        Pred::Completed { filter } => {
-            if window_bounds(f, pa, filter.window).is_none() {
-                let ev = match filter.window {
-                    Window::MonthsAfter { event, .. } | Window::Before { event } => event.label(),
-                    _ => "sự kiện",
-                };
-                vec![format!("không có {ev} trong dữ liệu nên không xét được «{}»", node.src)]
-            } else {
-                vec![format!("chưa hoàn thành «{}»", node.src)]
+            Pred::Qual { kind, .. } => {
+                let held = held_rank(f, pa.p, *kind, self.lang);
+                let now = kind.levels().find(|l| l.rank == held).map(|l| l.name().to_string()).unwrap_or_else(|| "chưa có".into());
+                vec![format!("chưa đạt «{}» (hiện có: {now})", node.src)]
             }
+            Pred::FitsPosition => match unmet_requirements(f, pa) {
+                None => vec!["chưa được xác định vị trí việc làm".into()],
+                Some(u) => {
+                    let parts: Vec<String> = u
+                        .iter()
+                        .map(|(k, r)| {
+                            let lvl = k.levels().find(|l| l.rank == *r).map(|l| l.name()).unwrap_or("?");
+                            format!("{} từ {} trở lên", k.label().to_lowercase(), lvl.to_lowercase())
+                        })
+                        .collect();
+                    vec![format!("trình độ chưa phù hợp vị trí việc làm: thiếu {}", parts.join(", "))]
+                }
+            },
+            Pred::Completed { filter } => {
+                if window_bounds(f, pa, filter.window).is_none() {
+                    let ev = match filter.window {
+                        Window::MonthsAfter { event, .. } | Window::Before { event } => event.label(),
+                        _ => "sự kiện",
+                    };
+                    vec![format!("không có {ev} trong dữ liệu nên không xét được «{}»", node.src)]
+                } else {
+                    vec![format!("chưa hoàn thành «{}»", node.src)]
+                }
+            }
+            Pred::Age { .. } => {
+                let age = pa.det.map(|d| age_on(d.birth, f.date)).unwrap_or(0);
+                vec![format!("không thỏa «{}» ({age} tuổi)", node.src)]
+            }
+            _ => vec![format!("không thỏa «{}»", node.src)],
         }
-        Pred::Age { .. } => {
-            let age = pa.det.map(|d| age_on(d.birth, f.date)).unwrap_or(0);
-            vec![format!("không thỏa «{}» ({age} tuổi)", node.src)]
-        }
-        _ => vec![format!("không thỏa «{}»", node.src)],
     }
 }
