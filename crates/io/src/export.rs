@@ -220,17 +220,25 @@ fn latest<T>(rows: &[Versioned<T>], on: NaiveDate) -> HashMap<i64, &Versioned<T>
 /// Staff rows as of a date: every person with an employment holding then.
 pub fn staff_records(k: &Knowledge, on: NaiveDate) -> Vec<staff::Record> {
     let units = latest(&k.units, on);
+    // Indexed by person once: a province has tens of thousands of people.
+    let mut jobs: HashMap<i64, &Versioned<nangluc_core::employment::Employment>> = HashMap::new();
+    for e in on_date(&k.employments, on) {
+        jobs.entry(e.data.person_id).or_insert(e);
+    }
+    let mut roles: HashMap<i64, Vec<nangluc_core::role::Role>> = HashMap::new();
+    for r in on_date(&k.roles, on) {
+        roles.entry(r.data.person_id).or_default().push(r.data.clone());
+    }
     let mut out = Vec::new();
     for person in on_date(&k.people, on) {
-        let job = on_date(&k.employments, on).find(|e| e.data.person_id == person.id);
-        let Some(job) = job else { continue };
+        let Some(job) = jobs.get(&person.id) else { continue };
         let Some(unit) = units.get(&job.data.unit_id) else { continue };
         out.push(staff::Record {
             person: person.data.clone(),
             unit: unit.data.clone(),
             employment: job.data.clone(),
             since: job.valid.from,
-            roles: on_date(&k.roles, on).filter(|r| r.data.person_id == person.id).map(|r| r.data.clone()).collect(),
+            roles: roles.remove(&person.id).unwrap_or_default(),
         });
     }
     out

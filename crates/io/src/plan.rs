@@ -69,14 +69,33 @@ pub fn table_label(table: Table) -> &'static str {
     }
 }
 
+/// Row numbers as ranges ("5–9, 12"), at most `max` of them, then how many
+/// rows are left out, so that a report on 100,000 rows stays readable.
+pub fn row_ranges(rows: &[u32], max: usize) -> String {
+    let mut sorted = rows.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for r in sorted {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == r => *end = r,
+            _ => ranges.push((r, r)),
+        }
+    }
+    let shown: Vec<String> =
+        ranges.iter().take(max).map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}–{b}") }).collect();
+    let left: usize = ranges.iter().skip(max).map(|&(a, b)| (b - a + 1) as usize).sum();
+    if left == 0 {
+        shown.join(", ")
+    } else {
+        format!("{} và {} dòng khác", shown.join(", "), crate::format::number_vi(left as i64))
+    }
+}
+
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fn rows(r: &[u32]) -> String {
-            if r.is_empty() {
-                String::new()
-            } else {
-                format!(" (dòng {})", r.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
-            }
+            if r.is_empty() { String::new() } else { format!(" (dòng {})", row_ranges(r, 12)) }
         }
         writeln!(f, "Tệp '{}', sheet '{}': {} dòng dữ liệu", self.file, self.sheet, crate::format::number_vi(self.rows as i64))?;
         for (table, t) in &self.tables {
@@ -84,11 +103,11 @@ impl fmt::Display for ImportReport {
                 f,
                 "- {}: thêm mới {}{}; cập nhật {}{}; không đổi {}",
                 table_label(*table),
-                t.created.len(),
+                crate::format::number_vi(t.created.len() as i64),
                 rows(&t.created),
-                t.updated.len(),
+                crate::format::number_vi(t.updated.len() as i64),
                 rows(&t.updated),
-                t.unchanged.len()
+                crate::format::number_vi(t.unchanged.len() as i64)
             )?;
         }
         Ok(())
@@ -213,4 +232,16 @@ pub fn plan_file(
 /// Turns a directory failure into the import's error list.
 pub fn dir_err(e: String) -> Vec<ImportError> {
     vec![ImportError::directory(e)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_ranges;
+
+    #[test]
+    fn row_numbers_read_as_ranges() {
+        assert_eq!(row_ranges(&[5, 6, 7, 9, 12, 13], 12), "5–7, 9, 12–13");
+        assert_eq!(row_ranges(&[1, 3, 5, 7], 2), "1, 3 và 2 dòng khác");
+        assert_eq!(row_ranges(&(5..=85190).collect::<Vec<_>>(), 12), "5–85190");
+    }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
-use nangluc_core::AsOf;
+use nangluc_core::{AsOf, Table};
 use nangluc_io::{SheetKind, StoreDirectory, export};
 
 use super::{number, open_store, parse_date, today};
@@ -111,7 +111,11 @@ pub struct ExportArgs {
 pub fn export(db: &str, args: ExportArgs) -> Result<()> {
     let mut store = open_store(db)?;
     let on = args.as_of.unwrap_or_else(today);
-    let mut knowledge = store.knowledge(None)?;
+    // Read only the tables this kind needs: a training export needs the
+    // enrolments, a staff list does not.
+    let mut knowledge = nangluc_core::Knowledge::default();
+    let mut only = OnlyTables { inner: &mut knowledge, tables: tables_for(args.kind) };
+    store.visit_knowledge(None, &mut only)?;
     if let Some(code) = &args.unit {
         restrict_to_unit(&mut store, &mut knowledge, code, on)?;
     }
@@ -127,6 +131,33 @@ pub fn export(db: &str, args: ExportArgs) -> Result<()> {
     };
     println!("Đã ghi {} dòng '{}' vào '{}'.", number(rows as i64), args.kind.sheet_name(), path.display());
     Ok(())
+}
+
+/// The tables an export of `kind` reads.
+fn tables_for(kind: SheetKind) -> &'static [Table] {
+    use Table::*;
+    match kind {
+        SheetKind::Staff => &[Units, People, Employments, Roles],
+        SheetKind::Qualifications => &[Units, People, Employments, Qualifications],
+        SheetKind::Training => &[Units, People, Employments, Enrolments, Programmes, Classes],
+        SheetKind::Units => &[Units],
+        SheetKind::Programmes => &[Programmes],
+        SheetKind::Classes => &[Programmes, Institutions, Classes],
+    }
+}
+
+/// Passes on the rows of some tables only.
+struct OnlyTables<'a> {
+    inner: &'a mut nangluc_core::Knowledge,
+    tables: &'static [Table],
+}
+
+impl nangluc_core::KnowledgeSink for OnlyTables<'_> {
+    fn row(&mut self, row: nangluc_core::Versioned<nangluc_core::Fact>) {
+        if self.tables.contains(&row.data.table()) {
+            self.inner.row(row);
+        }
+    }
 }
 
 /// Keeps only the people employed in the unit's subtree on the date (and
