@@ -79,7 +79,7 @@ impl<'s> Ctx<'s> {
                 let mut sizes = IdMap::default();
                 for p in 0..self.snap.people() as u32 {
                     self.snap.for_enrolments_at(p, cut, |e| {
-                        if let Some(cl) = e.class
+                        if let Some(cl) = e.class()
                             && !matches!(e.status, EnrolmentStatus::Withdrawn | EnrolmentStatus::Waitlisted)
                         {
                             *sizes.entry(cl).or_default() += 1;
@@ -699,7 +699,7 @@ fn before_event(ctx: &Ctx, plan: &Plan, ct: &Compiled, r: &mut TargetResult) {
 /// Does an enrolment's programme (and class) pass a filter? The population
 /// part is checked by the caller.
 fn programme_matches(snap: &Snapshot, f: &EnrolmentFilter, e: &EnrolRow) -> bool {
-    let prog = snap.programmes.get(&e.programme);
+    let prog = snap.programmes.get(&e.programme());
     if !f.programmes.is_empty() && !prog.is_some_and(|p| f.programmes.iter().any(|c| snap.strings.get(c) == p.code)) {
         return false;
     }
@@ -717,7 +717,7 @@ fn programme_matches(snap: &Snapshot, f: &EnrolmentFilter, e: &EnrolRow) -> bool
     }
     if f.abroad {
         let by_class = e
-            .class
+            .class()
             .and_then(|c| snap.class(c))
             .and_then(|c| snap.institutions.get(&c.institution))
             .is_some_and(|i| i.kind == InstitutionKind::Abroad);
@@ -748,7 +748,7 @@ impl ProgFilter {
             .programmes
             .iter()
             .map(|(&id, p)| {
-                let probe = EnrolRow { entity: 0, from: 0, to: 0, programme: id, class: None, status: EnrolmentStatus::Enrolled, starts: 0, ends: 0 };
+                let probe = EnrolRow::new(0, 0, 0, id, None, EnrolmentStatus::Enrolled, 0, 0);
                 (id, (programme_matches(snap, &plain, &probe), p.topic == Topic::Abroad))
             })
             .collect();
@@ -757,13 +757,13 @@ impl ProgFilter {
     }
 
     fn matches(&self, snap: &Snapshot, e: &EnrolRow) -> bool {
-        let (ok, topic_abroad) = self.progs.get(&e.programme).copied().unwrap_or((self.unknown, false));
+        let (ok, topic_abroad) = self.progs.get(&e.programme()).copied().unwrap_or((self.unknown, false));
         if !ok {
             return false;
         }
         !self.abroad
             || topic_abroad
-            || e.class.and_then(|c| snap.class(c)).and_then(|c| snap.institutions.get(&c.institution)).is_some_and(|i| i.kind == InstitutionKind::Abroad)
+            || e.class().and_then(|c| snap.class(c)).and_then(|c| snap.institutions.get(&c.institution)).is_some_and(|i| i.kind == InstitutionKind::Abroad)
     }
 }
 
@@ -948,7 +948,7 @@ fn classes(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
             ClassCount::Opened => matches!(cl.status, ClassStatus::Open | ClassStatus::InProgress | ClassStatus::Finished),
             ClassCount::Finished => cl.status == ClassStatus::Finished,
         };
-        let fake = EnrolRow { entity: 0, from: 0, to: 0, programme: cl.programme, class: Some(cl.entity), status: EnrolmentStatus::Enrolled, starts: cl.starts, ends: cl.ends };
+        let fake = EnrolRow::new(0, 0, 0, cl.programme, Some(cl.entity), EnrolmentStatus::Enrolled, cl.starts, cl.ends);
         if !counted || !filter.matches(snap, &fake) {
             continue;
         }

@@ -219,16 +219,66 @@ pub struct QualRow {
     pub field: u32,
 }
 
+/// An i64 id stored as two u32 halves: 4-byte alignment, so rows that hold
+/// ids pack without padding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PackedId([u32; 2]);
+
+impl PackedId {
+    pub fn new(i: i64) -> Self {
+        let u = i as u64;
+        PackedId([u as u32, (u >> 32) as u32])
+    }
+    pub fn get(self) -> i64 {
+        (self.0[0] as u64 | ((self.0[1] as u64) << 32)) as i64
+    }
+}
+
+const _: () = assert!(size_of::<EnrolRow>() == 44);
+
+/// The class id that stands for "no class".
+const NO_CLASS: i64 = i64::MIN;
+
+/// One version of an enrolment: 44 bytes (ids packed at 4-byte alignment).
 #[derive(Debug, Clone, Copy)]
 pub struct EnrolRow {
-    pub entity: i64,
+    entity_id: PackedId,
     pub from: Day,
     pub to: Day,
-    pub programme: i64,
-    pub class: Option<i64>,
-    pub status: EnrolmentStatus,
+    programme_id: PackedId,
+    class_id: PackedId,
     pub starts: Day,
     pub ends: Day,
+    pub status: EnrolmentStatus,
+}
+
+impl EnrolRow {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(entity: i64, from: Day, to: Day, programme: i64, class: Option<i64>, status: EnrolmentStatus, starts: Day, ends: Day) -> Self {
+        EnrolRow {
+            entity_id: PackedId::new(entity),
+            from,
+            to,
+            programme_id: PackedId::new(programme),
+            class_id: PackedId::new(class.unwrap_or(NO_CLASS)),
+            starts,
+            ends,
+            status,
+        }
+    }
+    #[inline]
+    pub fn entity(&self) -> i64 {
+        self.entity_id.get()
+    }
+    #[inline]
+    pub fn programme(&self) -> i64 {
+        self.programme_id.get()
+    }
+    #[inline]
+    pub fn class(&self) -> Option<i64> {
+        let c = self.class_id.get();
+        (c != NO_CLASS).then_some(c)
+    }
 }
 
 /// A dated event of a person's career, for "before the event" targets.
@@ -563,7 +613,7 @@ impl SnapshotBuilder {
         self.enrolments.push((
             p,
             self.enrolments.len() as u32,
-            EnrolRow { entity: id, from, to, programme: e.programme_id, class: e.class_id, status: e.status, starts: day(e.starts_on), ends: day(e.ends_on) },
+            EnrolRow::new(id, from, to, e.programme_id, e.class_id, e.status, day(e.starts_on), day(e.ends_on)),
         ));
     }
 
@@ -625,7 +675,7 @@ impl SnapshotBuilder {
             employments,
             roles: Csr::build(n, self.roles, |r| (0, r.from)),
             qualifications: Csr::build(n, self.qualifications, |r| (r.kind as i64, r.from)),
-            enrolments: Csr::build(n, self.enrolments, |r| (r.entity, r.from)),
+            enrolments: Csr::build(n, self.enrolments, |r| (r.entity(), r.from)),
             events: Csr::build(n, events, |_| (0, 0)),
             person_ids: self.person_ids,
             person_index: self.person_index,
@@ -836,9 +886,9 @@ impl Snapshot {
         let rows = self.enrolments.of(p);
         let mut i = 0;
         while i < rows.len() {
-            let e = rows[i].entity;
+            let e = rows[i].entity_id;
             let mut cur: Option<&EnrolRow> = None;
-            while i < rows.len() && rows[i].entity == e {
+            while i < rows.len() && rows[i].entity_id == e {
                 if rows[i].from <= d {
                     cur = Some(&rows[i]);
                 }

@@ -107,7 +107,7 @@ pub fn held_rank(f: &Frame, p: u32, kind: QualificationKind, language: u32) -> u
         f.snap.for_enrolments_at(p, f.day, |e| {
             if e.status == EnrolmentStatus::Enrolled
                 && e.ends <= f.day
-                && let Some(g) = f.snap.programmes.get(&e.programme).and_then(|p| p.grants)
+                && let Some(g) = f.snap.programmes.get(&e.programme()).and_then(|p| p.grants)
                 && g.kind == kind
                 && (language == NONE || g.language == language)
             {
@@ -192,9 +192,9 @@ fn completion_with(f: &Frame, pa: &PersonAt, filter: &Filter, t: &TrainingFilter
             return;
         }
         let ok = any || {
-            let prog = f.snap.programmes.get(&e.programme);
+            let prog = f.snap.programmes.get(&e.programme());
             let topic_ok = t.topics.is_empty() || prog.is_some_and(|p| filter.topics & bit(Topic::ALL, p.topic) != 0);
-            let prog_ok = t.programmes.is_empty() || filter.programmes.contains(&e.programme);
+            let prog_ok = t.programmes.is_empty() || filter.programmes.contains(&e.programme());
             let kind_ok = filter.kind.is_none() || prog.is_some_and(|p| Some(p.kind) == filter.kind);
             topic_ok && prog_ok && kind_ok
         };
