@@ -326,36 +326,19 @@ pub(crate) fn closing_block(h: &DocumentHeader) -> Table {
 
 /// The heading of an annex: "Phụ lục I", its title, and what it is attached to.
 pub(crate) fn annex_heading(number: usize, title_lines: &[String], attached: &str, width: usize) -> Vec<Paragraph> {
-    let mut out = vec![Paragraph::new()
-        .add_run(run(format!("Phụ lục {}", roman(number)), BODY_PT).bold())
-        .align(AlignmentType::Center)
-        .size(half_points(BODY_PT))
-        .bold()
-        .fonts(fonts())
-        .line_spacing(spacing(0, 0))
-        .keep_next(true)];
-    for line in title_lines {
-        out.push(
-            Paragraph::new()
-                .add_run(run(line, BODY_PT).bold())
-                .align(AlignmentType::Center)
-                .size(half_points(BODY_PT))
-                .bold()
-                .fonts(fonts())
-                .line_spacing(spacing(0, 0))
-                .keep_next(true),
-        );
-    }
-    out.push(
+    // One centred, unspaced line that stays with the table below it.
+    let line = |r: Run| {
         Paragraph::new()
-            .add_run(run(attached, BODY_PT).italic())
+            .add_run(r)
             .align(AlignmentType::Center)
             .size(half_points(BODY_PT))
-            .italic()
             .fonts(fonts())
             .line_spacing(spacing(0, 0))
-            .keep_next(true),
-    );
+            .keep_next(true)
+    };
+    let mut out = vec![line(run(format!("Phụ lục {}", roman(number)), BODY_PT).bold()).bold()];
+    out.extend(title_lines.iter().map(|l| line(run(l.clone(), BODY_PT).bold()).bold()));
+    out.push(line(run(attached, BODY_PT).italic()).italic());
     out.push(
         rule(width, 2000)
             .line_spacing(LineSpacing::new().before(60).after(200).line(80).line_rule(LineSpacingType::Exact))

@@ -339,6 +339,24 @@ impl<'a> RowCtx<'a> {
         self.errors.push(ImportError::at(&self.layout.sheet, self.row.number, column, message));
     }
 
+    /// The entity id of the person with this identity number; an error on the
+    /// row when nobody has it (rows about people need the staff list first).
+    pub fn known_person(
+        &mut self,
+        dir: &mut dyn crate::directory::Directory,
+        identity: &str,
+        on: chrono::NaiveDate,
+    ) -> Result<Option<i64>, String> {
+        let id = dir.person_by_identity(identity, on)?.map(|c| c.id);
+        if id.is_none() {
+            self.error(
+                "identity_number",
+                format!("không có người có số định danh '{identity}' trong hệ thống; hãy nhập danh sách nhân sự trước"),
+            );
+        }
+        Ok(id)
+    }
+
     pub fn row_error(&mut self, message: impl Into<String>) {
         self.errors.push(ImportError::at(&self.layout.sheet, self.row.number, None, message));
     }

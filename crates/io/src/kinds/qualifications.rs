@@ -86,13 +86,10 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory, p: &Planner) -> Result<Option
     }
     let obtained_on = ctx.req("obtained_on", parse::date);
     let evidence = ctx.text("evidence");
-    let mut person_id = None;
-    if let Some(id) = &identity {
-        person_id = dir.person_by_identity(id, p.today)?.map(|c| c.id);
-        if person_id.is_none() {
-            ctx.error("identity_number", format!("không có người có số định danh '{id}' trong hệ thống; hãy nhập danh sách nhân sự trước"));
-        }
-    }
+    let person_id = match &identity {
+        Some(id) => ctx.known_person(dir, id, p.today)?,
+        None => None,
+    };
     let (Some(person_id), Some(kind), Some(level), Some(obtained_on)) = (person_id, kind, level, obtained_on) else {
         return Ok(None);
     };
