@@ -87,6 +87,11 @@ fn best_header(kind: SheetKind, sheet: &Sheet) -> Option<(usize, usize)> {
         .max_by_key(|(i, n)| (*n, std::cmp::Reverse(*i)))
 }
 
+/// The kinds whose header a workbook carries (a file of one kind matches one).
+pub fn matching_kinds(workbook: &Workbook) -> Vec<SheetKind> {
+    SheetKind::ALL.into_iter().filter(|k| locate(workbook, *k).is_ok()).collect()
+}
+
 /// Finds the sheet and header row of a kind: the sheet whose header matches the
 /// most columns. Reports missing required columns and columns given twice.
 pub fn locate(workbook: &Workbook, kind: SheetKind) -> Result<(usize, Layout), Vec<ImportError>> {

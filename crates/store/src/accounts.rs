@@ -50,6 +50,27 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Something an administrator did to an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountEvent {
+    pub id: i64,
+    pub account_id: i64,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    /// `created`, `locked`, `unlocked`, `password_reset`.
+    pub action: String,
+    pub detail: String,
+}
+
+/// A change an administrator makes to an account, recorded with the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountChange {
+    Create(NewAccount),
+    SetActive { id: i64, active: bool },
+    /// A new Argon2 PHC string.
+    SetPassword { id: i64, hash: String },
+}
+
 /// Failed logins counted over a window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct FailureCounts {
@@ -151,6 +172,83 @@ impl Store {
             }),
             _ => Ok(()),
         }
+    }
+
+    /// Makes an administrator's change to an account and records it, with who
+    /// made it and what it was, in one transaction. Locking an account or
+    /// resetting its password also ends its sessions. Gives the account's id.
+    pub fn change_account(&mut self, actor: &str, change: &AccountChange, detail: &str) -> Result<i64> {
+        let now = truncate_micros(Utc::now());
+        self.transaction(|db| {
+            let (id, action) = match change {
+                AccountChange::Create(a) => {
+                    let id = db
+                        .query_one(
+                            "INSERT INTO accounts (username, display_name, password_hash, role, unit_id, person_id, institution_id, active, created_at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                            &[
+                                a.username.as_str().into(),
+                                a.display_name.as_str().into(),
+                                a.password_hash.as_str().into(),
+                                a.role.as_str().into(),
+                                a.unit_id.into(),
+                                a.person_id.into(),
+                                a.institution_id.into(),
+                                true.into(),
+                                now.into(),
+                            ],
+                        )?
+                        .get_i64(0)?;
+                    (id, "created")
+                }
+                &AccountChange::SetActive { id, active } => {
+                    if db.execute("UPDATE accounts SET active = $1 WHERE id = $2", &[active.into(), id.into()])? == 0 {
+                        return Err(StoreError::EntityNotFound { table: "accounts", id });
+                    }
+                    if !active {
+                        db.execute("DELETE FROM sessions WHERE account_id = $1", &[id.into()])?;
+                    }
+                    (id, if active { "unlocked" } else { "locked" })
+                }
+                AccountChange::SetPassword { id, hash } => {
+                    let id = *id;
+                    if db.execute("UPDATE accounts SET password_hash = $1 WHERE id = $2", &[hash.as_str().into(), id.into()])? == 0 {
+                        return Err(StoreError::EntityNotFound { table: "accounts", id });
+                    }
+                    db.execute("DELETE FROM sessions WHERE account_id = $1", &[id.into()])?;
+                    (id, "password_reset")
+                }
+            };
+            db.execute(
+                "INSERT INTO account_events (account_id, actor, at, action, detail) VALUES ($1, $2, $3, $4, $5)",
+                &[id.into(), actor.into(), now.into(), action.into(), detail.into()],
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// What was done to accounts, newest first: of one account, or of all.
+    pub fn account_events(&mut self, account_id: Option<i64>, limit: i64) -> Result<Vec<AccountEvent>> {
+        let cols = "id, account_id, actor, at, action, detail";
+        let rows = match account_id {
+            Some(a) => self.db.query(
+                &format!("SELECT {cols} FROM account_events WHERE account_id = $1 ORDER BY id DESC LIMIT $2"),
+                &[a.into(), limit.into()],
+            )?,
+            None => self.db.query(&format!("SELECT {cols} FROM account_events ORDER BY id DESC LIMIT $1"), &[limit.into()])?,
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(AccountEvent {
+                    id: r.get_i64(0)?,
+                    account_id: r.get_i64(1)?,
+                    actor: r.get_str(2)?.to_owned(),
+                    at: r.get_ts(3)?,
+                    action: r.get_str(4)?.to_owned(),
+                    detail: r.get_str(5)?.to_owned(),
+                })
+            })
+            .collect()
     }
 
     /// Stores a new session.

@@ -28,7 +28,7 @@ use crate::backend::Backend;
 use crate::dialect::Dialect;
 use crate::schema::{desc, read_versioned};
 
-pub use crate::accounts::{Account, FailureCounts, NewAccount, Session};
+pub use crate::accounts::{Account, AccountChange, AccountEvent, FailureCounts, NewAccount, Session};
 pub use crate::registry::{ChangeCount, ChangeFilter, ChangeRow, PeoplePage, PeopleQuery, PersonHit};
 pub use crate::stats::{Stats, StatsSection};
 pub use crate::value::{Value, truncate_micros};

@@ -9,7 +9,7 @@ use nangluc_core::employment::{Category, Employment, Post, PostRank};
 use nangluc_core::person::{Ethnicity, PersonDetails, Sex};
 use nangluc_core::unit::{Sector, UnitKind, UnitLevel, UnitVersion};
 use nangluc_core::{AsOf, ChangeSet, Entity, Fact, Table, Validity};
-use nangluc_store::{ChangeFilter, NewAccount, PeopleQuery, Session, Store};
+use nangluc_store::{AccountChange, ChangeFilter, NewAccount, PeopleQuery, Session, Store};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -61,7 +61,8 @@ on_both_engines!(
     accounts_and_sessions,
     login_failures_are_counted,
     registry_search_scopes_and_filters,
-    audit_readings
+    audit_readings,
+    account_changes_are_recorded_with_their_effect
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -421,4 +422,48 @@ fn audit_readings(store: &mut Store) {
         store.change(applied.change_id).unwrap().unwrap().actor,
         "admin"
     );
+}
+
+fn account_changes_are_recorded_with_their_effect(store: &mut Store) {
+    let id = store
+        .change_account("admin", &AccountChange::Create(new_account("hr", "unit_hr")), "Tổ chức — SNV")
+        .unwrap();
+    let now = Utc::now();
+    let session = |hash: &str| Session {
+        token_hash: hash.into(),
+        account_id: id,
+        kind: "browser".into(),
+        csrf_token: "c".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(8),
+    };
+    store.create_session(&session("s1")).unwrap();
+    store.change_account("admin", &AccountChange::SetActive { id, active: false }, "khóa").unwrap();
+    assert!(!store.account(id).unwrap().unwrap().active);
+    store.change_account("admin", &AccountChange::SetActive { id, active: true }, "mở").unwrap();
+    assert!(store.session("s1", now).unwrap().is_none(), "locking ended the session for good");
+    store.create_session(&session("s2")).unwrap();
+    store
+        .change_account("boss", &AccountChange::SetPassword { id, hash: "$argon2id$new".into() }, "đặt lại")
+        .unwrap();
+    assert!(store.session("s2", now).unwrap().is_none(), "a reset password ends sessions");
+    assert_eq!(store.account(id).unwrap().unwrap().password_hash, "$argon2id$new");
+
+    // A failing change records nothing: a duplicate name, an unknown account.
+    assert!(store.change_account("admin", &AccountChange::Create(new_account("hr", "admin")), "x").is_err());
+    assert!(store.change_account("admin", &AccountChange::SetActive { id: 999, active: false }, "x").is_err());
+    let events = store.account_events(None, 10).unwrap();
+    let seen: Vec<(&str, &str, &str)> =
+        events.iter().map(|e| (e.actor.as_str(), e.action.as_str(), e.detail.as_str())).collect();
+    assert_eq!(
+        seen,
+        [
+            ("boss", "password_reset", "đặt lại"),
+            ("admin", "unlocked", "mở"),
+            ("admin", "locked", "khóa"),
+            ("admin", "created", "Tổ chức — SNV"),
+        ]
+    );
+    assert_eq!(store.account_events(Some(id), 2).unwrap().len(), 2);
+    assert_eq!(store.accounts().unwrap().len(), 1);
 }

@@ -255,7 +255,7 @@ pub fn openapi_document() -> Value {
         "Trang (từ 1), mỗi trang 50 dòng.",
         json!({ "type": "integer", "minimum": 1 }),
     );
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "NăngLực API",
@@ -367,7 +367,19 @@ pub fn openapi_document() -> Value {
                 }), &["change", "counts", "rows", "truncated"])
             }
         }
-    })
+    });
+    // Modules that own their routes describe them too.
+    add_paths(&mut doc, crate::imports_pages::openapi_paths());
+    doc
+}
+
+/// Adds `{ "paths": …, "schemas": … }` to the document.
+fn add_paths(doc: &mut Value, part: Value) {
+    for (key, at) in [("paths", "/paths"), ("schemas", "/components/schemas")] {
+        if let (Some(to), Some(Value::Object(from))) = (doc.pointer_mut(at).and_then(Value::as_object_mut), part.get(key)) {
+            to.extend(from.clone());
+        }
+    }
 }
 
 pub async fn openapi() -> Json<Value> {

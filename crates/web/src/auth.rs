@@ -71,6 +71,10 @@ pub enum Perm {
     Classes,
     Dashboard,
     Audit,
+    /// Uploading workbooks (what each role may import: [`crate::imports::kinds_for`]).
+    Import,
+    /// Managing accounts.
+    Accounts,
 }
 
 impl Role {
@@ -78,7 +82,7 @@ impl Role {
         use Perm::*;
         match self {
             Role::Admin => true,
-            Role::UnitHr => matches!(p, People | Units | Programmes | Classes | Dashboard),
+            Role::UnitHr => matches!(p, People | Units | Programmes | Classes | Dashboard | Import),
             Role::Finance => matches!(p, People | Units | Programmes | Classes | Dashboard),
             Role::Leader => matches!(p, Units | Programmes | Classes | Dashboard),
             Role::Institution => matches!(p, Programmes | Classes),
@@ -105,6 +109,11 @@ pub struct Viewer {
 
 impl Viewer {
     fn from_session(session: Session, a: Account) -> Result<Viewer, AppError> {
+        // A locked account's sessions are ended when it is locked; this also
+        // refuses one that slipped through.
+        if !a.active {
+            return Err(AppError::Unauthenticated);
+        }
         let role = Role::from_code(&a.role).ok_or(AppError::Forbidden)?;
         Ok(Viewer {
             account_id: a.id,

@@ -8,11 +8,15 @@
 
 #![recursion_limit = "512"]
 
+pub mod accounts;
+pub mod accounts_pages;
 pub mod api;
 pub mod auth;
 pub mod charts;
 pub mod error;
 pub mod fmt;
+pub mod imports;
+pub mod imports_pages;
 pub mod pages;
 pub mod pool;
 pub mod service;
@@ -23,6 +27,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::http::header;
@@ -88,6 +93,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The plan the dashboard follows, with the cached snapshot and results.
     pub plan: Option<Arc<targets::ActivePlan>>,
+    /// Workbooks checked in a dry run, waiting to be applied.
+    pub uploads: Arc<imports::Uploads>,
 }
 
 impl AppState {
@@ -96,6 +103,7 @@ impl AppState {
             pool: pool::Pool::open(db, pool_size)?,
             secure_cookies,
             plan: None,
+            uploads: Arc::default(),
         })
     }
 
@@ -146,6 +154,10 @@ pub fn router(state: AppState) -> Router {
         .route("/changes", get(api::changes))
         .route("/changes/{id}", get(api::change))
         .route("/dashboard", get(api::dashboard))
+        .route(
+            "/imports",
+            post(imports_pages::api_import).layer(DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+        )
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::home))
@@ -166,6 +178,16 @@ pub fn router(state: AppState) -> Router {
             "/dashboard/targets/{id}/export.xlsx",
             get(pages::dashboard_export),
         )
+        .route(
+            "/imports",
+            get(imports_pages::form)
+                .post(imports_pages::upload)
+                .layer(DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+        )
+        .route("/imports/{token}/apply", post(imports_pages::apply))
+        .route("/accounts", get(accounts_pages::list).post(accounts_pages::create))
+        .route("/accounts/{id}/active", post(accounts_pages::set_active))
+        .route("/accounts/{id}/password", post(accounts_pages::reset_password))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn(auth::same_origin_only))

@@ -60,6 +60,8 @@ impl Chrome {
             (Perm::Classes, "/classes", "Lớp học"),
             (Perm::Dashboard, "/dashboard", "Chỉ tiêu"),
             (Perm::Audit, "/audit", "Nhật ký"),
+            (Perm::Import, "/imports", "Nhập dữ liệu"),
+            (Perm::Accounts, "/accounts", "Tài khoản"),
         ];
         for (perm, href, label) in items {
             if v.role.allows(perm) {
@@ -311,7 +313,7 @@ pub async fn login_submit(
 
 #[derive(Debug, Deserialize)]
 pub struct CsrfForm {
-    csrf: Option<String>,
+    pub csrf: Option<String>,
 }
 
 pub async fn logout(
@@ -384,6 +386,18 @@ pub async fn home(v: Viewer) -> Result<Response, AppError> {
             "/audit",
             "Nhật ký thay đổi",
             "Ai đã thay đổi gì, khi nào, vì sao.",
+        ),
+        (
+            Perm::Import,
+            "/imports",
+            "Nhập dữ liệu",
+            "Tải lên tệp Excel theo mẫu: kiểm tra mọi lỗi trước, rồi ghi tất cả một lần.",
+        ),
+        (
+            Perm::Accounts,
+            "/accounts",
+            "Tài khoản",
+            "Tạo tài khoản, phân quyền, khóa và đặt lại mật khẩu.",
         ),
     ];
     for (perm, href, title, text) in all {

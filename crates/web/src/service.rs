@@ -313,13 +313,13 @@ impl PersonView {
 }
 
 /// Names of entities over time, read once per page.
-struct Names<'a> {
+pub(crate) struct Names<'a> {
     store: &'a mut Store,
     versions: HashMap<(Table, i64), Vec<Versioned<Fact>>>,
 }
 
 impl<'a> Names<'a> {
-    fn new(store: &'a mut Store) -> Self {
+    pub(crate) fn new(store: &'a mut Store) -> Self {
         Self {
             store,
             versions: HashMap::new(),
@@ -345,7 +345,7 @@ impl<'a> Names<'a> {
             .map(|v| v.data.clone()))
     }
 
-    fn unit(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
+    pub(crate) fn unit(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
         Ok(match self.on(Table::Units, id, date)? {
             Some(Fact::Unit(u)) => u.name,
             _ => format!("Đơn vị số {id}"),
@@ -359,7 +359,7 @@ impl<'a> Names<'a> {
         })
     }
 
-    fn institution(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
+    pub(crate) fn institution(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
         Ok(match self.on(Table::Institutions, id, date)? {
             Some(Fact::Institution(i)) => i.name,
             _ => format!("Cơ sở số {id}"),
@@ -373,7 +373,7 @@ impl<'a> Names<'a> {
         })
     }
 
-    fn person(&mut self, id: i64, date: NaiveDate) -> Result<Option<PersonDetails>, AppError> {
+    pub(crate) fn person(&mut self, id: i64, date: NaiveDate) -> Result<Option<PersonDetails>, AppError> {
         Ok(match self.on(Table::People, id, date)? {
             Some(Fact::Person(p)) => Some(p),
             _ => None,

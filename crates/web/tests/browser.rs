@@ -516,3 +516,71 @@ fn the_dashboard_opens_a_target_and_its_need_list() {
     assert!(url.ends_with("/dashboard?unit=SNV"), "{url}");
     let _ = std::fs::remove_file(&plan);
 }
+
+impl Driver {
+    /// Waits (up to 15 s) for an element the page being loaded shows; gives it.
+    fn wait_css(&self, selector: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let path = format!("/session/{}/element", self.session);
+        loop {
+            let (status, v) = http(self.port, "POST", &path, Some(&json!({ "using": "css selector", "value": selector })))
+                .expect("webdriver request");
+            if status == 200 {
+                return v["value"][ELEMENT].as_str().expect("an element").to_string();
+            }
+            assert!(Instant::now() < deadline, "no element {selector} after 15 s: {v}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn sign_in(&self, base: &str, user: &str) {
+        self.goto(&format!("{base}/login"));
+        self.type_into(&self.css("input[name=username]"), user);
+        self.type_into(&self.css("input[name=password]"), &format!("pw-{user}"));
+        self.click(&self.css("form.stack button[type=submit]"));
+        self.wait_url_end("/");
+    }
+}
+
+#[test]
+fn an_import_with_an_error_names_it_and_a_clean_one_is_applied() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    let port = start_server(&db);
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    driver.sign_in(&base, "hr");
+    driver.goto(&format!("{base}/imports"));
+
+    // Row 3 has an impossible birth date: the page names row, column and value.
+    let dir = std::env::temp_dir().join(format!("nangluc-browser-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let header = "Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Mã đơn vị,Loại cán bộ\n";
+    let bad = dir.join("can-bo-loi.csv");
+    std::fs::write(&bad, format!("{header}068090000020,Hồ Thị Mai,01/02/1991,Nữ,Kinh,SNV-CC,Công chức\n068090000021,Tạ Văn Nam,31/02/1980,Nam,Kinh,SNV-CC,Công chức\n")).unwrap();
+    driver.type_into(&driver.css("#upload-file"), bad.to_str().unwrap());
+    driver.click(&driver.css("#upload-check"));
+    let errors = driver.text(&driver.wait_css("#import-errors"));
+    assert!(errors.contains('3') && errors.contains("Ngày sinh") && errors.contains("31/02/1980"), "{errors}");
+    let summary = driver.text(&driver.css("#import-errors-summary"));
+    assert!(summary.contains("chưa có dữ liệu nào được ghi"), "{summary}");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    driver.screenshot(&shots.join("import-errors.png"));
+
+    // Fixed: the dry run says what it would create, then it is applied.
+    let good = dir.join("can-bo.csv");
+    std::fs::write(&good, format!("{header}068090000020,Hồ Thị Mai,01/02/1991,Nữ,Kinh,SNV-CC,Công chức\n068090000021,Tạ Văn Nam,28/02/1980,Nam,Kinh,SNV-CC,Công chức\n")).unwrap();
+    driver.goto(&format!("{base}/imports"));
+    driver.type_into(&driver.css("#upload-file"), good.to_str().unwrap());
+    driver.click(&driver.css("#upload-check"));
+    let tally = driver.text(&driver.wait_css("#import-tally"));
+    assert!(tally.contains("Người") && tally.contains('2'), "{tally}");
+    driver.click(&driver.css("#import-apply"));
+    let applied = driver.text(&driver.wait_css("#import-applied"));
+    assert!(applied.contains("Đã ghi"), "{applied}");
+    driver.goto(&format!("{base}/people?q=ta+van+nam"));
+    let found = driver.text(&driver.css("main"));
+    assert!(found.contains("Tạ Văn Nam"), "{found}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -80,9 +80,7 @@ pub fn import(db: &str, args: ImportArgs) -> Result<()> {
 
 /// The kind whose sheet name or headers the workbook matches.
 fn guess_kind(workbook: &nangluc_io::Workbook) -> Result<SheetKind> {
-    let found: Vec<SheetKind> =
-        SheetKind::ALL.into_iter().filter(|k| nangluc_io::header::locate(workbook, *k).is_ok()).collect();
-    match found.as_slice() {
+    match nangluc_io::header::matching_kinds(workbook).as_slice() {
         [one] => Ok(*one),
         [] => bail!("không nhận ra loại dữ liệu của tệp '{}'; hãy chỉ rõ bằng --kind", workbook.file_name),
         many => bail!(

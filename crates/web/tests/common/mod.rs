@@ -17,6 +17,8 @@ use nangluc_core::unit::{Sector, UnitKind, UnitLevel, UnitVersion};
 use nangluc_core::{ChangeSet, Entity, Fact, Validity};
 use nangluc_store::{NewAccount, Store};
 
+pub mod app;
+
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// A temp database file, removed on drop.
