@@ -584,3 +584,48 @@ fn an_import_with_an_error_names_it_and_a_clean_one_is_applied() {
     assert!(found.contains("Tạ Văn Nam"), "{found}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn every_role_signs_in_to_its_own_menu_and_a_unit_officer_cannot_reach_another_unit() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    let port = start_server(&db);
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    // What each role's menu offers, and what it must not.
+    let roles: [(&str, &str, &[&str], &[&str]); 6] = [
+        ("admin", "Quản trị (Sở Nội vụ)", &["Hồ sơ nhân sự", "Nhật ký", "Tài khoản", "Nhập dữ liệu"], &[]),
+        ("hr", "Cán bộ tổ chức của đơn vị", &["Hồ sơ nhân sự", "Nhập dữ liệu"], &["Nhật ký", "Tài khoản"]),
+        ("school", "Cơ sở đào tạo, bồi dưỡng", &["Lớp học"], &["Hồ sơ nhân sự", "Nhập dữ liệu"]),
+        ("finance", "Tài chính", &["Hồ sơ nhân sự", "Chỉ tiêu"], &["Nhập dữ liệu", "Tài khoản"]),
+        ("leader", "Lãnh đạo", &["Chỉ tiêu"], &["Hồ sơ nhân sự", "Nhập dữ liệu"]),
+        ("binh", "Cán bộ, công chức, viên chức", &["Hồ sơ của tôi"], &["Hồ sơ nhân sự", "Lớp học"]),
+    ];
+    for (user, role, has, lacks) in roles {
+        driver.sign_in(&base, user);
+        let header = driver.text(&driver.css("header.top"));
+        assert!(header.contains(role), "{user}: {header}");
+        let header = driver.text(&driver.css("nav.menu"));
+        for item in has {
+            assert!(header.contains(item), "{user} lacks {item}: {header}");
+        }
+        for item in lacks {
+            assert!(!header.contains(item), "{user} should not see {item}: {header}");
+        }
+        driver.click(&driver.css("form.inline button.link"));
+        driver.wait_url("/login");
+    }
+
+    // The officer of the Sở Nội vụ types the address of a Sở Tài chính person.
+    driver.sign_in(&base, "hr");
+    driver.goto(&format!("{base}/people/1"));
+    assert!(driver.text(&driver.css("main")).contains("Nguyễn Văn An"));
+    driver.goto(&format!("{base}/people/3"));
+    let refused = driver.text(&driver.css("main"));
+    assert!(refused.contains("không có quyền"), "{refused}");
+    assert!(!refused.contains("Lê Văn Bình"), "{refused}");
+    driver.goto(&format!("{base}/api/v1/people/3"));
+    let api = driver.text(&driver.css("body"));
+    assert!(api.contains("\"forbidden\""), "{api}");
+    assert!(!api.contains("Bình"), "{api}");
+}
