@@ -533,6 +533,20 @@ impl Driver {
         }
     }
 
+    /// Runs a script in the page; gives its value.
+    fn script(&self, js: &str) -> Value {
+        self.cmd("POST", "/execute/sync", Some(json!({ "script": js, "args": [] })))
+    }
+
+    fn resize(&self, width: u32, height: u32) {
+        self.cmd("POST", "/window/rect", Some(json!({ "width": width, "height": height })));
+    }
+
+    /// Whether the page is wider than the window (a sideways scroll bar).
+    fn overflows_sideways(&self) -> bool {
+        self.script("return document.documentElement.scrollWidth > window.innerWidth;") == json!(true)
+    }
+
     fn sign_in(&self, base: &str, user: &str) {
         self.goto(&format!("{base}/login"));
         self.type_into(&self.css("input[name=username]"), user);
@@ -628,4 +642,16 @@ fn every_role_signs_in_to_its_own_menu_and_a_unit_officer_cannot_reach_another_u
     let api = driver.text(&driver.css("body"));
     assert!(api.contains("\"forbidden\""), "{api}");
     assert!(!api.contains("Bình"), "{api}");
+
+    // The office screen and a phone: no page scrolls sideways.
+    for (width, height) in [(1366, 768), (390, 844)] {
+        driver.resize(width, height);
+        for path in ["/", "/people?q=nguyen", "/people/1", "/imports", "/classes"] {
+            driver.goto(&format!("{base}{path}"));
+            assert!(!driver.overflows_sideways(), "{path} scrolls sideways at {width}×{height}");
+        }
+    }
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    driver.goto(&format!("{base}/people/1"));
+    driver.screenshot(&shots.join("person-phone.png"));
 }
