@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::backend::Backend;
 use crate::value::{Row, Value, truncate_micros};
 use crate::{Result, Store, StoreError};
 
@@ -97,27 +98,29 @@ fn account(r: &Row) -> Result<Account> {
     })
 }
 
+fn insert_account(db: &mut dyn Backend, a: &NewAccount, now: DateTime<Utc>) -> Result<i64> {
+    db.query_one(
+        "INSERT INTO accounts (username, display_name, password_hash, role, unit_id, person_id, institution_id, active, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        &[
+            a.username.as_str().into(),
+            a.display_name.as_str().into(),
+            a.password_hash.as_str().into(),
+            a.role.as_str().into(),
+            a.unit_id.into(),
+            a.person_id.into(),
+            a.institution_id.into(),
+            true.into(),
+            now.into(),
+        ],
+    )?
+    .get_i64(0)
+}
+
 impl Store {
     /// Creates an account; gives its id. Account names are unique.
     pub fn create_account(&mut self, a: &NewAccount) -> Result<i64> {
-        let now = truncate_micros(Utc::now());
-        self.db
-            .query_one(
-                "INSERT INTO accounts (username, display_name, password_hash, role, unit_id, person_id, institution_id, active, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                &[
-                    a.username.as_str().into(),
-                    a.display_name.as_str().into(),
-                    a.password_hash.as_str().into(),
-                    a.role.as_str().into(),
-                    a.unit_id.into(),
-                    a.person_id.into(),
-                    a.institution_id.into(),
-                    true.into(),
-                    now.into(),
-                ],
-            )?
-            .get_i64(0)
+        insert_account(self.db.as_mut(), a, truncate_micros(Utc::now()))
     }
 
     pub fn account_count(&mut self) -> Result<i64> {
@@ -182,23 +185,7 @@ impl Store {
         self.transaction(|db| {
             let (id, action) = match change {
                 AccountChange::Create(a) => {
-                    let id = db
-                        .query_one(
-                            "INSERT INTO accounts (username, display_name, password_hash, role, unit_id, person_id, institution_id, active, created_at)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                            &[
-                                a.username.as_str().into(),
-                                a.display_name.as_str().into(),
-                                a.password_hash.as_str().into(),
-                                a.role.as_str().into(),
-                                a.unit_id.into(),
-                                a.person_id.into(),
-                                a.institution_id.into(),
-                                true.into(),
-                                now.into(),
-                            ],
-                        )?
-                        .get_i64(0)?;
+                    let id = insert_account(db, a, now)?;
                     (id, "created")
                 }
                 &AccountChange::SetActive { id, active } => {

@@ -149,6 +149,28 @@ fn find_by(store: &mut Store, table: Table, column: &str, code: &str) -> Result<
     Ok(store.current_where(table, column, Value::from(code))?.first().map(|v| v.id))
 }
 
+/// The id an account's scope names by its code, or the form's error: `missing`
+/// when the field is empty, `unknown` followed by the code when nothing has it.
+#[allow(clippy::too_many_arguments)]
+fn scope_id(
+    store: &mut Store,
+    errors: &mut FormErrors,
+    table: Table,
+    column: &str,
+    code: &str,
+    field: &str,
+    missing: &str,
+    unknown: &str,
+) -> Result<Option<i64>, AppError> {
+    let found = find_by(store, table, column, code)?;
+    match found {
+        Some(_) => {}
+        None if code.is_empty() => errors.add(field, missing),
+        None => errors.add(field, format!("{unknown} '{code}'.")),
+    }
+    Ok(found)
+}
+
 /// Creates an account; gives its id, or every problem of the form.
 pub fn create(store: &mut Store, v: &Viewer, f: &AccountForm) -> Result<Result<i64, FormErrors>, AppError> {
     v.require(Perm::Accounts)?;
@@ -175,27 +197,16 @@ pub fn create(store: &mut Store, v: &Viewer, f: &AccountForm) -> Result<Result<i
     // for the others (the Sở Nội vụ's own accounts name it).
     let unit_code = f.unit_code.trim();
     if role == Some(Role::UnitHr) || !unit_code.is_empty() {
-        match find_by(store, Table::Units, "code", unit_code)? {
-            Some(id) => unit_id = Some(id),
-            None if unit_code.is_empty() => errors.add("unit_code", "Cán bộ tổ chức cần mã đơn vị mình quản lý."),
-            None => errors.add("unit_code", format!("Không có đơn vị mã '{unit_code}'.")),
-        }
+        unit_id = scope_id(store, &mut errors, Table::Units, "code", unit_code, "unit_code",
+            "Cán bộ tổ chức cần mã đơn vị mình quản lý.", "Không có đơn vị mã")?;
     }
     if role == Some(Role::Employee) {
-        let n = f.identity_number.trim();
-        match find_by(store, Table::People, "identity_number", n)? {
-            Some(id) => person_id = Some(id),
-            None if n.is_empty() => errors.add("identity_number", "Tài khoản cá nhân cần số định danh của người đó."),
-            None => errors.add("identity_number", format!("Không có hồ sơ nào có số định danh '{n}'.")),
-        }
+        person_id = scope_id(store, &mut errors, Table::People, "identity_number", f.identity_number.trim(), "identity_number",
+            "Tài khoản cá nhân cần số định danh của người đó.", "Không có hồ sơ nào có số định danh")?;
     }
     if role == Some(Role::Institution) {
-        let code = f.institution_code.trim();
-        match find_by(store, Table::Institutions, "code", code)? {
-            Some(id) => institution_id = Some(id),
-            None if code.is_empty() => errors.add("institution_code", "Tài khoản cơ sở đào tạo cần mã cơ sở."),
-            None => errors.add("institution_code", format!("Không có cơ sở đào tạo mã '{code}'.")),
-        }
+        institution_id = scope_id(store, &mut errors, Table::Institutions, "code", f.institution_code.trim(), "institution_code",
+            "Tài khoản cơ sở đào tạo cần mã cơ sở.", "Không có cơ sở đào tạo mã")?;
     }
     let Some(role) = role.filter(|_| errors.0.is_empty()) else {
         return Ok(Err(errors));
