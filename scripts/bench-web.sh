@@ -17,7 +17,7 @@ port=18080
 "$bin" --db "$work/bench.db" demo --people "$people" > /dev/null 2>&1
 "$bin" --db "$work/bench.db" serve --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/login" > /dev/null && break; sleep 0.2; done
 
 # Sign in as the Sở Nội vụ's administrator (demo password), keep the cookie.

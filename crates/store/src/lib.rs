@@ -9,6 +9,7 @@
 //! one set of migrations serves both engines.
 
 pub mod accounts;
+mod memo;
 mod backend;
 mod dialect;
 mod migrate;
@@ -166,6 +167,7 @@ fn escape_like(s: &str) -> String {
 /// A database of NăngLực facts.
 pub struct Store {
     db: Box<dyn Backend>,
+    memo: memo::Memo,
 }
 
 impl Store {
@@ -191,7 +193,7 @@ impl Store {
 
     fn init(mut db: Box<dyn Backend>) -> Result<Store> {
         migrate::run(db.as_mut())?;
-        Ok(Store { db })
+        Ok(Store { db, memo: memo::Memo::default() })
     }
 
     /// "SQLite" or "PostgreSQL".

@@ -62,7 +62,8 @@ on_both_engines!(
     login_failures_are_counted,
     registry_search_scopes_and_filters,
     audit_readings,
-    account_changes_are_recorded_with_their_effect
+    account_changes_are_recorded_with_their_effect,
+    memos_last_until_the_next_change
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -466,4 +467,31 @@ fn account_changes_are_recorded_with_their_effect(store: &mut Store) {
     );
     assert_eq!(store.account_events(Some(id), 2).unwrap().len(), 2);
     assert_eq!(store.accounts().unwrap().len(), 1);
+}
+
+fn memos_last_until_the_next_change(store: &mut Store) {
+    let builds = std::cell::Cell::new(0);
+    let mut read = |store: &mut Store, key: &str| {
+        *store
+            .memo(key, |s| {
+                builds.set(builds.get() + 1);
+                s.count(Table::Units)
+            })
+            .unwrap()
+    };
+    assert_eq!(read(store, "units"), 0);
+    assert_eq!(read(store, "units"), 0);
+    assert_eq!(builds.get(), 1, "kept");
+    read(store, "other");
+    assert_eq!(builds.get(), 2, "another key is another value");
+    let mut c = ChangeSet::new("test", "một đơn vị");
+    c.record(Entity::New, Validity::since(d(2020, 1, 1)), unit("Sở Nội vụ", None));
+    store.apply(&c).unwrap();
+    assert_eq!(read(store, "units"), 1, "rebuilt after the change");
+    assert_eq!(builds.get(), 3);
+    assert_eq!(store.last_change_id().unwrap(), c_id(store));
+}
+
+fn c_id(store: &mut Store) -> i64 {
+    store.changes(10).unwrap().iter().map(|c| c.id).max().unwrap()
 }

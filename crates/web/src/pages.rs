@@ -728,7 +728,7 @@ fn dashboard_query(as_of: &Day, unit: Option<&str>, is_today: bool) -> Vec<(&'st
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     chrome: Chrome,
-    d: service::DashboardView,
+    d: std::sync::Arc<service::DashboardView>,
     /// The query string to keep the date (and the unit) in links.
     keep_date: String,
     keep_all: String,

@@ -4,6 +4,7 @@
 //! serialise as ISO values).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, Utc};
 use nangluc_core::employment::{Category, Employment, post_name, rank_name};
@@ -526,6 +527,12 @@ pub fn units_tree(store: &mut Store, v: &Viewer, date: NaiveDate) -> Result<Unit
     if !v.role.allows(Perm::Units) && !v.role.allows(Perm::People) {
         return Err(AppError::Forbidden);
     }
+    // The same for every viewer: built once per date until the data changes.
+    let view = store.memo(&format!("units_tree|{date}"), |store| build_units_tree(store, date))?;
+    Ok(UnitsView::clone(&view))
+}
+
+fn build_units_tree(store: &mut Store, date: NaiveDate) -> Result<UnitsView, AppError> {
     let rows = store.as_of(Table::Units, &AsOf::date(date))?;
     let units: Vec<(i64, nangluc_core::unit::UnitVersion)> = rows
         .into_iter()
@@ -1180,14 +1187,18 @@ fn target_scope(
         })?,
     };
     let on = AsOf::date(as_of);
-    let units: HashMap<i64, nangluc_core::unit::UnitVersion> = store
-        .as_of(Table::Units, &on)?
-        .into_iter()
-        .filter_map(|r| match r.data {
-            Fact::Unit(u) => Some((r.id, u)),
-            _ => None,
-        })
-        .collect();
+    let units = store.memo(&format!("units_on|{as_of}"), |store| {
+        Ok::<_, AppError>(
+            store
+                .as_of(Table::Units, &on)?
+                .into_iter()
+                .filter_map(|r| match r.data {
+                    Fact::Unit(u) => Some((r.id, u)),
+                    _ => None,
+                })
+                .collect::<HashMap<i64, nangluc_core::unit::UnitVersion>>(),
+        )
+    })?;
     let by_code = |code: &str| {
         units
             .iter()
@@ -1542,9 +1553,22 @@ pub fn dashboard(
     plan: Option<&ActivePlan>,
     v: &Viewer,
     q: &DashboardQuery,
+) -> Result<Arc<DashboardView>, AppError> {
+    v.require(Perm::Dashboard)?;
+    let active = active_plan(plan)?;
+    // Everything the view depends on: the request, and the viewer's role and
+    // unit (which decide the scope, the names shown and the links).
+    let key = format!("dashboard|{:?}|{:?}|{}|{:?}", q.as_of, q.unit, v.role.code(), v.unit_id);
+    active.view(&key, || build_dashboard(store, active, v, q))
+}
+
+fn build_dashboard(
+    store: &mut Store,
+    plan: &ActivePlan,
+    v: &Viewer,
+    q: &DashboardQuery,
 ) -> Result<DashboardView, AppError> {
     let scope = target_scope(store, v, q)?;
-    let plan = active_plan(plan)?;
     let code = scope.unit.as_ref().map(|u| u.code.clone());
     let result = plan.evaluate(store, scope.as_of, code.as_deref(), false, true)?;
     let mut trend = trends(store, plan, &scope, &result)?;

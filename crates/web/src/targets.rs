@@ -3,6 +3,7 @@
 //! thread) and rebuilt after a change is applied or when the day changes;
 //! evaluation results are kept briefly, a few per (date, unit).
 
+use std::any::Any;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -45,7 +46,13 @@ struct Cache {
     snapshot: Option<(Arc<Snapshot>, u64, NaiveDate)>,
     /// Most recently used first; each with the generation it was computed on.
     results: VecDeque<(Key, u64, Arc<PlanResult>)>,
+    /// Pages' view models built from the results (see [`ActivePlan::view`]),
+    /// most recently used first, with the generation and day they were built on.
+    views: VecDeque<(String, u64, NaiveDate, Arc<dyn Any + Send + Sync>)>,
 }
+
+/// Views kept: a dashboard per (date, unit, kind of viewer).
+const VIEWS_KEPT: usize = 64;
 
 /// The plan the dashboard follows, with its caches.
 pub struct ActivePlan {
@@ -97,6 +104,7 @@ impl ActivePlan {
                 generation: 0,
                 snapshot: None,
                 results: VecDeque::new(),
+                views: VecDeque::new(),
             }),
             building: Mutex::new(()),
         }
@@ -111,6 +119,40 @@ impl ActivePlan {
         let mut c = self.lock();
         c.generation += 1;
         c.results.clear();
+        c.views.clear();
+    }
+
+    /// A view model built from the results, kept until the data changes or
+    /// the day turns: the dashboard is read far more often than it changes,
+    /// and building it walks every target's breakdown by unit. `key` must
+    /// name everything the view depends on (date, unit, what the viewer may see).
+    pub fn view<T: Any + Send + Sync>(
+        &self,
+        key: &str,
+        build: impl FnOnce() -> Result<T, AppError>,
+    ) -> Result<Arc<T>, AppError> {
+        let day = today();
+        let generation = {
+            let mut c = self.lock();
+            let generation = c.generation;
+            if let Some(i) = c.views.iter().position(|(k, g, d, _)| k == key && *g == generation && *d == day) {
+                let hit = c.views.remove(i).expect("present");
+                let view = Arc::clone(&hit.3);
+                c.views.push_front(hit);
+                if let Ok(v) = view.downcast::<T>() {
+                    return Ok(v);
+                }
+            }
+            generation
+        };
+        let view = Arc::new(build()?);
+        let mut c = self.lock();
+        if c.generation == generation {
+            c.views.retain(|(k, _, _, _)| k != key);
+            c.views.push_front((key.to_string(), generation, day, Arc::clone(&view) as Arc<dyn Any + Send + Sync>));
+            c.views.truncate(VIEWS_KEPT);
+        }
+        Ok(view)
     }
 
     fn fresh(&self) -> Option<(Arc<Snapshot>, u64)> {
