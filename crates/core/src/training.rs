@@ -62,12 +62,16 @@ code_enum! {
 
 code_enum! {
     pub enum EnrolmentStatus {
+        /// An employee signed up; their unit has not yet decided.
+        Requested => ("requested", "Đăng ký, chờ đơn vị duyệt"),
         Nominated => ("nominated", "Được cử"),
         Waitlisted => ("waitlisted", "Danh sách chờ"),
         Enrolled => ("enrolled", "Đang học"),
         Completed => ("completed", "Hoàn thành"),
         Failed => ("failed", "Không đạt"),
         Withdrawn => ("withdrawn", "Rút khỏi lớp"),
+        /// The unit refused an employee's sign-up.
+        Declined => ("declined", "Đơn vị không duyệt"),
     }
 }
 
@@ -148,6 +152,11 @@ pub struct Class {
     pub status: ClassStatus,
     /// Planned cost in đồng.
     pub planned_cost: i64,
+    /// Who the class is for, in the target engine's expression language
+    /// (`category == civil_servant and post_rank >= department`); `None`: anyone
+    /// in the workforce.
+    #[serde(default)]
+    pub target_group: Option<String>,
 }
 
 /// A person in a class, or a training record without a class (history
@@ -170,6 +179,10 @@ pub struct Enrolment {
     /// Cost for this person, in đồng.
     pub cost: i64,
     pub funding: FundingSource,
+    /// Why the person was sent despite a warning (not in the target group,
+    /// already qualified, double-booked), as the nominator wrote it.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 impl Enrolment {

@@ -497,6 +497,7 @@ static CLASSES: FactDesc = FactDesc {
         c("max_size", I),
         c("status", T),
         c("planned_cost", I),
+        c("target_group", T),
     ],
     derived: &[],
     values: |f| {
@@ -513,6 +514,7 @@ static CLASSES: FactDesc = FactDesc {
             k.max_size.into(),
             code(training::ClassStatus::code, k.status),
             k.planned_cost.into(),
+            k.target_group.as_deref().into(),
         ]
     },
     read: |r| {
@@ -528,6 +530,7 @@ static CLASSES: FactDesc = FactDesc {
             max_size: r.int()?,
             status: r.code()?,
             planned_cost: r.int()?,
+            target_group: r.opt_text()?,
         }))
     },
 };
@@ -547,6 +550,7 @@ static ENROLMENTS: FactDesc = FactDesc {
         c("certificate", T),
         c("cost", I),
         c("funding", T),
+        c("note", T),
     ],
     derived: &[],
     values: |f| {
@@ -564,6 +568,7 @@ static ENROLMENTS: FactDesc = FactDesc {
             e.certificate.as_deref().into(),
             e.cost.into(),
             code(training::FundingSource::code, e.funding),
+            e.note.as_deref().into(),
         ]
     },
     read: |r| {
@@ -580,6 +585,7 @@ static ENROLMENTS: FactDesc = FactDesc {
             certificate: r.opt_text()?,
             cost: r.int()?,
             funding: r.code()?,
+            note: r.opt_text()?,
         }))
     },
 };

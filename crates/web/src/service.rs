@@ -313,13 +313,13 @@ impl PersonView {
 }
 
 /// Names of entities over time, read once per page.
-struct Names<'a> {
+pub(crate) struct Names<'a> {
     store: &'a mut Store,
     versions: HashMap<(Table, i64), Vec<Versioned<Fact>>>,
 }
 
 impl<'a> Names<'a> {
-    fn new(store: &'a mut Store) -> Self {
+    pub(crate) fn new(store: &'a mut Store) -> Self {
         Self {
             store,
             versions: HashMap::new(),
@@ -327,7 +327,7 @@ impl<'a> Names<'a> {
     }
 
     /// The version of an entity in force on a date (current knowledge), or its latest.
-    fn on(&mut self, table: Table, id: i64, date: NaiveDate) -> Result<Option<Fact>, AppError> {
+    pub(crate) fn on(&mut self, table: Table, id: i64, date: NaiveDate) -> Result<Option<Fact>, AppError> {
         if !self.versions.contains_key(&(table, id)) {
             let h = self.store.history(table, id)?;
             let current: Vec<_> = h
@@ -345,35 +345,35 @@ impl<'a> Names<'a> {
             .map(|v| v.data.clone()))
     }
 
-    fn unit(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
+    pub(crate) fn unit(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
         Ok(match self.on(Table::Units, id, date)? {
             Some(Fact::Unit(u)) => u.name,
             _ => format!("Đơn vị số {id}"),
         })
     }
 
-    fn programme(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
+    pub(crate) fn programme(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
         Ok(match self.on(Table::Programmes, id, date)? {
             Some(Fact::Programme(p)) => p.name,
             _ => format!("Chương trình số {id}"),
         })
     }
 
-    fn institution(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
+    pub(crate) fn institution(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
         Ok(match self.on(Table::Institutions, id, date)? {
             Some(Fact::Institution(i)) => i.name,
             _ => format!("Cơ sở số {id}"),
         })
     }
 
-    fn class_code(&mut self, id: i64, date: NaiveDate) -> Result<Option<String>, AppError> {
+    pub(crate) fn class_code(&mut self, id: i64, date: NaiveDate) -> Result<Option<String>, AppError> {
         Ok(match self.on(Table::Classes, id, date)? {
             Some(Fact::Class(c)) => Some(c.code),
             _ => None,
         })
     }
 
-    fn person(&mut self, id: i64, date: NaiveDate) -> Result<Option<PersonDetails>, AppError> {
+    pub(crate) fn person(&mut self, id: i64, date: NaiveDate) -> Result<Option<PersonDetails>, AppError> {
         Ok(match self.on(Table::People, id, date)? {
             Some(Fact::Person(p)) => Some(p),
             _ => None,
@@ -649,7 +649,7 @@ pub struct ClassesResult {
     pub more: bool,
 }
 
-fn class_line(
+pub(crate) fn class_line(
     names: &mut Names,
     id: i64,
     c: nangluc_core::training::Class,
@@ -673,7 +673,7 @@ fn class_line(
 }
 
 /// Classes the viewer may see: a training institution sees its own.
-fn class_visible(v: &Viewer, c: &nangluc_core::training::Class) -> bool {
+pub(crate) fn class_visible(v: &Viewer, c: &nangluc_core::training::Class) -> bool {
     match v.role {
         Role::Institution => v.institution_id == Some(c.institution_id),
         _ => v.role.allows(Perm::Classes),

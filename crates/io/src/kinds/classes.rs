@@ -94,7 +94,7 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory) -> Result<Option<Class>, Stri
     else {
         return Ok(None);
     };
-    Ok(Some(Class { code, programme_id, institution_id, starts_on, ends_on, place, form, min_size, max_size, status, planned_cost }))
+    Ok(Some(Class { code, programme_id, institution_id, starts_on, ends_on, place, form, min_size, max_size, status, planned_cost, target_group: None }))
 }
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {

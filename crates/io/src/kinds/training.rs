@@ -151,6 +151,7 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory, p: &Planner) -> Result<Option
         certificate,
         cost,
         funding,
+        note: None,
     }))
 }
 
