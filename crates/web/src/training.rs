@@ -516,11 +516,16 @@ pub fn class_action(
         .map_err(class_error)?;
     let code = cur.data.code.clone();
     let reason = note(&req.reason);
+    // "Phê duyệt lớp X", "Hủy lớp X: lý do" in the audit trail.
+    let what = match action {
+        ClassAction::Finish | ClassAction::Cancel => format!("{} {code}", action.label()),
+        _ => format!("{} lớp {code}", action.label()),
+    };
     let mut change = ChangeSet::new(
         "",
         match &reason {
-            Some(r) => format!("{} lớp {code}: {r}", action.label()),
-            None => format!("{} lớp {code}", action.label()),
+            Some(r) => format!("{what}: {r}"),
+            None => what,
         },
     );
     let enrolments = enrolments_of_class(store, class_id)?;

@@ -307,11 +307,6 @@ async fn a_class_lives_from_proposal_to_finish_and_the_dashboard_moves() {
     assert_eq!(app.post(&nominate, &hr, json!({ "person_ids": [3] })).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.post(&nominate, &binh, json!({ "person_ids": [3] })).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.post(&nominate, &school, json!({ "person_ids": [2] })).await.status, StatusCode::FORBIDDEN);
-    let r = app.post(&nominate, &hr, json!({ "person_ids": [2] })).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    assert_eq!(r.json()[0]["status"]["code"], "nominated");
-    assert_eq!(r.json()[0]["flags"], json!([]));
-    assert_eq!(app.post(&nominate, &hr, json!({ "person_ids": [2] })).await.status, StatusCode::CONFLICT, "already in");
     // An already holds trung cấp: a warning, so a reason is needed.
     let r = app.post(&nominate, &hr, json!({ "person_ids": [1] })).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -321,6 +316,12 @@ async fn a_class_lives_from_proposal_to_finish_and_the_dashboard_moves() {
     let r = app.post(&nominate, &hr, json!({ "person_ids": [1], "note": "Bồi dưỡng lại theo yêu cầu của Tỉnh ủy" })).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()[0]["flags"][0]["code"], "holds_qualification");
+    assert_eq!(r.json()[0]["status"]["code"], "nominated");
+    let r = app.post(&nominate, &hr, json!({ "person_ids": [2] })).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()[0]["status"]["code"], "nominated");
+    assert_eq!(r.json()[0]["flags"], json!([]));
+    assert_eq!(app.post(&nominate, &hr, json!({ "person_ids": [2] })).await.status, StatusCode::CONFLICT, "already in");
 
     // Bình signs up; his unit (not the Sở Nội vụ's officer) approves.
     let r = app.post(&format!("/api/v1/classes/{id}/signups"), &binh, json!({ "note": "Xin đi học" })).await;
@@ -335,9 +336,12 @@ async fn a_class_lives_from_proposal_to_finish_and_the_dashboard_moves() {
     assert_eq!(r.json()["status"]["code"], "nominated");
 
     // Three nominated for two seats: the Sở Nội vụ nominated 2, the Sở Tài chính 1.
-    // Quotas 2·2/3 = 1 rem 1 and 2·1/3 = 0 rem 2: one seat each. Ánh (needs
-    // political theory) keeps the Sở Nội vụ's seat; An (already qualified) waits.
+    // Quotas 2·2/3 = 1 rem 1 and 2·1/3 = 0 rem 2: one seat each. Ánh, who misses
+    // political theory (a target at risk), takes the Sở Nội vụ's seat although
+    // An was nominated first; An (already qualified) waits.
     let roster = app.get(&format!("/api/v1/classes/{id}/roster"), &admin).await.json();
+    assert_eq!(learner(&roster, "Đặng Thị Ánh")["need"]["code"], "chi_tieu_nguy_co", "{roster}");
+    assert_eq!(learner(&roster, "Nguyễn Văn An")["need"], Value::Null);
     assert_eq!(learner(&roster, "Đặng Thị Ánh")["status"]["code"], "nominated");
     assert_eq!(learner(&roster, "Lê Văn Bình")["status"]["code"], "nominated");
     assert_eq!(learner(&roster, "Nguyễn Văn An")["status"]["code"], "waitlisted");
