@@ -55,7 +55,9 @@ pub enum Actor {
     /// The Sở Nội vụ's administrator: everything.
     HomeAffairs,
     /// A training institution; `own`: the class is one of its own.
-    Institution { own: bool },
+    Institution {
+        own: bool,
+    },
     UnitHr,
     Finance,
     Leader,
@@ -65,7 +67,10 @@ pub enum Actor {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClassError {
     #[error("Không thể {action} lớp đang ở trạng thái \"{status}\".")]
-    NotAllowedNow { action: &'static str, status: &'static str },
+    NotAllowedNow {
+        action: &'static str,
+        status: &'static str,
+    },
     #[error("Tài khoản này không được {action} lớp.")]
     NotYours { action: &'static str },
 }
@@ -106,15 +111,23 @@ fn action_verb(a: ClassAction) -> &'static str {
 pub fn may(actor: Actor, action: ClassAction) -> bool {
     match actor {
         Actor::HomeAffairs => true,
-        Actor::Institution { own: true } => matches!(action, ClassAction::Start | ClassAction::Finish),
+        Actor::Institution { own: true } => {
+            matches!(action, ClassAction::Start | ClassAction::Finish)
+        }
         _ => false,
     }
 }
 
 /// Checks both: the actor's right, then the class's status.
-pub fn act(actor: Actor, from: ClassStatus, action: ClassAction) -> Result<ClassStatus, ClassError> {
+pub fn act(
+    actor: Actor,
+    from: ClassStatus,
+    action: ClassAction,
+) -> Result<ClassStatus, ClassError> {
     if !may(actor, action) {
-        return Err(ClassError::NotYours { action: action_verb(action) });
+        return Err(ClassError::NotYours {
+            action: action_verb(action),
+        });
     }
     transition(from, action)
 }
@@ -143,12 +156,19 @@ pub const RESULTS: [&str; 5] = ["Xuất sắc", "Giỏi", "Khá", "Đạt", FAIL
 
 /// How an enrolment ends when its class finishes, from its recorded
 /// attendance, result and certificate; or why it cannot end yet.
-pub fn outcome(attendance_pct: Option<i64>, result: Option<&str>, certificate: Option<&str>) -> Result<EnrolmentStatus, String> {
+pub fn outcome(
+    attendance_pct: Option<i64>,
+    result: Option<&str>,
+    certificate: Option<&str>,
+) -> Result<EnrolmentStatus, String> {
     let Some(result) = result.map(str::trim).filter(|r| !r.is_empty()) else {
         return Err("chưa có kết quả".into());
     };
     if !RESULTS.contains(&result) {
-        return Err(format!("kết quả \"{result}\" không thuộc {}", RESULTS.join(", ")));
+        return Err(format!(
+            "kết quả \"{result}\" không thuộc {}",
+            RESULTS.join(", ")
+        ));
     }
     let Some(att) = attendance_pct else {
         return Err("chưa có tỷ lệ chuyên cần".into());
@@ -180,7 +200,15 @@ pub fn check_target_group(src: &str) -> Result<Option<Expr>, String> {
     if src.is_empty() {
         return Ok(None);
     }
-    parse_expr(src, Scope { context: Context::Person, window: None }).map(Some).map_err(|errors| {
+    parse_expr(
+        src,
+        Scope {
+            context: Context::Person,
+            window: None,
+        },
+    )
+    .map(Some)
+    .map_err(|errors| {
         let parts: Vec<String> = errors
             .iter()
             .map(|e| {
@@ -246,7 +274,9 @@ impl<'s> GroupCheck<'s> {
 
     /// The highest level the person holds on the date in a kind (and language).
     fn held(&self, person_id: i64, kind: QualificationKind, language: Option<&str>) -> u8 {
-        let Some(&p) = self.snap.person_index.get(&person_id) else { return 0 };
+        let Some(&p) = self.snap.person_index.get(&person_id) else {
+            return 0;
+        };
         let lang = language.map_or(NONE, |l| self.snap.strings.get(l));
         if language.is_some() && lang == NONE {
             return 0;
@@ -274,14 +304,25 @@ pub struct Booking {
 #[serde(tag = "flag", rename_all = "snake_case")]
 pub enum Flag {
     /// "Không đúng đối tượng": fails the class's target group.
-    NotInTargetGroup { reasons: Vec<String> },
+    NotInTargetGroup {
+        reasons: Vec<String>,
+    },
     NotInWorkforce,
     /// Already holds the qualification the programme grants (or higher).
-    HoldsQualification { level: String },
+    HoldsQualification {
+        level: String,
+    },
     /// Already completed this programme.
-    CompletedProgramme { ends_on: NaiveDate, class_code: String },
+    CompletedProgramme {
+        ends_on: NaiveDate,
+        class_code: String,
+    },
     /// Booked on another class whose dates overlap.
-    DoubleBooked { class_code: String, starts_on: NaiveDate, ends_on: NaiveDate },
+    DoubleBooked {
+        class_code: String,
+        starts_on: NaiveDate,
+        ends_on: NaiveDate,
+    },
 }
 
 impl Flag {
@@ -299,14 +340,35 @@ impl Flag {
     pub fn message(&self) -> String {
         let d = |x: &NaiveDate| x.format("%d/%m/%Y").to_string();
         match self {
-            Flag::NotInTargetGroup { reasons } => format!("Không đúng đối tượng: {}", reasons.join("; ")),
-            Flag::NotInWorkforce => "Không đúng đối tượng: không còn trong danh sách cán bộ, công chức, viên chức".into(),
-            Flag::HoldsQualification { level } => format!("Đã có trình độ mà chương trình cấp: {level}"),
-            Flag::CompletedProgramme { ends_on, class_code } => {
-                format!("Đã hoàn thành chương trình này (lớp {class_code}, kết thúc {})", d(ends_on))
+            Flag::NotInTargetGroup { reasons } => {
+                format!("Không đúng đối tượng: {}", reasons.join("; "))
             }
-            Flag::DoubleBooked { class_code, starts_on, ends_on } => {
-                format!("Trùng lịch với lớp {class_code} ({} – {})", d(starts_on), d(ends_on))
+            Flag::NotInWorkforce => {
+                "Không đúng đối tượng: không còn trong danh sách cán bộ, công chức, viên chức"
+                    .into()
+            }
+            Flag::HoldsQualification { level } => {
+                format!("Đã có trình độ mà chương trình cấp: {level}")
+            }
+            Flag::CompletedProgramme {
+                ends_on,
+                class_code,
+            } => {
+                format!(
+                    "Đã hoàn thành chương trình này (lớp {class_code}, kết thúc {})",
+                    d(ends_on)
+                )
+            }
+            Flag::DoubleBooked {
+                class_code,
+                starts_on,
+                ends_on,
+            } => {
+                format!(
+                    "Trùng lịch với lớp {class_code} ({} – {})",
+                    d(starts_on),
+                    d(ends_on)
+                )
             }
         }
     }
@@ -314,7 +376,10 @@ impl Flag {
 
 /// Bookings that hold a seat or ask for one.
 fn books(s: EnrolmentStatus) -> bool {
-    matches!(s, EnrolmentStatus::Requested | EnrolmentStatus::Nominated | EnrolmentStatus::Enrolled)
+    matches!(
+        s,
+        EnrolmentStatus::Requested | EnrolmentStatus::Nominated | EnrolmentStatus::Enrolled
+    )
 }
 
 /// Whether two periods of days (both ends included) share a day.
@@ -353,18 +418,31 @@ pub fn eligibility(
         && let Some(level) = Level::from_code(g.kind, &g.level)
         && check.held(person_id, g.kind, g.language.as_deref()) >= level.rank
     {
-        flags.push(Flag::HoldsQualification { level: format!("{} {}", g.kind.label(), level.name()) });
+        flags.push(Flag::HoldsQualification {
+            level: format!("{} {}", g.kind.label(), level.name()),
+        });
     }
-    let others = bookings.iter().filter(|b| b.class_id != Some(class.class_id));
+    let others = bookings
+        .iter()
+        .filter(|b| b.class_id != Some(class.class_id));
     if let Some(done) = others
         .clone()
         .filter(|b| b.programme_id == class.programme_id && b.status == EnrolmentStatus::Completed)
         .max_by_key(|b| b.ends_on)
     {
-        flags.push(Flag::CompletedProgramme { ends_on: done.ends_on, class_code: done.class_code.clone() });
+        flags.push(Flag::CompletedProgramme {
+            ends_on: done.ends_on,
+            class_code: done.class_code.clone(),
+        });
     }
-    for b in others.filter(|b| books(b.status) && overlaps((b.starts_on, b.ends_on), (class.starts_on, class.ends_on))) {
-        flags.push(Flag::DoubleBooked { class_code: b.class_code.clone(), starts_on: b.starts_on, ends_on: b.ends_on });
+    for b in others.filter(|b| {
+        books(b.status) && overlaps((b.starts_on, b.ends_on), (class.starts_on, class.ends_on))
+    }) {
+        flags.push(Flag::DoubleBooked {
+            class_code: b.class_code.clone(),
+            starts_on: b.starts_on,
+            ends_on: b.ends_on,
+        });
     }
     flags
 }
@@ -392,7 +470,10 @@ code_enum! {
 }
 
 impl NeedKey {
-    pub const NONE: NeedKey = NeedKey { rank: 3, deadline: None };
+    pub const NONE: NeedKey = NeedKey {
+        rank: 3,
+        deadline: None,
+    };
 
     pub fn label(&self) -> NeedRank {
         match self.rank {
@@ -409,14 +490,18 @@ impl NeedKey {
 /// qualification kind the programme grants.
 pub fn programme_serves(node: &Node, programme: &Programme) -> bool {
     match &node.pred {
-        Pred::And { items } | Pred::Or { items } => items.iter().any(|n| programme_serves(n, programme)),
+        Pred::And { items } | Pred::Or { items } => {
+            items.iter().any(|n| programme_serves(n, programme))
+        }
         Pred::Not { item } => programme_serves(item, programme),
         Pred::Completed { filter } => {
             (filter.topics.is_empty() || filter.topics.contains(&programme.topic))
                 && (filter.programmes.is_empty() || filter.programmes.contains(&programme.code))
                 && filter.kind.is_none_or(|k| k == programme.kind)
         }
-        Pred::Qual { kind, .. } | Pred::Has { kind, .. } => programme.grants.as_ref().is_some_and(|g| g.kind == *kind),
+        Pred::Qual { kind, .. } | Pred::Has { kind, .. } => {
+            programme.grants.as_ref().is_some_and(|g| g.kind == *kind)
+        }
         _ => false,
     }
 }
@@ -428,17 +513,32 @@ pub fn needs_for(plan: &Plan, result: &PlanResult, programme: &Programme) -> Has
     let serving: HashMap<&str, &nangluc_engine::Target> = plan
         .targets
         .iter()
-        .filter(|t| t.criterion.as_ref().is_some_and(|c| programme_serves(&c.node, programme)))
+        .filter(|t| {
+            t.criterion
+                .as_ref()
+                .is_some_and(|c| programme_serves(&c.node, programme))
+        })
         .map(|t| (t.id.as_str(), t))
         .collect();
     let mut out: HashMap<i64, NeedKey> = HashMap::new();
     for tr in &result.targets {
-        let Some(t) = serving.get(tr.id.as_str()) else { continue };
+        let Some(t) = serving.get(tr.id.as_str()) else {
+            continue;
+        };
         for m in &tr.missing {
             let key = match (t.kind, m.status) {
-                (Kind::AfterEvent, Some(EventStatus::Overdue)) => NeedKey { rank: 0, deadline: m.deadline },
-                (Kind::AfterEvent, Some(EventStatus::Pending)) => NeedKey { rank: 1, deadline: m.deadline },
-                _ if tr.status == Status::AtRisk => NeedKey { rank: 2, deadline: None },
+                (Kind::AfterEvent, Some(EventStatus::Overdue)) => NeedKey {
+                    rank: 0,
+                    deadline: m.deadline,
+                },
+                (Kind::AfterEvent, Some(EventStatus::Pending)) => NeedKey {
+                    rank: 1,
+                    deadline: m.deadline,
+                },
+                _ if tr.status == Status::AtRisk => NeedKey {
+                    rank: 2,
+                    deadline: None,
+                },
                 _ => NeedKey::NONE,
             };
             let e = out.entry(m.person_id).or_insert(NeedKey::NONE);
@@ -484,14 +584,20 @@ pub fn allocate(seats: usize, candidates: &[Candidate]) -> Allocation {
     let mut all: Vec<Candidate> = candidates.to_vec();
     all.sort_by(by_need);
     if all.len() <= seats {
-        return Allocation { seated: all.iter().map(|c| c.enrolment_id).collect(), ..Allocation::default() };
+        return Allocation {
+            seated: all.iter().map(|c| c.enrolment_id).collect(),
+            ..Allocation::default()
+        };
     }
     let total = all.len();
     let mut per_unit: BTreeMap<i64, Vec<Candidate>> = BTreeMap::new();
     for c in &all {
         per_unit.entry(c.unit_id).or_default().push(*c);
     }
-    let mut quotas: BTreeMap<i64, usize> = per_unit.iter().map(|(u, cs)| (*u, seats * cs.len() / total)).collect();
+    let mut quotas: BTreeMap<i64, usize> = per_unit
+        .iter()
+        .map(|(u, cs)| (*u, seats * cs.len() / total))
+        .collect();
     let given: usize = quotas.values().sum();
     let mut order: Vec<(usize, Candidate, i64)> = per_unit
         .iter()
@@ -538,7 +644,11 @@ mod tests {
             row_id: id,
             id,
             valid: Validity::since(from),
-            recording: Recording { recorded_at: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(), superseded_at: None, change_id: 1 },
+            recording: Recording {
+                recorded_at: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+                superseded_at: None,
+                change_id: 1,
+            },
             data,
         }
     }
@@ -562,7 +672,12 @@ mod tests {
             category,
             rank: None,
             job_position_id: None,
-            post: post.map(|rank| Post { code: "giam_doc".into(), rank, appointed_on: Some(d(2020, 1, 1)), elected_on: None }),
+            post: post.map(|rank| Post {
+                code: "giam_doc".into(),
+                rank,
+                appointed_on: Some(d(2020, 1, 1)),
+                elected_on: None,
+            }),
             minority_area: false,
         }
     }
@@ -575,7 +690,12 @@ mod tests {
             topic: Topic::PoliticalTheory,
             legal_basis: String::new(),
             duration_periods: 800,
-            grants: Some(Grant { kind: QualificationKind::PoliticalTheory, level: "trung_cap".into(), field: None, language: None }),
+            grants: Some(Grant {
+                kind: QualificationKind::PoliticalTheory,
+                level: "trung_cap".into(),
+                field: None,
+                language: None,
+            }),
         }
     }
 
@@ -601,8 +721,13 @@ mod tests {
         for (id, name) in [(1, "An"), (2, "Bình"), (3, "Cường")] {
             k.people.push(v(id, since, person(name)));
         }
-        k.employments.push(v(1, since, job(1, Category::CivilServant, Some(PostRank::Department))));
-        k.employments.push(v(2, since, job(2, Category::PublicEmployee, None)));
+        k.employments.push(v(
+            1,
+            since,
+            job(1, Category::CivilServant, Some(PostRank::Department)),
+        ));
+        k.employments
+            .push(v(2, since, job(2, Category::PublicEmployee, None)));
         let mut left = v(3, since, job(3, Category::CivilServant, None));
         left.valid = Validity::between(since, d(2023, 1, 1));
         k.employments.push(left);
@@ -636,7 +761,10 @@ mod tests {
             assert_eq!(transition(s, A::Cancel), Ok(S::Cancelled));
         }
         let e = transition(S::Proposed, A::Start).unwrap_err();
-        assert_eq!(e.to_string(), "Không thể khai giảng lớp đang ở trạng thái \"Đề xuất\".");
+        assert_eq!(
+            e.to_string(),
+            "Không thể khai giảng lớp đang ở trạng thái \"Đề xuất\"."
+        );
         assert!(transition(S::Finished, A::Cancel).is_err());
         assert!(transition(S::Cancelled, A::Open).is_err());
         assert!(transition(S::Open, A::Approve).is_err());
@@ -648,7 +776,12 @@ mod tests {
         for a in A::ALL {
             assert!(may(Actor::HomeAffairs, *a));
             assert!(!may(Actor::Institution { own: false }, *a));
-            for other in [Actor::UnitHr, Actor::Finance, Actor::Leader, Actor::Employee] {
+            for other in [
+                Actor::UnitHr,
+                Actor::Finance,
+                Actor::Leader,
+                Actor::Employee,
+            ] {
                 assert!(!may(other, *a), "{other:?} {a:?}");
             }
         }
@@ -656,19 +789,33 @@ mod tests {
         assert!(may(own, A::Start) && may(own, A::Finish));
         assert!(!may(own, A::Approve) && !may(own, A::Open) && !may(own, A::Cancel));
         assert_eq!(
-            act(own, ClassStatus::Proposed, A::Approve).unwrap_err().to_string(),
+            act(own, ClassStatus::Proposed, A::Approve)
+                .unwrap_err()
+                .to_string(),
             "Tài khoản này không được phê duyệt lớp."
         );
-        assert!(may_propose(own) && !may_propose(Actor::Institution { own: false }) && !may_propose(Actor::UnitHr));
+        assert!(
+            may_propose(own)
+                && !may_propose(Actor::Institution { own: false })
+                && !may_propose(Actor::UnitHr)
+        );
     }
 
     #[test]
     fn a_target_group_is_checked_when_proposed() {
         assert_eq!(check_target_group("  ").unwrap(), None);
-        let g = check_target_group("category == civil_servant and post_rank >= department").unwrap().unwrap();
-        assert_eq!(g.src, "category == civil_servant and post_rank >= department");
+        let g = check_target_group("category == civil_servant and post_rank >= department")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            g.src,
+            "category == civil_servant and post_rank >= department"
+        );
         let e = check_target_group("category == civil_servent").unwrap_err();
-        assert!(e.starts_with("Đối tượng của lớp không hợp lệ — ký tự thứ 13:"), "{e}");
+        assert!(
+            e.starts_with("Đối tượng của lớp không hợp lệ — ký tự thứ 13:"),
+            "{e}"
+        );
         assert!(e.contains("có phải 'civil_servant'"), "{e}");
         // A window needs a target: a class has none.
         assert!(check_target_group("completed(topic: it, within: window)").is_err());
@@ -677,16 +824,24 @@ mod tests {
     #[test]
     fn eligibility_flags_who_does_not_fit_holds_the_grant_or_is_double_booked() {
         let snap = snapshot();
-        let group = check_target_group("category == civil_servant and post_rank >= department").unwrap();
+        let group =
+            check_target_group("category == civil_servant and post_rank >= department").unwrap();
         let on = d(2025, 6, 1);
         let check = GroupCheck::new(&snap, group.as_ref(), on);
         assert_eq!(check.person(1), GroupFit::Fits);
-        let GroupFit::DoesNotFit(why) = check.person(2) else { panic!("{:?}", check.person(2)) };
+        let GroupFit::DoesNotFit(why) = check.person(2) else {
+            panic!("{:?}", check.person(2))
+        };
         assert!(!why.is_empty());
         assert_eq!(check.person(3), GroupFit::NotInWorkforce, "left in 2023");
         assert_eq!(check.person(99), GroupFit::NotInWorkforce, "unknown");
 
-        let class = ClassDates { class_id: 10, programme_id: 1, starts_on: d(2025, 9, 1), ends_on: d(2025, 9, 30) };
+        let class = ClassDates {
+            class_id: 10,
+            programme_id: 1,
+            starts_on: d(2025, 9, 1),
+            ends_on: d(2025, 9, 30),
+        };
         let booking = |class_id: i64, status, from, to| Booking {
             enrolment_id: class_id * 100,
             class_id: Some(class_id),
@@ -698,23 +853,60 @@ mod tests {
         };
         // Person 1 fits but holds trung cấp already (the programme grants it).
         let f1 = eligibility(class, &programme(), check.person(1), &check, 1, &[]);
-        assert_eq!(f1, vec![Flag::HoldsQualification { level: "Lý luận chính trị Trung cấp".into() }]);
+        assert_eq!(
+            f1,
+            vec![Flag::HoldsQualification {
+                level: "Lý luận chính trị Trung cấp".into()
+            }]
+        );
         // Person 2: not in the group; booked on 30/09 (overlap on the last day);
         // a withdrawn overlapping booking and a later one do not count; a
         // completed run of the same programme does; this class's own row is ignored.
         let bookings = [
-            booking(5, EnrolmentStatus::Nominated, d(2025, 9, 30), d(2025, 10, 15)),
-            booking(6, EnrolmentStatus::Withdrawn, d(2025, 9, 10), d(2025, 9, 12)),
+            booking(
+                5,
+                EnrolmentStatus::Nominated,
+                d(2025, 9, 30),
+                d(2025, 10, 15),
+            ),
+            booking(
+                6,
+                EnrolmentStatus::Withdrawn,
+                d(2025, 9, 10),
+                d(2025, 9, 12),
+            ),
             booking(8, EnrolmentStatus::Enrolled, d(2025, 10, 1), d(2025, 10, 5)),
             booking(7, EnrolmentStatus::Completed, d(2021, 3, 1), d(2021, 6, 30)),
-            booking(10, EnrolmentStatus::Nominated, d(2025, 9, 1), d(2025, 9, 30)),
+            booking(
+                10,
+                EnrolmentStatus::Nominated,
+                d(2025, 9, 1),
+                d(2025, 9, 30),
+            ),
         ];
         let f2 = eligibility(class, &programme(), check.person(2), &check, 2, &bookings);
         let codes: Vec<&str> = f2.iter().map(Flag::code).collect();
-        assert_eq!(codes, ["not_in_target_group", "completed_programme", "double_booked"]);
-        assert!(f2[0].message().starts_with("Không đúng đối tượng: "), "{}", f2[0].message());
-        assert_eq!(f2[1].message(), "Đã hoàn thành chương trình này (lớp L7, kết thúc 30/06/2021)");
-        assert_eq!(f2[2].message(), "Trùng lịch với lớp L5 (30/09/2025 – 15/10/2025)");
+        assert_eq!(
+            codes,
+            [
+                "not_in_target_group",
+                "completed_programme",
+                "double_booked"
+            ]
+        );
+        assert!(
+            f2[0].message().starts_with("Không đúng đối tượng: "),
+            "{}",
+            f2[0].message()
+        );
+        assert_eq!(
+            f2[1].message(),
+            "Đã hoàn thành chương trình này (lớp L7, kết thúc 30/06/2021)"
+        );
+        assert_eq!(
+            f2[2].message(),
+            "Trùng lịch với lớp L5 (30/09/2025 – 15/10/2025)"
+        );
         // Without a target group everyone in the workforce fits.
         let open = GroupCheck::new(&snap, None, on);
         assert_eq!(open.person(2), GroupFit::Fits);
@@ -724,22 +916,58 @@ mod tests {
     #[test]
     fn a_programme_serves_the_criteria_it_can_satisfy() {
         let p = programme();
-        let expr = |s: &str| parse_expr(s, Scope { context: Context::Person, window: None }).unwrap();
-        assert!(programme_serves(&expr("political_theory >= trung_cap").node, &p));
-        assert!(programme_serves(&expr("completed(topic: political_theory)").node, &p));
-        assert!(programme_serves(&expr("education >= dai_hoc or completed(programme: \"LLCT-TC\")").node, &p));
+        let expr = |s: &str| {
+            parse_expr(
+                s,
+                Scope {
+                    context: Context::Person,
+                    window: None,
+                },
+            )
+            .unwrap()
+        };
+        assert!(programme_serves(
+            &expr("political_theory >= trung_cap").node,
+            &p
+        ));
+        assert!(programme_serves(
+            &expr("completed(topic: political_theory)").node,
+            &p
+        ));
+        assert!(programme_serves(
+            &expr("education >= dai_hoc or completed(programme: \"LLCT-TC\")").node,
+            &p
+        ));
         assert!(!programme_serves(&expr("completed(topic: it)").node, &p));
-        assert!(!programme_serves(&expr("completed(programme: \"KHAC\")").node, &p));
-        assert!(!programme_serves(&expr("category == civil_servant").node, &p));
+        assert!(!programme_serves(
+            &expr("completed(programme: \"KHAC\")").node,
+            &p
+        ));
+        assert!(!programme_serves(
+            &expr("category == civil_servant").node,
+            &p
+        ));
     }
 
     fn c(enrolment_id: i64, unit_id: i64, rank: u8, deadline: Option<NaiveDate>) -> Candidate {
-        Candidate { enrolment_id, unit_id, need: NeedKey { rank, deadline } }
+        Candidate {
+            enrolment_id,
+            unit_id,
+            need: NeedKey { rank, deadline },
+        }
     }
 
     #[test]
     fn within_the_seats_everybody_sits_in_the_order_of_need() {
-        let a = allocate(5, &[c(1, 10, 3, None), c(2, 10, 2, None), c(3, 20, 1, Some(d(2025, 9, 1))), c(4, 20, 0, Some(d(2024, 1, 1)))]);
+        let a = allocate(
+            5,
+            &[
+                c(1, 10, 3, None),
+                c(2, 10, 2, None),
+                c(3, 20, 1, Some(d(2025, 9, 1))),
+                c(4, 20, 0, Some(d(2024, 1, 1))),
+            ],
+        );
         assert_eq!(a.seated, [4, 3, 2, 1]);
         assert!(a.waiting.is_empty() && a.quotas.is_empty());
     }
@@ -792,13 +1020,34 @@ mod tests {
 
     #[test]
     fn a_class_ends_for_each_learner_by_attendance_result_and_certificate() {
-        assert_eq!(outcome(Some(95), Some("Giỏi"), Some("CC-1")), Ok(EnrolmentStatus::Completed));
-        assert_eq!(outcome(Some(80), Some("Đạt"), Some("CC-2")), Ok(EnrolmentStatus::Completed));
-        assert_eq!(outcome(Some(40), Some(FAILED_RESULT), None), Ok(EnrolmentStatus::Failed));
-        assert_eq!(outcome(Some(79), Some("Đạt"), Some("CC-3")).unwrap_err(), "tham dự 79 % thời gian, dưới 80 % thì không thể đánh giá \"Đạt\"");
-        assert_eq!(outcome(Some(90), Some("Khá"), Some(" ")).unwrap_err(), "đạt nhưng chưa có số chứng chỉ");
-        assert_eq!(outcome(Some(90), None, None).unwrap_err(), "chưa có kết quả");
-        assert_eq!(outcome(None, Some("Khá"), Some("CC")).unwrap_err(), "chưa có tỷ lệ chuyên cần");
+        assert_eq!(
+            outcome(Some(95), Some("Giỏi"), Some("CC-1")),
+            Ok(EnrolmentStatus::Completed)
+        );
+        assert_eq!(
+            outcome(Some(80), Some("Đạt"), Some("CC-2")),
+            Ok(EnrolmentStatus::Completed)
+        );
+        assert_eq!(
+            outcome(Some(40), Some(FAILED_RESULT), None),
+            Ok(EnrolmentStatus::Failed)
+        );
+        assert_eq!(
+            outcome(Some(79), Some("Đạt"), Some("CC-3")).unwrap_err(),
+            "tham dự 79 % thời gian, dưới 80 % thì không thể đánh giá \"Đạt\""
+        );
+        assert_eq!(
+            outcome(Some(90), Some("Khá"), Some(" ")).unwrap_err(),
+            "đạt nhưng chưa có số chứng chỉ"
+        );
+        assert_eq!(
+            outcome(Some(90), None, None).unwrap_err(),
+            "chưa có kết quả"
+        );
+        assert_eq!(
+            outcome(None, Some("Khá"), Some("CC")).unwrap_err(),
+            "chưa có tỷ lệ chuyên cần"
+        );
         assert!(outcome(Some(120), Some("Khá"), Some("CC")).is_err());
         assert!(outcome(Some(90), Some("Tốt"), Some("CC")).is_err());
     }

@@ -121,7 +121,10 @@ fn current_enrolment(store: &mut Store, id: i64) -> Result<Current<Enrolment>, A
     }
 }
 
-fn enrolments_of_class(store: &mut Store, class_id: i64) -> Result<Vec<Current<Enrolment>>, AppError> {
+fn enrolments_of_class(
+    store: &mut Store,
+    class_id: i64,
+) -> Result<Vec<Current<Enrolment>>, AppError> {
     Ok(latest(store.class_enrolments(class_id, None)?)
         .into_iter()
         .filter_map(|r| match r.data {
@@ -151,11 +154,8 @@ fn unit_of(store: &mut Store, person_id: i64) -> Result<Option<i64>, AppError> {
 
 /// The person's enrolments in classes, with the classes' codes.
 fn bookings(store: &mut Store, person_id: i64) -> Result<Vec<Booking>, AppError> {
-    let rows = latest(store.current_where(
-        Table::Enrolments,
-        "person_id",
-        Value::Int(person_id),
-    )?);
+    let rows =
+        latest(store.current_where(Table::Enrolments, "person_id", Value::Int(person_id))?);
     let mut names = Names::new(store);
     let mut out = Vec::new();
     for r in rows {
@@ -317,12 +317,7 @@ struct Seat {
 
 /// Gives the class's seats again and writes the enrolments whose status
 /// changes (or that are new) into the change.
-fn seat(
-    change: &mut ChangeSet,
-    class: &Class,
-    seats: Vec<Seat>,
-    needs: &HashMap<i64, NeedKey>,
-) {
+fn seat(change: &mut ChangeSet, class: &Class, seats: Vec<Seat>, needs: &HashMap<i64, NeedKey>) {
     let competing: Vec<Candidate> = seats
         .iter()
         .filter(|s| {
@@ -402,9 +397,9 @@ pub fn propose(
 ) -> Result<i64, AppError> {
     let institution_id = match v.role {
         Role::Institution => v.institution_id.ok_or(AppError::Forbidden)?,
-        Role::Admin => p.institution_id.ok_or_else(|| {
-            AppError::BadRequest("Chưa chọn cơ sở đào tạo tổ chức lớp.".into())
-        })?,
+        Role::Admin => p
+            .institution_id
+            .ok_or_else(|| AppError::BadRequest("Chưa chọn cơ sở đào tạo tổ chức lớp.".into()))?,
         _ => return Err(AppError::Forbidden),
     };
     if p.institution_id.is_some_and(|i| i != institution_id) {
@@ -548,7 +543,14 @@ pub fn class_action(
                     EnrolmentStatus::Requested => EnrolmentStatus::Declined,
                     _ => continue,
                 };
-                restate(&mut change, e, Enrolment { status, ..e.data.clone() });
+                restate(
+                    &mut change,
+                    e,
+                    Enrolment {
+                        status,
+                        ..e.data.clone()
+                    },
+                );
             }
         }
         ClassAction::Finish => {
@@ -568,8 +570,17 @@ pub fn class_action(
                     e.data.result.as_deref(),
                     e.data.certificate.as_deref(),
                 ) {
-                    Ok(status) => restate(&mut change, e, Enrolment { status, ..e.data.clone() }),
-                    Err(why) => problems.push(format!("{}: {why}", person_name(store, e.data.person_id)?)),
+                    Ok(status) => restate(
+                        &mut change,
+                        e,
+                        Enrolment {
+                            status,
+                            ..e.data.clone()
+                        },
+                    ),
+                    Err(why) => {
+                        problems.push(format!("{}: {why}", person_name(store, e.data.person_id)?))
+                    }
                 }
             }
             if !problems.is_empty() {
@@ -592,7 +603,14 @@ pub fn class_action(
                         | EnrolmentStatus::Enrolled
                 ) {
                     let status = EnrolmentStatus::Withdrawn;
-                    restate(&mut change, e, Enrolment { status, ..e.data.clone() });
+                    restate(
+                        &mut change,
+                        e,
+                        Enrolment {
+                            status,
+                            ..e.data.clone()
+                        },
+                    );
                 }
             }
         }
@@ -675,11 +693,7 @@ fn active(s: EnrolmentStatus) -> bool {
 }
 
 /// Refuses a nomination with warnings and no reason, saying what they are.
-fn require_reason(
-    name: &str,
-    flags: &[Flag],
-    reason: &Option<String>,
-) -> Result<(), AppError> {
+fn require_reason(name: &str, flags: &[Flag], reason: &Option<String>) -> Result<(), AppError> {
     if flags.is_empty() || reason.is_some() {
         return Ok(());
     }
@@ -746,7 +760,14 @@ pub fn nominate(
         seats.push(Seat {
             current: None,
             id: *id,
-            enrolment: new_enrolment(c, class_id, *person_id, *unit, EnrolmentStatus::Nominated, reason.clone()),
+            enrolment: new_enrolment(
+                c,
+                class_id,
+                *person_id,
+                *unit,
+                EnrolmentStatus::Nominated,
+                reason.clone(),
+            ),
         });
     }
     let names: Vec<&str> = new.iter().map(|x| x.2.as_str()).collect();
@@ -794,7 +815,11 @@ fn new_enrolment(
         result: None,
         certificate: None,
         // The planned cost shared over the full class.
-        cost: if c.max_size > 0 { c.planned_cost / c.max_size } else { 0 },
+        cost: if c.max_size > 0 {
+            c.planned_cost / c.max_size
+        } else {
+            0
+        },
         funding: FundingSource::StateBudget,
         note,
     }
@@ -830,10 +855,19 @@ pub fn sign_up(
         )));
     }
     let unit = unit_of(store, person_id)?.ok_or_else(|| {
-        AppError::Conflict("Hồ sơ của bạn không có đơn vị công tác hiện tại để duyệt đăng ký.".into())
+        AppError::Conflict(
+            "Hồ sơ của bạn không có đơn vị công tác hiện tại để duyệt đăng ký.".into(),
+        )
     })?;
     let name = person_name(store, person_id)?;
-    let e = new_enrolment(&cur.data, class_id, person_id, Some(unit), EnrolmentStatus::Requested, note(&s.note));
+    let e = new_enrolment(
+        &cur.data,
+        class_id,
+        person_id,
+        Some(unit),
+        EnrolmentStatus::Requested,
+        note(&s.note),
+    );
     let mut change = ChangeSet::new("", format!("{name} đăng ký học lớp {}", cur.data.code));
     change.record(
         Entity::New,
@@ -902,14 +936,18 @@ pub fn decide(
                 return Err(wrong("từ chối đăng ký"));
             }
             if reason.is_none() {
-                return Err(AppError::BadRequest("Từ chối đăng ký cần ghi lý do.".into()));
+                return Err(AppError::BadRequest(
+                    "Từ chối đăng ký cần ghi lý do.".into(),
+                ));
             }
             (EnrolmentStatus::Declined, "Không duyệt đăng ký")
         }
         Decide::Withdraw => {
             if !matches!(
                 e.data.status,
-                EnrolmentStatus::Requested | EnrolmentStatus::Nominated | EnrolmentStatus::Waitlisted
+                EnrolmentStatus::Requested
+                    | EnrolmentStatus::Nominated
+                    | EnrolmentStatus::Waitlisted
             ) {
                 return Err(wrong("rút khỏi lớp"));
             }
@@ -1100,11 +1138,19 @@ pub fn class_detail(
     };
     let competing: Vec<Candidate> = enrolments
         .iter()
-        .filter(|e| matches!(e.data.status, EnrolmentStatus::Nominated | EnrolmentStatus::Waitlisted))
+        .filter(|e| {
+            matches!(
+                e.data.status,
+                EnrolmentStatus::Nominated | EnrolmentStatus::Waitlisted
+            )
+        })
         .map(|e| Candidate {
             enrolment_id: e.id,
             unit_id: e.data.nominated_by.unwrap_or(0),
-            need: needs.get(&e.data.person_id).copied().unwrap_or(NeedKey::NONE),
+            need: needs
+                .get(&e.data.person_id)
+                .copied()
+                .unwrap_or(NeedKey::NONE),
         })
         .collect();
     let allocation = rules::allocate(usize::try_from(c.max_size).unwrap_or(0), &competing);
@@ -1130,9 +1176,12 @@ pub fn class_detail(
         }
         let mine = matches!(v.role, Role::Admin | Role::UnitHr);
         let flags = match (&checker, d.status) {
-            (Some(ch), EnrolmentStatus::Requested | EnrolmentStatus::Nominated | EnrolmentStatus::Waitlisted) => {
-                flag_lines(&ch.flags(store, d.person_id)?)
-            }
+            (
+                Some(ch),
+                EnrolmentStatus::Requested
+                | EnrolmentStatus::Nominated
+                | EnrolmentStatus::Waitlisted,
+            ) => flag_lines(&ch.flags(store, d.person_id)?),
             _ => Vec::new(),
         };
         let mut names = Names::new(store);
@@ -1171,7 +1220,12 @@ pub fn class_detail(
             can_decide: mine && open && d.status == EnrolmentStatus::Requested,
             can_withdraw: mine
                 && open
-                && matches!(d.status, EnrolmentStatus::Requested | EnrolmentStatus::Nominated | EnrolmentStatus::Waitlisted),
+                && matches!(
+                    d.status,
+                    EnrolmentStatus::Requested
+                        | EnrolmentStatus::Nominated
+                        | EnrolmentStatus::Waitlisted
+                ),
             can_record: can_record && d.status == EnrolmentStatus::Enrolled,
         });
     }

@@ -19,8 +19,8 @@ use crate::error::AppError;
 use crate::fmt::{Coded, parse_day};
 use crate::pages::{Chrome, encode_query};
 use crate::training::{
-    self, ActionRequest, CandidatesView, ClassDetail, Decide, Decision, LearnerResult,
-    Nomination, OpenClass, ProposalChoices, ProposeClass, SignUp,
+    self, ActionRequest, CandidatesView, ClassDetail, Decide, Decision, LearnerResult, Nomination,
+    OpenClass, ProposalChoices, ProposeClass, SignUp,
 };
 
 fn render<T: Template>(t: &T) -> Result<Response, AppError> {
@@ -41,7 +41,9 @@ fn decision_of(code: &str) -> Result<Decide, AppError> {
         "approve" => Ok(Decide::Approve),
         "decline" => Ok(Decide::Decline),
         "withdraw" => Ok(Decide::Withdraw),
-        _ => Err(AppError::NotFound(format!("thao tác '{code}' đối với lượt cử"))),
+        _ => Err(AppError::NotFound(format!(
+            "thao tác '{code}' đối với lượt cử"
+        ))),
     }
 }
 
@@ -65,7 +67,11 @@ pub async fn class_page(
         .pool
         .run(move |s| training::class_detail(s, &viewer, plan.as_deref(), id))
         .await?;
-    let active = if v.role == Role::Employee { "/signups" } else { "/classes" };
+    let active = if v.role == Role::Employee {
+        "/signups"
+    } else {
+        "/classes"
+    };
     render(&ClassPage {
         chrome: Chrome::new(&v, format!("Lớp {}", c.class.code), active),
         c,
@@ -112,7 +118,11 @@ pub struct ProposeForm {
 
 fn int(s: &str, what: &str) -> Result<i64, AppError> {
     // People write "250.000.000" for money.
-    let digits: String = s.trim().chars().filter(|c| !matches!(c, '.' | ' ')).collect();
+    let digits: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '.' | ' '))
+        .collect();
     if digits.is_empty() {
         return Ok(0);
     }
@@ -123,7 +133,10 @@ fn int(s: &str, what: &str) -> Result<i64, AppError> {
 
 fn day(s: &str, what: &str) -> Result<chrono::NaiveDate, AppError> {
     parse_day(s.trim()).ok_or_else(|| {
-        AppError::BadRequest(format!("{what}: '{}' không phải ngày hợp lệ (dd/mm/yyyy).", s.trim()))
+        AppError::BadRequest(format!(
+            "{what}: '{}' không phải ngày hợp lệ (dd/mm/yyyy).",
+            s.trim()
+        ))
     })
 }
 
@@ -136,7 +149,12 @@ pub async fn propose_submit(
     let p = ProposeClass {
         code: f.code,
         programme_id: int(&f.programme_id, "Chương trình")?,
-        institution_id: match f.institution_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        institution_id: match f
+            .institution_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(s) => Some(int(s, "Cơ sở đào tạo")?),
             None => None,
         },
@@ -207,7 +225,11 @@ pub async fn nominate_page(
         .run(move |s| training::candidates(s, &viewer, plan.as_deref(), id, &q.q))
         .await?;
     render(&NominatePage {
-        chrome: Chrome::new(&v, format!("Cử học viên — lớp {}", c.class.code), "/classes"),
+        chrome: Chrome::new(
+            &v,
+            format!("Cử học viên — lớp {}", c.class.code),
+            "/classes",
+        ),
         c,
     })
 }
@@ -455,7 +477,11 @@ pub async fn api_sign_up(
         .pool
         .run(move |s| training::sign_up(s, &v, plan.as_deref(), id, &s_up))
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "enrolment_id": enrolment_id }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "enrolment_id": enrolment_id })),
+    )
+        .into_response())
 }
 
 pub async fn api_decide(

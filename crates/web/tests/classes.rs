@@ -146,7 +146,9 @@ impl App {
         let r = self.router.clone().oneshot(req).await.unwrap();
         let status = r.status();
         let headers = r.headers().clone();
-        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap();
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
         Reply {
             status,
             headers,
@@ -159,7 +161,9 @@ impl App {
             .send(
                 Request::post("/api/v1/tokens")
                     .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(json!({ "username": user, "password": format!("pw-{user}") }).to_string()))
+                    .body(Body::from(
+                        json!({ "username": user, "password": format!("pw-{user}") }).to_string(),
+                    ))
                     .unwrap(),
             )
             .await;
@@ -175,8 +179,11 @@ impl App {
         if body.is_some() {
             b = b.header(header::CONTENT_TYPE, "application/json");
         }
-        self.send(b.body(body.map_or_else(Body::empty, |v| Body::from(v.to_string()))).unwrap())
-            .await
+        self.send(
+            b.body(body.map_or_else(Body::empty, |v| Body::from(v.to_string())))
+                .unwrap(),
+        )
+        .await
     }
 
     async fn get(&self, path: &str, token: &str) -> Reply {
@@ -189,7 +196,9 @@ impl App {
 
     /// Logs in through the form; gives the session cookie.
     async fn login(&self, user: &str) -> String {
-        let page = self.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+        let page = self
+            .send(Request::get("/login").body(Body::empty()).unwrap())
+            .await;
         let login = page.cookie("nangluc_login").unwrap();
         let token = login.split_once('=').unwrap().1.to_string();
         let r = self
@@ -197,7 +206,9 @@ impl App {
                 Request::post("/login")
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .header(header::COOKIE, &login)
-                    .body(Body::from(format!("username={user}&password=pw-{user}&csrf={token}&next=/")))
+                    .body(Body::from(format!(
+                        "username={user}&password=pw-{user}&csrf={token}&next=/"
+                    )))
                     .unwrap(),
             )
             .await;
@@ -206,8 +217,13 @@ impl App {
     }
 
     async fn page(&self, path: &str, cookie: &str) -> Reply {
-        self.send(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap())
-            .await
+        self.send(
+            Request::get(path)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
     }
 
     async fn form(&self, path: &str, cookie: &str, form: &str) -> Reply {
@@ -223,7 +239,8 @@ impl App {
 }
 
 fn csrf_of(body: &str) -> String {
-    let at = body.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
+    let at =
+        body.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
     body[at..at + 64].to_string()
 }
 
@@ -260,8 +277,9 @@ fn learner<'a>(roster: &'a Value, name: &str) -> &'a Value {
 #[tokio::test]
 async fn a_class_lives_from_proposal_to_finish_and_the_dashboard_moves() {
     let app = app();
-    let [admin, school, school2, hr, hr3, binh, finance, leader] =
-        ["admin", "school", "school2", "hr", "hr3", "binh", "finance", "leader"];
+    let [admin, school, school2, hr, hr3, binh, finance, leader] = [
+        "admin", "school", "school2", "hr", "hr3", "binh", "finance", "leader",
+    ];
     let admin = app.token(admin).await;
     let school = app.token(school).await;
     let school2 = app.token(school2).await;
@@ -272,48 +290,127 @@ async fn a_class_lives_from_proposal_to_finish_and_the_dashboard_moves() {
     let leader = app.token(leader).await;
 
     // The institution proposes for itself; a broken target group is refused in Vietnamese.
-    let bad = app.post("/api/v1/classes", &school, proposal("LLCT-X", None, 2, "category == civil_servent")).await;
+    let bad = app
+        .post(
+            "/api/v1/classes",
+            &school,
+            proposal("LLCT-X", None, 2, "category == civil_servent"),
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let msg = bad.json()["message"].as_str().unwrap().to_string();
-    assert!(msg.contains("Đối tượng của lớp không hợp lệ") && msg.contains("có phải 'civil_servant'"), "{msg}");
-    let r = app.post("/api/v1/classes", &school2, proposal("LLCT-Y", Some(1), 2, "")).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "an institution proposes only for itself");
-    assert_eq!(app.post("/api/v1/classes", &hr, proposal("LLCT-Z", Some(1), 2, "")).await.status, StatusCode::FORBIDDEN);
-    let r = app.post("/api/v1/classes", &school, proposal("LLCT-2026-01", None, 2, "category == civil_servant")).await;
+    assert!(
+        msg.contains("Đối tượng của lớp không hợp lệ") && msg.contains("có phải 'civil_servant'"),
+        "{msg}"
+    );
+    let r = app
+        .post(
+            "/api/v1/classes",
+            &school2,
+            proposal("LLCT-Y", Some(1), 2, ""),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "an institution proposes only for itself"
+    );
+    assert_eq!(
+        app.post("/api/v1/classes", &hr, proposal("LLCT-Z", Some(1), 2, ""))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .post(
+            "/api/v1/classes",
+            &school,
+            proposal("LLCT-2026-01", None, 2, "category == civil_servant"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.json()["id"].as_i64().unwrap();
-    let again = app.post("/api/v1/classes", &admin, proposal("LLCT-2026-01", Some(1), 2, "")).await;
+    let again = app
+        .post(
+            "/api/v1/classes",
+            &admin,
+            proposal("LLCT-2026-01", Some(1), 2, ""),
+        )
+        .await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
-    assert!(again.json()["message"].as_str().unwrap().contains("Đã có lớp mã 'LLCT-2026-01'"));
+    assert!(
+        again.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Đã có lớp mã 'LLCT-2026-01'")
+    );
 
     // Only the Sở Nội vụ approves and opens.
     let act = |a: &'static str| format!("/api/v1/classes/{id}/actions/{a}");
     for who in [&school, &binh, &hr, &finance, &leader] {
-        assert_eq!(app.post(&act("approve"), who, json!({})).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.post(&act("approve"), who, json!({})).await.status,
+            StatusCode::FORBIDDEN
+        );
     }
-    assert_eq!(app.post(&act("open"), &admin, json!({})).await.status, StatusCode::CONFLICT, "not approved yet");
+    assert_eq!(
+        app.post(&act("open"), &admin, json!({})).await.status,
+        StatusCode::CONFLICT,
+        "not approved yet"
+    );
     let r = app.post(&act("approve"), &admin, json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["status"]["code"], "approved");
     let nominate = format!("/api/v1/classes/{id}/nominations");
     assert_eq!(
-        app.post(&nominate, &hr, json!({ "person_ids": [2] })).await.status,
+        app.post(&nominate, &hr, json!({ "person_ids": [2] }))
+            .await
+            .status,
         StatusCode::CONFLICT,
         "not open for nominations yet"
     );
-    assert_eq!(app.post(&act("open"), &admin, json!({})).await.json()["status"]["code"], "open");
+    assert_eq!(
+        app.post(&act("open"), &admin, json!({})).await.json()["status"]["code"],
+        "open"
+    );
 
     // The HR officer of the Sở Nội vụ nominates their own people, not those of the Sở Tài chính.
-    assert_eq!(app.post(&nominate, &hr, json!({ "person_ids": [3] })).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.post(&nominate, &binh, json!({ "person_ids": [3] })).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.post(&nominate, &school, json!({ "person_ids": [2] })).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post(&nominate, &hr, json!({ "person_ids": [3] }))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&nominate, &binh, json!({ "person_ids": [3] }))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&nominate, &school, json!({ "person_ids": [2] }))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     // An already holds trung cấp: a warning, so a reason is needed.
     let r = app.post(&nominate, &hr, json!({ "person_ids": [1] })).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let msg = r.json()["message"].as_str().unwrap().to_string();
-    assert!(msg.contains("Nguyễn Văn An: Đã có trình độ mà chương trình cấp: Lý luận chính trị Trung cấp"), "{msg}");
+    assert!(
+        msg.contains(
+            "Nguyễn Văn An: Đã có trình độ mà chương trình cấp: Lý luận chính trị Trung cấp"
+        ),
+        "{msg}"
+    );
     assert!(msg.contains("hãy ghi lý do"), "{msg}");
-    let r = app.post(&nominate, &hr, json!({ "person_ids": [1], "note": "Bồi dưỡng lại theo yêu cầu của Tỉnh ủy" })).await;
+    let r = app
+        .post(
+            &nominate,
+            &hr,
+            json!({ "person_ids": [1], "note": "Bồi dưỡng lại theo yêu cầu của Tỉnh ủy" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()[0]["flags"][0]["code"], "holds_qualification");
     assert_eq!(r.json()[0]["status"]["code"], "nominated");
@@ -321,16 +418,39 @@ async fn a_class_lives_from_proposal_to_finish_and_the_dashboard_moves() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()[0]["status"]["code"], "nominated");
     assert_eq!(r.json()[0]["flags"], json!([]));
-    assert_eq!(app.post(&nominate, &hr, json!({ "person_ids": [2] })).await.status, StatusCode::CONFLICT, "already in");
+    assert_eq!(
+        app.post(&nominate, &hr, json!({ "person_ids": [2] }))
+            .await
+            .status,
+        StatusCode::CONFLICT,
+        "already in"
+    );
 
     // Bình signs up; his unit (not the Sở Nội vụ's officer) approves.
-    let r = app.post(&format!("/api/v1/classes/{id}/signups"), &binh, json!({ "note": "Xin đi học" })).await;
+    let r = app
+        .post(
+            &format!("/api/v1/classes/{id}/signups"),
+            &binh,
+            json!({ "note": "Xin đi học" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let request = r.json()["enrolment_id"].as_i64().unwrap();
-    assert_eq!(app.post(&format!("/api/v1/classes/{id}/signups"), &hr, json!({})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post(&format!("/api/v1/classes/{id}/signups"), &hr, json!({}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let approve = format!("/api/v1/enrolments/{request}/approve");
-    assert_eq!(app.post(&approve, &hr, json!({})).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.post(&approve, &binh, json!({})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post(&approve, &hr, json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&approve, &binh, json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
     let r = app.post(&approve, &hr3, json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["status"]["code"], "nominated");
@@ -339,74 +459,171 @@ async fn a_class_lives_from_proposal_to_finish_and_the_dashboard_moves() {
     // Quotas 2·2/3 = 1 rem 1 and 2·1/3 = 0 rem 2: one seat each. Ánh, who misses
     // political theory (a target at risk), takes the Sở Nội vụ's seat although
     // An was nominated first; An (already qualified) waits.
-    let roster = app.get(&format!("/api/v1/classes/{id}/roster"), &admin).await.json();
-    assert_eq!(learner(&roster, "Đặng Thị Ánh")["need"]["code"], "chi_tieu_nguy_co", "{roster}");
+    let roster = app
+        .get(&format!("/api/v1/classes/{id}/roster"), &admin)
+        .await
+        .json();
+    assert_eq!(
+        learner(&roster, "Đặng Thị Ánh")["need"]["code"],
+        "chi_tieu_nguy_co",
+        "{roster}"
+    );
     assert_eq!(learner(&roster, "Nguyễn Văn An")["need"], Value::Null);
-    assert_eq!(learner(&roster, "Đặng Thị Ánh")["status"]["code"], "nominated");
-    assert_eq!(learner(&roster, "Lê Văn Bình")["status"]["code"], "nominated");
-    assert_eq!(learner(&roster, "Nguyễn Văn An")["status"]["code"], "waitlisted");
+    assert_eq!(
+        learner(&roster, "Đặng Thị Ánh")["status"]["code"],
+        "nominated"
+    );
+    assert_eq!(
+        learner(&roster, "Lê Văn Bình")["status"]["code"],
+        "nominated"
+    );
+    assert_eq!(
+        learner(&roster, "Nguyễn Văn An")["status"]["code"],
+        "waitlisted"
+    );
     assert_eq!(learner(&roster, "Nguyễn Văn An")["waiting"], 1);
-    assert_eq!(learner(&roster, "Nguyễn Văn An")["note"], "Bồi dưỡng lại theo yêu cầu của Tỉnh ủy");
+    assert_eq!(
+        learner(&roster, "Nguyễn Văn An")["note"],
+        "Bồi dưỡng lại theo yêu cầu của Tỉnh ủy"
+    );
     let quotas: Vec<(i64, i64, i64)> = roster["quotas"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|q| (q["unit_id"].as_i64().unwrap(), q["demand"].as_i64().unwrap(), q["seats"].as_i64().unwrap()))
+        .map(|q| {
+            (
+                q["unit_id"].as_i64().unwrap(),
+                q["demand"].as_i64().unwrap(),
+                q["seats"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(quotas, [(2, 2, 1), (3, 1, 1)]);
     // The HR officer sees only their own people on the roster; the leadership none by name.
-    let mine = app.get(&format!("/api/v1/classes/{id}/roster"), &hr).await.json();
+    let mine = app
+        .get(&format!("/api/v1/classes/{id}/roster"), &hr)
+        .await
+        .json();
     assert_eq!(mine["learners"].as_array().unwrap().len(), 2);
     assert_eq!(mine["hidden"], 1);
-    let lead = app.get(&format!("/api/v1/classes/{id}/roster"), &leader).await.json();
+    let lead = app
+        .get(&format!("/api/v1/classes/{id}/roster"), &leader)
+        .await
+        .json();
     assert_eq!(lead["learners"], json!([]));
     assert_eq!(lead["hidden"], 3);
 
     // Starting: another institution may not; the class's own may.
-    assert_eq!(app.post(&act("start"), &school2, json!({})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post(&act("start"), &school2, json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
     let r = app.post(&act("start"), &school, json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let roster = app.get(&format!("/api/v1/classes/{id}/roster"), &school).await.json();
-    let anh = learner(&roster, "Đặng Thị Ánh")["enrolment_id"].as_i64().unwrap();
-    let binh_e = learner(&roster, "Lê Văn Bình")["enrolment_id"].as_i64().unwrap();
-    assert_eq!(learner(&roster, "Đặng Thị Ánh")["status"]["code"], "enrolled");
-    assert_eq!(learner(&roster, "Nguyễn Văn An")["status"]["code"], "waitlisted");
+    let roster = app
+        .get(&format!("/api/v1/classes/{id}/roster"), &school)
+        .await
+        .json();
+    let anh = learner(&roster, "Đặng Thị Ánh")["enrolment_id"]
+        .as_i64()
+        .unwrap();
+    let binh_e = learner(&roster, "Lê Văn Bình")["enrolment_id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        learner(&roster, "Đặng Thị Ánh")["status"]["code"],
+        "enrolled"
+    );
+    assert_eq!(
+        learner(&roster, "Nguyễn Văn An")["status"]["code"],
+        "waitlisted"
+    );
 
     // Finishing needs every learner's result.
     let r = app.post(&act("finish"), &school, json!({})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let msg = r.json()["message"].as_str().unwrap().to_string();
-    assert!(msg.contains("Đặng Thị Ánh: chưa có kết quả") && msg.contains("Lê Văn Bình: chưa có kết quả"), "{msg}");
+    assert!(
+        msg.contains("Đặng Thị Ánh: chưa có kết quả")
+            && msg.contains("Lê Văn Bình: chưa có kết quả"),
+        "{msg}"
+    );
     let result = |e: i64| format!("/api/v1/enrolments/{e}/result");
     let ok = json!({ "attendance_pct": 95, "result": "Giỏi", "certificate": "LLCT-2026-001" });
-    assert_eq!(app.call("PUT", &result(anh), &school2, Some(ok.clone())).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.call("PUT", &result(anh), &hr, Some(ok.clone())).await.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        app.call("PUT", &result(anh), &school, Some(json!({ "attendance_pct": 120 }))).await.status,
+        app.call("PUT", &result(anh), &school2, Some(ok.clone()))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call("PUT", &result(anh), &hr, Some(ok.clone()))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            "PUT",
+            &result(anh),
+            &school,
+            Some(json!({ "attendance_pct": 120 }))
+        )
+        .await
+        .status,
         StatusCode::BAD_REQUEST
     );
-    assert_eq!(app.call("PUT", &result(anh), &school, Some(ok)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.call("PUT", &result(anh), &school, Some(ok))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
     // Bình attended too little to pass: "Đạt" is refused at the finish, "Không đạt" taken.
     let short = json!({ "attendance_pct": 60, "result": "Đạt", "certificate": "LLCT-2026-002" });
-    assert_eq!(app.call("PUT", &result(binh_e), &school, Some(short)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.call("PUT", &result(binh_e), &school, Some(short))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
     let r = app.post(&act("finish"), &school, json!({})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.json()["message"].as_str().unwrap().contains("Lê Văn Bình: tham dự 60 % thời gian, dưới 80 %"));
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Lê Văn Bình: tham dự 60 % thời gian, dưới 80 %")
+    );
     let failed = json!({ "attendance_pct": 60, "result": "Không đạt" });
-    assert_eq!(app.call("PUT", &result(binh_e), &school, Some(failed)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.call("PUT", &result(binh_e), &school, Some(failed))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
 
     // Before: An alone holds political theory (1 of 4).
     let before = app.get("/api/v1/dashboard", &admin).await.json();
     assert_eq!(before["targets"][0]["met"], 1);
-    assert_eq!(app.post(&act("finish"), &school2, json!({})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post(&act("finish"), &school2, json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
     let r = app.post(&act("finish"), &school, json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["status"]["code"], "finished");
     // After: Ánh completed and holds it (2 of 4); Bình failed.
     let after = app.get("/api/v1/dashboard", &admin).await.json();
     assert_eq!(after["targets"][0]["met"], 2, "{after}");
-    let roster = app.get(&format!("/api/v1/classes/{id}/roster"), &finance).await.json();
-    assert_eq!(learner(&roster, "Đặng Thị Ánh")["status"]["code"], "completed");
+    let roster = app
+        .get(&format!("/api/v1/classes/{id}/roster"), &finance)
+        .await
+        .json();
+    assert_eq!(
+        learner(&roster, "Đặng Thị Ánh")["status"]["code"],
+        "completed"
+    );
     assert_eq!(learner(&roster, "Lê Văn Bình")["status"]["code"], "failed");
     let anh_page = app.get("/api/v1/people/2", &admin).await.json();
     let q = &anh_page["qualifications"][0];
@@ -416,12 +633,22 @@ async fn a_class_lives_from_proposal_to_finish_and_the_dashboard_moves() {
     let mut store = Store::open(&app.db.url()).unwrap();
     let change_id = r.json()["change_id"].as_i64().unwrap();
     let counts = store.change_counts(change_id).unwrap();
-    let recorded = |t: Table| counts.iter().find(|c| c.table == t).map_or(0, |c| c.recorded);
+    let recorded = |t: Table| {
+        counts
+            .iter()
+            .find(|c| c.table == t)
+            .map_or(0, |c| c.recorded)
+    };
     assert_eq!(recorded(Table::Qualifications), 1);
     assert_eq!(recorded(Table::Enrolments), 2);
     assert_eq!(recorded(Table::Classes), 1);
     // A finished class is finished.
-    assert_eq!(app.post(&act("cancel"), &admin, json!({ "reason": "x" })).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.post(&act("cancel"), &admin, json!({ "reason": "x" }))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
 }
 
 #[tokio::test]
@@ -429,23 +656,66 @@ async fn cancelling_needs_a_reason_and_withdraws_everyone() {
     let app = app();
     let admin = app.token("admin").await;
     let hr = app.token("hr").await;
-    let r = app.post("/api/v1/classes", &admin, proposal("LLCT-H", Some(1), 5, "")).await;
+    let r = app
+        .post(
+            "/api/v1/classes",
+            &admin,
+            proposal("LLCT-H", Some(1), 5, ""),
+        )
+        .await;
     let id = r.json()["id"].as_i64().unwrap();
     for a in ["approve", "open"] {
-        assert_eq!(app.post(&format!("/api/v1/classes/{id}/actions/{a}"), &admin, json!({})).await.status, StatusCode::OK);
+        assert_eq!(
+            app.post(
+                &format!("/api/v1/classes/{id}/actions/{a}"),
+                &admin,
+                json!({})
+            )
+            .await
+            .status,
+            StatusCode::OK
+        );
     }
-    let r = app.post(&format!("/api/v1/classes/{id}/nominations"), &hr, json!({ "person_ids": [2] })).await;
+    let r = app
+        .post(
+            &format!("/api/v1/classes/{id}/nominations"),
+            &hr,
+            json!({ "person_ids": [2] }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let cancel = format!("/api/v1/classes/{id}/actions/cancel");
-    assert_eq!(app.post(&cancel, &hr, json!({ "reason": "Không đủ kinh phí" })).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.post(&cancel, &admin, json!({})).await.status, StatusCode::BAD_REQUEST);
-    let r = app.post(&cancel, &admin, json!({ "reason": "Không đủ kinh phí" })).await;
+    assert_eq!(
+        app.post(&cancel, &hr, json!({ "reason": "Không đủ kinh phí" }))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&cancel, &admin, json!({})).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let r = app
+        .post(&cancel, &admin, json!({ "reason": "Không đủ kinh phí" }))
+        .await;
     assert_eq!(r.json()["status"]["code"], "cancelled");
-    let roster = app.get(&format!("/api/v1/classes/{id}/roster"), &admin).await.json();
-    assert_eq!(learner(&roster, "Đặng Thị Ánh")["status"]["code"], "withdrawn");
-    let audit = app.get("/api/v1/changes?reason=H%E1%BB%A7y", &admin).await.json();
+    let roster = app
+        .get(&format!("/api/v1/classes/{id}/roster"), &admin)
+        .await
+        .json();
+    assert_eq!(
+        learner(&roster, "Đặng Thị Ánh")["status"]["code"],
+        "withdrawn"
+    );
+    let audit = app
+        .get("/api/v1/changes?reason=H%E1%BB%A7y", &admin)
+        .await
+        .json();
     assert!(
-        audit["items"][0]["reason"].as_str().unwrap().contains("Hủy lớp LLCT-H: Không đủ kinh phí"),
+        audit["items"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Hủy lớp LLCT-H: Không đủ kinh phí"),
         "{audit}"
     );
 }
@@ -456,28 +726,63 @@ async fn a_withdrawal_gives_the_seat_to_the_first_on_the_waiting_list() {
     let admin = app.token("admin").await;
     let hr = app.token("hr").await;
     let hr3 = app.token("hr3").await;
-    let r = app.post("/api/v1/classes", &admin, proposal("LLCT-W", Some(1), 1, "")).await;
+    let r = app
+        .post(
+            "/api/v1/classes",
+            &admin,
+            proposal("LLCT-W", Some(1), 1, ""),
+        )
+        .await;
     let id = r.json()["id"].as_i64().unwrap();
     for a in ["approve", "open"] {
-        app.post(&format!("/api/v1/classes/{id}/actions/{a}"), &admin, json!({})).await;
+        app.post(
+            &format!("/api/v1/classes/{id}/actions/{a}"),
+            &admin,
+            json!({}),
+        )
+        .await;
     }
     let nominate = format!("/api/v1/classes/{id}/nominations");
-    let first = app.post(&nominate, &hr3, json!({ "person_ids": [4] })).await.json();
+    let first = app
+        .post(&nominate, &hr3, json!({ "person_ids": [4] }))
+        .await
+        .json();
     assert_eq!(first[0]["status"]["code"], "nominated");
     // Ánh of the Sở Nội vụ: one seat, two units, one person each → the seat goes
     // by need; neither has a deadline, so the earlier nomination keeps it.
-    let second = app.post(&nominate, &hr, json!({ "person_ids": [2] })).await.json();
+    let second = app
+        .post(&nominate, &hr, json!({ "person_ids": [2] }))
+        .await
+        .json();
     assert_eq!(second[0]["status"]["code"], "waitlisted", "{second}");
     // The HR officer of the Sở Nội vụ cannot withdraw the Sở Tài chính's person.
     let first_id = first[0]["enrolment_id"].as_i64().unwrap();
     assert_eq!(
-        app.post(&format!("/api/v1/enrolments/{first_id}/withdraw"), &hr, json!({})).await.status,
+        app.post(
+            &format!("/api/v1/enrolments/{first_id}/withdraw"),
+            &hr,
+            json!({})
+        )
+        .await
+        .status,
         StatusCode::FORBIDDEN
     );
-    let r = app.post(&format!("/api/v1/enrolments/{first_id}/withdraw"), &hr3, json!({})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/enrolments/{first_id}/withdraw"),
+            &hr3,
+            json!({}),
+        )
+        .await;
     assert_eq!(r.json()["status"]["code"], "withdrawn", "{}", r.body);
-    let roster = app.get(&format!("/api/v1/classes/{id}/roster"), &admin).await.json();
-    assert_eq!(learner(&roster, "Đặng Thị Ánh")["status"]["code"], "nominated");
+    let roster = app
+        .get(&format!("/api/v1/classes/{id}/roster"), &admin)
+        .await
+        .json();
+    assert_eq!(
+        learner(&roster, "Đặng Thị Ánh")["status"]["code"],
+        "nominated"
+    );
 }
 
 #[tokio::test]
@@ -486,11 +791,25 @@ async fn pages_nominate_with_the_warning_and_forms_need_their_token() {
     let admin = app.token("admin").await;
     // For division heads and above: only Nguyễn Văn An fits.
     let r = app
-        .post("/api/v1/classes", &admin, proposal("LLCT-P", Some(1), 5, "category == civil_servant and post_rank >= division"))
+        .post(
+            "/api/v1/classes",
+            &admin,
+            proposal(
+                "LLCT-P",
+                Some(1),
+                5,
+                "category == civil_servant and post_rank >= division",
+            ),
+        )
         .await;
     let id = r.json()["id"].as_i64().unwrap();
     for a in ["approve", "open"] {
-        app.post(&format!("/api/v1/classes/{id}/actions/{a}"), &admin, json!({})).await;
+        app.post(
+            &format!("/api/v1/classes/{id}/actions/{a}"),
+            &admin,
+            json!({}),
+        )
+        .await;
     }
     let hr = app.login("hr").await;
     let page = app.page(&format!("/classes/{id}/nominate"), &hr).await;
@@ -500,41 +819,104 @@ async fn pages_nominate_with_the_warning_and_forms_need_their_token() {
     assert!(page.body.contains("Không đúng đối tượng"), "{}", page.body);
     assert!(!page.body.contains("Lê Văn Bình"));
     let csrf = csrf_of(&page.body);
-    let r = app.form(&format!("/classes/{id}/nominate"), &hr, "person_id=2").await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
-    let r = app.form(&format!("/classes/{id}/nominate"), &hr, &format!("csrf={csrf}&person_id=2")).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("Không đúng đối tượng") && r.body.contains("hãy ghi lý do"), "{}", r.body);
     let r = app
-        .form(&format!("/classes/{id}/nominate"), &hr, &format!("csrf={csrf}&person_id=2&note=Chu%E1%BA%A9n+b%E1%BB%8B+b%E1%BB%95+nhi%E1%BB%87m"))
+        .form(&format!("/classes/{id}/nominate"), &hr, "person_id=2")
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
+    let r = app
+        .form(
+            &format!("/classes/{id}/nominate"),
+            &hr,
+            &format!("csrf={csrf}&person_id=2"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("Không đúng đối tượng") && r.body.contains("hãy ghi lý do"),
+        "{}",
+        r.body
+    );
+    let r = app
+        .form(
+            &format!("/classes/{id}/nominate"),
+            &hr,
+            &format!(
+                "csrf={csrf}&person_id=2&note=Chu%E1%BA%A9n+b%E1%BB%8B+b%E1%BB%95+nhi%E1%BB%87m"
+            ),
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = app.form(&format!("/classes/{id}/nominate"), &hr, &format!("csrf={csrf}&person_id=3")).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "Bình is not of the officer's unit");
+    let r = app
+        .form(
+            &format!("/classes/{id}/nominate"),
+            &hr,
+            &format!("csrf={csrf}&person_id=3"),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "Bình is not of the officer's unit"
+    );
     let class = app.page(&format!("/classes/{id}"), &hr).await;
-    assert!(class.body.contains("Chuẩn bị bổ nhiệm") && class.body.contains("Không đúng đối tượng"), "{}", class.body);
+    assert!(
+        class.body.contains("Chuẩn bị bổ nhiệm") && class.body.contains("Không đúng đối tượng"),
+        "{}",
+        class.body
+    );
     // The employee signs up on the page; the page of an open class is theirs to read.
     let binh = app.login("binh").await;
     let open = app.page("/signups", &binh).await;
     assert!(open.body.contains("LLCT-P"), "{}", open.body);
     let page = app.page(&format!("/classes/{id}"), &binh).await;
     assert_eq!(page.status, StatusCode::OK);
-    let r = app.form(&format!("/classes/{id}/signup"), &binh, &format!("csrf={}", csrf_of(&page.body))).await;
+    let r = app
+        .form(
+            &format!("/classes/{id}/signup"),
+            &binh,
+            &format!("csrf={}", csrf_of(&page.body)),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.page(&format!("/classes/{id}"), &binh).await;
-    assert!(page.body.contains("Đăng ký, chờ đơn vị duyệt"), "{}", page.body);
+    assert!(
+        page.body.contains("Đăng ký, chờ đơn vị duyệt"),
+        "{}",
+        page.body
+    );
     // The employee may not move the class, even with their own token.
     let token = csrf_of(&page.body);
-    let r = app.form(&format!("/classes/{id}/actions/start"), &binh, &format!("csrf={token}")).await;
+    let r = app
+        .form(
+            &format!("/classes/{id}/actions/start"),
+            &binh,
+            &format!("csrf={token}"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The institution starts it from its page: Ánh enrolled, Bình's pending sign-up lapses.
     let school = app.login("school").await;
     let page = app.page(&format!("/classes/{id}"), &school).await;
     assert!(page.body.contains("id=\"action-start\""), "{}", page.body);
     assert!(!page.body.contains("id=\"action-approve\""));
-    let r = app.form(&format!("/classes/{id}/actions/start"), &school, &format!("csrf={}", csrf_of(&page.body))).await;
+    let r = app
+        .form(
+            &format!("/classes/{id}/actions/start"),
+            &school,
+            &format!("csrf={}", csrf_of(&page.body)),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let roster = app.get(&format!("/api/v1/classes/{id}/roster"), &admin).await.json();
-    assert_eq!(learner(&roster, "Đặng Thị Ánh")["status"]["code"], "enrolled");
-    assert_eq!(learner(&roster, "Lê Văn Bình")["status"]["code"], "declined");
+    let roster = app
+        .get(&format!("/api/v1/classes/{id}/roster"), &admin)
+        .await
+        .json();
+    assert_eq!(
+        learner(&roster, "Đặng Thị Ánh")["status"]["code"],
+        "enrolled"
+    );
+    assert_eq!(
+        learner(&roster, "Lê Văn Bình")["status"]["code"],
+        "declined"
+    );
 }
