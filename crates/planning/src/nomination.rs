@@ -1051,4 +1051,127 @@ mod tests {
         assert!(outcome(Some(120), Some("Khá"), Some("CC")).is_err());
         assert!(outcome(Some(90), Some("Tốt"), Some("CC")).is_err());
     }
+
+    /// Leaders appointed on different days under a 24-month after-appointment
+    /// target, and a target over everybody whose status the engine decides.
+    #[test]
+    fn need_puts_overdue_e_kind_first_then_the_nearest_deadline() {
+        let since = d(2015, 1, 1);
+        let mut k = Knowledge::default();
+        k.units.push(v(
+            1,
+            since,
+            UnitVersion {
+                code: "SNV".into(),
+                name: "Sở Nội vụ".into(),
+                level: UnitLevel::Province,
+                kind: UnitKind::State,
+                sector: Sector::General,
+                parent_id: None,
+                minority_area: false,
+            },
+        ));
+        // 1 appointed 01/01/2020 (window closed 31/12/2021), 2 on 01/09/2024,
+        // 3 on 01/01/2025 (both still open), 4 holds no post.
+        let appointed = [
+            (1, Some(d(2020, 1, 1))),
+            (2, Some(d(2024, 9, 1))),
+            (3, Some(d(2025, 1, 1))),
+            (4, None),
+        ];
+        for (id, on) in appointed {
+            k.people.push(v(id, since, person(&format!("P{id}"))));
+            let mut e = job(id, Category::CivilServant, on.map(|_| PostRank::Department));
+            if let Some(p) = e.post.as_mut() {
+                p.appointed_on = on;
+            }
+            k.employments.push(v(id, since, e));
+        }
+        k.programmes.push(v(1, since, programme()));
+        let snap = Snapshot::build(&k, d(2025, 6, 1));
+        let plan = Plan::parse(
+            r#"
+[plan]
+id = "t"
+name = "Thử"
+issuer = "UBND tỉnh"
+period = [2021, 2026]
+
+[[groups]]
+id = "g"
+name = "Nhóm"
+
+[[groups.targets]]
+id = "E1"
+wording = "Lãnh đạo được bồi dưỡng lý luận chính trị trong 24 tháng sau bổ nhiệm"
+kind = "after_event"
+event = "appointment"
+months = 24
+events_from = 2019-01-01
+population = "is_leader"
+criterion = "completed(topic: political_theory, within: window)"
+
+[[groups.targets]]
+id = "R1"
+wording = "Công chức được bồi dưỡng tin học"
+kind = "ratio"
+population = "category == civil_servant"
+criterion = "completed(topic: it)"
+min = 100
+by = 2026
+"#,
+            "t.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let result = nangluc_engine::evaluate_with(
+            &plan,
+            &snap,
+            d(2025, 6, 1),
+            &nangluc_engine::Options {
+                unit: None,
+                missing: true,
+                pace: true,
+            },
+        );
+        let needs = needs_for(&plan, &result, &programme());
+        // The engine's deadline: the appointment plus 24 months.
+        assert_eq!(
+            needs[&1],
+            NeedKey {
+                rank: 0,
+                deadline: Some(d(2022, 1, 1))
+            },
+            "{needs:?}"
+        );
+        assert_eq!(
+            needs[&2],
+            NeedKey {
+                rank: 1,
+                deadline: Some(d(2026, 9, 1))
+            }
+        );
+        assert_eq!(
+            needs[&3],
+            NeedKey {
+                rank: 1,
+                deadline: Some(d(2027, 1, 1))
+            }
+        );
+        // The IT target is not served by a political theory programme.
+        assert!(!needs.contains_key(&4), "{needs:?}");
+        // Nominated in the reverse order, one seat: the overdue leader sits and
+        // the nearer deadline waits first.
+        let cands: Vec<Candidate> = [4, 3, 2, 1]
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Candidate {
+                enrolment_id: i as i64 + 1,
+                unit_id: 1,
+                need: needs.get(p).copied().unwrap_or(NeedKey::NONE),
+            })
+            .collect();
+        let a = allocate(1, &cands);
+        assert_eq!(a.seated, [4], "person 1's enrolment");
+        assert_eq!(a.waiting, [3, 2, 1], "persons 2, 3, then 4");
+    }
 }
