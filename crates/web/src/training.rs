@@ -52,6 +52,18 @@ pub fn on_class_finished(
     Ok(())
 }
 
+// ---------------------------------------------------------------- one writer
+
+/// Writes of classes read the roster, decide (seats, waiting list, a unique
+/// code) and write: two at once could both give the last seat. They take
+/// turns within the server. Several servers over one PostgreSQL database
+/// would need a lock in the database instead.
+static CLASS_WRITES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_writer() -> std::sync::MutexGuard<'static, ()> {
+    CLASS_WRITES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 // ---------------------------------------------------------------- reading helpers
 
 /// The version of an entity currently believed (the latest in valid time).
@@ -395,6 +407,7 @@ pub fn propose(
     plan: Option<&ActivePlan>,
     p: &ProposeClass,
 ) -> Result<i64, AppError> {
+    let _one = one_writer();
     let institution_id = match v.role {
         Role::Institution => v.institution_id.ok_or(AppError::Forbidden)?,
         Role::Admin => p
@@ -506,6 +519,7 @@ pub fn class_action(
     action: ClassAction,
     req: &ActionRequest,
 ) -> Result<ActionOutcome, AppError> {
+    let _one = one_writer();
     let cur = current_class(store, class_id)?;
     let to = rules::act(actor(v, cur.data.institution_id), cur.data.status, action)
         .map_err(class_error)?;
@@ -714,6 +728,7 @@ pub fn nominate(
     class_id: i64,
     n: &Nomination,
 ) -> Result<Vec<Nominated>, AppError> {
+    let _one = one_writer();
     if !matches!(v.role, Role::Admin | Role::UnitHr) {
         return Err(AppError::Forbidden);
     }
@@ -839,6 +854,7 @@ pub fn sign_up(
     class_id: i64,
     s: &SignUp,
 ) -> Result<i64, AppError> {
+    let _one = one_writer();
     if v.role != Role::Employee {
         return Err(AppError::Forbidden);
     }
@@ -902,6 +918,7 @@ pub fn decide(
     what: Decide,
     d: &Decision,
 ) -> Result<Coded, AppError> {
+    let _one = one_writer();
     let e = current_enrolment(store, enrolment_id)?;
     if !manages(store, v, e.data.person_id)? {
         return Err(AppError::Forbidden);
@@ -998,6 +1015,7 @@ pub fn record_result(
     enrolment_id: i64,
     r: &LearnerResult,
 ) -> Result<(), AppError> {
+    let _one = one_writer();
     let e = current_enrolment(store, enrolment_id)?;
     let class_id = e
         .data

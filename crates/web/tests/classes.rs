@@ -920,3 +920,91 @@ async fn pages_nominate_with_the_warning_and_forms_need_their_token() {
         "declined"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn nominations_at_the_same_moment_do_not_overfill_the_class() {
+    let app = app();
+    let admin = app.token("admin").await;
+    let r = app
+        .post(
+            "/api/v1/classes",
+            &admin,
+            proposal("LLCT-C", Some(1), 1, ""),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    for a in ["approve", "open"] {
+        app.post(
+            &format!("/api/v1/classes/{id}/actions/{a}"),
+            &admin,
+            json!({}),
+        )
+        .await;
+    }
+    let path = format!("/api/v1/classes/{id}/nominations");
+    let body = |p: i64| json!({ "person_ids": [p], "note": "Cử cùng lúc" });
+    let (a, b, c, d) = tokio::join!(
+        app.post(&path, &admin, body(1)),
+        app.post(&path, &admin, body(2)),
+        app.post(&path, &admin, body(3)),
+        app.post(&path, &admin, body(4)),
+    );
+    for r in [&a, &b, &c, &d] {
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let roster = app
+        .get(&format!("/api/v1/classes/{id}/roster"), &admin)
+        .await
+        .json();
+    let statuses: Vec<&str> = roster["learners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["status"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 4);
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "nominated").count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "waitlisted").count(),
+        3,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_class_writes() {
+    let app = app();
+    let admin = app.token("admin").await;
+    let doc = app.get("/api/v1/openapi.json", &admin).await.json();
+    let paths = &doc["paths"];
+    assert!(paths["/api/v1/classes"]["post"]["requestBody"].is_object());
+    assert!(
+        paths["/api/v1/classes"]["get"].is_object(),
+        "the reading stays"
+    );
+    for (path, method) in [
+        ("/api/v1/classes/{id}/actions/{action}", "post"),
+        ("/api/v1/classes/{id}/nominations", "post"),
+        ("/api/v1/classes/{id}/signups", "post"),
+        ("/api/v1/enrolments/{id}/{decision}", "post"),
+        ("/api/v1/enrolments/{id}/result", "put"),
+        ("/api/v1/classes/{id}/roster", "get"),
+        ("/api/v1/classes/{id}/candidates", "get"),
+        ("/api/v1/open-classes", "get"),
+    ] {
+        assert!(
+            paths[path][method]["summary"].is_string(),
+            "{path} {method}"
+        );
+    }
+    // Every reference resolves.
+    let text = doc.to_string();
+    for part in text.split("#/components/schemas/").skip(1) {
+        let name: String = part.chars().take_while(|c| c.is_alphanumeric()).collect();
+        assert!(doc["components"]["schemas"][&name].is_object(), "{name}");
+    }
+}
