@@ -352,6 +352,11 @@ pub async fn home(v: Viewer) -> Result<Response, AppError> {
                 "Quá trình công tác, trình độ, các khóa đào tạo, bồi dưỡng đã học.",
             ));
         }
+        links.push((
+            "/signups".into(),
+            "Đăng ký học",
+            "Các lớp đang chiêu sinh; đăng ký và chờ đơn vị duyệt.",
+        ));
     } else if v.role.allows(Perm::People) {
         links.push(("/people".into(), "Hồ sơ nhân sự", "Tìm cán bộ, công chức, viên chức theo tên hoặc số định danh; lọc theo đơn vị, loại, chức vụ."));
     }
@@ -372,7 +377,7 @@ pub async fn home(v: Viewer) -> Result<Response, AppError> {
             Perm::Classes,
             "/classes",
             "Lớp học",
-            "Các lớp đã và đang mở, danh sách học viên.",
+            "Các lớp đã và đang mở; đề xuất, phê duyệt, cử học viên, kết quả.",
         ),
         (
             Perm::Dashboard,

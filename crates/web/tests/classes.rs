@@ -1008,3 +1008,66 @@ async fn the_openapi_document_describes_the_class_writes() {
         assert!(doc["components"]["schemas"][&name].is_object(), "{name}");
     }
 }
+
+#[tokio::test]
+async fn a_class_is_proposed_through_the_form_with_vietnamese_dates_and_amounts() {
+    let app = app();
+    let hr = app.login("hr").await;
+    assert_eq!(
+        app.page("/classes/new", &hr).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let school = app.login("school").await;
+    let page = app.page("/classes/new", &school).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // The institution proposes for itself: only its own name is offered.
+    assert!(
+        page.body.contains("Trường Chính trị tỉnh") && !page.body.contains("Học viện Hành chính")
+    );
+    assert!(page.body.contains("Trung cấp lý luận chính trị"));
+    let csrf = csrf_of(&page.body);
+    let form = |dates: &str| {
+        format!(
+            "csrf={csrf}&code=LLCT-F&programme_id=2&institution_id=1&{dates}&place=T%C3%A2y+Ninh&form=full_time&min_size=30&max_size=45&planned_cost=250.000.000&target_group=category+%3D%3D+civil_servant"
+        )
+    };
+    let r = app
+        .form(
+            "/classes",
+            &school,
+            &form("starts_on=31%2F02%2F2027&ends_on=30%2F04%2F2027"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body
+            .contains("Ngày khai giảng: &#39;31/02/2027&#39; không phải ngày hợp lệ (dd/mm/yyyy)."),
+        "{}",
+        r.body
+    );
+    let r = app
+        .form(
+            "/classes",
+            &school,
+            &form("starts_on=01%2F03%2F2027&ends_on=30%2F04%2F2027"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.headers[header::LOCATION].to_str().unwrap().to_string();
+    let class = app.page(&to, &school).await;
+    assert!(
+        class.body.contains("LLCT-F") && class.body.contains("Đề xuất"),
+        "{}",
+        class.body
+    );
+    assert!(class.body.contains("250.000.000"), "{}", class.body);
+    assert!(class.body.contains("01/03/2027 – 30/04/2027"));
+    assert!(class.body.contains("30–45 học viên"));
+    // Not yet approved: the institution has nothing to do with it yet.
+    assert!(!class.body.contains("id=\"action-"), "{}", class.body);
+    let admin = app.login("admin").await;
+    let class = app.page(&to, &admin).await;
+    assert!(
+        class.body.contains("id=\"action-approve\"") && class.body.contains("id=\"action-cancel\"")
+    );
+}
