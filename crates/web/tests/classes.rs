@@ -864,6 +864,7 @@ async fn pages_nominate_with_the_warning_and_forms_need_their_token() {
         "{}",
         class.body
     );
+    assert!(class.body.contains("/withdraw\""), "the officer may take Ánh off the class");
     // The employee signs up on the page; the page of an open class is theirs to read.
     let binh = app.login("binh").await;
     let open = app.page("/signups", &binh).await;
