@@ -157,6 +157,35 @@ pub struct Class {
     /// in the workforce.
     #[serde(default)]
     pub target_group: Option<String>,
+    /// Seats the Sở Nội vụ assigned to nominating units (phân bổ chỉ tiêu);
+    /// empty: shared in proportion to demand when it exceeds the seats.
+    #[serde(default)]
+    pub unit_quotas: Vec<UnitQuota>,
+}
+
+/// Seats of a class assigned to a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct UnitQuota {
+    pub unit_id: i64,
+    pub seats: i64,
+}
+
+impl UnitQuota {
+    /// As stored: `unit:seats` pairs separated by `;` ("12:10;15:5").
+    pub fn write_all(quotas: &[UnitQuota]) -> String {
+        quotas.iter().map(|q| format!("{}:{}", q.unit_id, q.seats)).collect::<Vec<_>>().join(";")
+    }
+
+    /// Reads [`UnitQuota::write_all`]'s text; `None` if it is not that.
+    pub fn read_all(text: &str) -> Option<Vec<UnitQuota>> {
+        text.split(';')
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                let (u, s) = p.split_once(':')?;
+                Some(UnitQuota { unit_id: u.trim().parse().ok()?, seats: s.trim().parse().ok()? })
+            })
+            .collect()
+    }
 }
 
 /// A person in a class, or a training record without a class (history

@@ -121,6 +121,7 @@ impl ClassBook {
                 status: ClassStatus::Proposed,
                 planned_cost: p.cost * max_size,
                 target_group: None,
+                unit_quotas: Vec::new(),
             };
             emit_class(world, rng, id, class, out);
             // Now and then a planned class of the bucket was cancelled.
@@ -140,6 +141,7 @@ impl ClassBook {
                     status: ClassStatus::Cancelled,
                     planned_cost: p.cost * max_size,
                 target_group: None,
+                unit_quotas: Vec::new(),
                 };
                 emit_class(world, rng, self.next_id, c, out);
             }

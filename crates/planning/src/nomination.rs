@@ -575,12 +575,19 @@ fn by_need(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
     (a.need, a.enrolment_id).cmp(&(b.need, b.enrolment_id))
 }
 
-/// Gives the seats. Demand within the seats: everybody sits. Beyond: each
-/// unit gets `seats × its demand ÷ all demand` seats rounded down, the seats
-/// left go one each to the largest remainders (ties: the unit whose next
-/// person needs it most); each unit seats its own people by need; everyone
-/// else waits, ordered by need then nomination.
-pub fn allocate(seats: usize, candidates: &[Candidate]) -> Allocation {
+/// Gives the seats. Demand within the seats: everybody sits. Beyond, with
+/// seats `assigned` to units by the Sở Nội vụ: each such unit seats up to its
+/// quota of its own people by need, and the seats left (unassigned, or
+/// unused by a unit) go to everyone else by need. Beyond, without: each unit
+/// gets `seats × its demand ÷ all demand` seats rounded down, the seats left
+/// go one each to the largest remainders (ties: the unit whose next person
+/// needs it most), and each unit seats its own people by need. Everyone else
+/// waits, ordered by need then nomination.
+pub fn allocate(
+    seats: usize,
+    candidates: &[Candidate],
+    assigned: &BTreeMap<i64, usize>,
+) -> Allocation {
     let mut all: Vec<Candidate> = candidates.to_vec();
     all.sort_by(by_need);
     if all.len() <= seats {
@@ -593,6 +600,28 @@ pub fn allocate(seats: usize, candidates: &[Candidate]) -> Allocation {
     let mut per_unit: BTreeMap<i64, Vec<Candidate>> = BTreeMap::new();
     for c in &all {
         per_unit.entry(c.unit_id).or_default().push(*c);
+    }
+    if !assigned.is_empty() {
+        let mut seated = Vec::new();
+        let mut rest = Vec::new();
+        for (u, cs) in &per_unit {
+            let q = assigned.get(u).copied().unwrap_or(0).min(cs.len());
+            seated.extend(cs[..q].iter().copied());
+            rest.extend(cs[q..].iter().copied());
+        }
+        // Quotas beyond the seats are cut in unit order (the service refuses them).
+        seated.sort_by(by_need);
+        seated.truncate(seats);
+        rest.sort_by(by_need);
+        let free = seats - seated.len();
+        let waiting = rest.split_off(free.min(rest.len()));
+        seated.extend(rest);
+        seated.sort_by(by_need);
+        return Allocation {
+            seated: seated.iter().map(|c| c.enrolment_id).collect(),
+            waiting: waiting.iter().map(|c| c.enrolment_id).collect(),
+            quotas: assigned.clone(),
+        };
     }
     let mut quotas: BTreeMap<i64, usize> = per_unit
         .iter()
@@ -967,8 +996,13 @@ mod tests {
                 c(3, 20, 1, Some(d(2025, 9, 1))),
                 c(4, 20, 0, Some(d(2024, 1, 1))),
             ],
+            &BTreeMap::from([(10, 1)]),
         );
-        assert_eq!(a.seated, [4, 3, 2, 1]);
+        assert_eq!(
+            a.seated,
+            [4, 3, 2, 1],
+            "assigned quotas do not limit a class that is not full"
+        );
         assert!(a.waiting.is_empty() && a.quotas.is_empty());
     }
 
@@ -985,7 +1019,7 @@ mod tests {
             c(5, b, 0, Some(d(2024, 1, 1))),
             c(6, cc, 3, None),
         ];
-        let x = allocate(4, &cands);
+        let x = allocate(4, &cands, &BTreeMap::new());
         assert_eq!(x.quotas, BTreeMap::from([(a, 2), (b, 1), (cc, 1)]));
         // A seats 3 (deadline) and 2 (at risk); B seats 5 (overdue); C seats 6.
         assert_eq!(x.seated, [5, 3, 2, 6]);
@@ -1004,7 +1038,7 @@ mod tests {
             c(5, 10, 0, Some(d(2025, 1, 1))),
             c(6, 10, 0, Some(d(2024, 6, 1))),
         ];
-        let x = allocate(1, &cands);
+        let x = allocate(1, &cands, &BTreeMap::new());
         assert_eq!(x.seated, [6]);
         assert_eq!(x.waiting, [5, 4, 3, 2, 1]);
         assert_eq!(x.quotas, BTreeMap::from([(10, 1)]));
@@ -1013,7 +1047,7 @@ mod tests {
     #[test]
     fn equal_remainders_go_to_the_unit_whose_next_person_needs_it_most() {
         // 1 seat, two units of one person each: remainders equal (1 of 2 each).
-        let x = allocate(1, &[c(1, 10, 3, None), c(2, 20, 2, None)]);
+        let x = allocate(1, &[c(1, 10, 3, None), c(2, 20, 2, None)], &BTreeMap::new());
         assert_eq!(x.seated, [2]);
         assert_eq!(x.quotas, BTreeMap::from([(10, 0), (20, 1)]));
     }
@@ -1170,8 +1204,28 @@ by = 2026
                 need: needs.get(p).copied().unwrap_or(NeedKey::NONE),
             })
             .collect();
-        let a = allocate(1, &cands);
+        let a = allocate(1, &cands, &BTreeMap::new());
         assert_eq!(a.seated, [4], "person 1's enrolment");
         assert_eq!(a.waiting, [3, 2, 1], "persons 2, 3, then 4");
+    }
+
+    #[test]
+    fn assigned_quotas_seat_each_unit_then_the_rest_by_need() {
+        // 4 seats; the Sở Nội vụ gave unit 10 one seat and unit 20 two; unit 30 none.
+        let cands = [
+            c(1, 10, 3, None),
+            c(2, 10, 0, Some(d(2024, 1, 1))),
+            c(3, 10, 3, None),
+            c(4, 20, 3, None),
+            c(5, 30, 1, Some(d(2026, 1, 1))),
+            c(6, 30, 3, None),
+        ];
+        let assigned = BTreeMap::from([(10, 1), (20, 2)]);
+        let x = allocate(4, &cands, &assigned);
+        // Unit 10 seats 2 (overdue); unit 20 has one person for two seats: 4.
+        // The two seats left go by need: 5 (deadline), then 1 (earliest of the rest).
+        assert_eq!(x.seated, [2, 5, 1, 4]);
+        assert_eq!(x.waiting, [3, 6]);
+        assert_eq!(x.quotas, assigned);
     }
 }

@@ -498,6 +498,7 @@ static CLASSES: FactDesc = FactDesc {
         c("status", T),
         c("planned_cost", I),
         c("target_group", T),
+        c("unit_quotas", T),
     ],
     derived: &[],
     values: |f| {
@@ -515,6 +516,7 @@ static CLASSES: FactDesc = FactDesc {
             code(training::ClassStatus::code, k.status),
             k.planned_cost.into(),
             k.target_group.as_deref().into(),
+            (!k.unit_quotas.is_empty()).then(|| training::UnitQuota::write_all(&k.unit_quotas)).into(),
         ]
     },
     read: |r| {
@@ -531,6 +533,11 @@ static CLASSES: FactDesc = FactDesc {
             status: r.code()?,
             planned_cost: r.int()?,
             target_group: r.opt_text()?,
+            unit_quotas: match r.opt_text()? {
+                None => Vec::new(),
+                Some(t) => training::UnitQuota::read_all(&t)
+                    .ok_or_else(|| StoreError::Decode(format!("chỉ tiêu theo đơn vị '{t}' không đúng dạng 'đơn vị:số chỗ;…'")))?,
+            },
         }))
     },
 };

@@ -16,7 +16,7 @@ use nangluc_core::qualification::{Qualification, QualificationKind};
 use nangluc_core::role::{Role, RoleKind};
 use nangluc_core::training::{
     Class, ClassStatus, Enrolment, EnrolmentStatus, FundingSource, Grant, Institution, InstitutionKind, Lecturer,
-    Programme, StudyForm, Topic, TrainingKind,
+    Programme, StudyForm, Topic, TrainingKind, UnitQuota,
 };
 use nangluc_core::unit::{Sector, UnitChange, UnitChangeKind, UnitKind, UnitLevel, UnitVersion};
 use nangluc_core::{AsOf, ChangeSet, Entity, Fact, KnowledgeSink, Table, Validity, Versioned};
@@ -488,6 +488,7 @@ fn a_class_keeps_its_target_group_and_a_nomination_its_reason(store: &mut Store,
         status: ClassStatus::Proposed,
         planned_cost: 400_000_000,
         target_group: Some("category == civil_servant and post_rank >= division".into()),
+        unit_quotas: vec![UnitQuota { unit_id: 4, seats: 30 }, UnitQuota { unit_id: 7, seats: 20 }],
     };
     let mut c = change("2026-01-05T08:00:00Z");
     c.record(Entity::New, Validity::since(d(2026, 1, 5)), Fact::Class(class.clone()));
@@ -605,6 +606,7 @@ fn every_kind(id: i64) -> Vec<Fact> {
             status: ClassStatus::Finished,
             planned_cost: 200_000_000,
             target_group: Some("category == civil_servant and post_rank >= department".into()),
+            unit_quotas: vec![UnitQuota { unit_id: 3, seats: 25 }],
         }),
         Fact::Enrolment(Enrolment {
             class_id: Some(1),

@@ -437,6 +437,14 @@ fn add_training(doc: &mut Value) {
         "Đã cử",
         Some(json!({ "type": "array", "items": r("Nominated") })),
     );
+    paths["/api/v1/classes/{id}/quotas"]["put"] = write(
+        "Sở Nội vụ phân bổ chỉ tiêu chỗ học cho từng đơn vị (trước khi khai giảng); danh sách rỗng: chia theo tỷ lệ số người được cử khi vượt số chỗ",
+        vec![id("Mã số lớp")],
+        body(json!({ "type": "object", "required": ["quotas"], "properties": { "quotas": { "type": "array", "items": { "type": "object", "required": ["unit", "seats"], "properties": { "unit": { "type": "string", "description": "Mã đơn vị" }, "seats": { "type": "integer", "minimum": 1 } } } } } }), true),
+        "200",
+        "Lớp sau khi phân bổ",
+        Some(r("ClassDetail")),
+    );
     paths["/api/v1/classes/{id}/signups"]["post"] = write(
         "Cán bộ, công chức, viên chức đăng ký học lớp đang chiêu sinh; đơn vị duyệt sau",
         vec![id("Mã số lớp")],
@@ -480,7 +488,7 @@ fn add_training(doc: &mut Value) {
     schemas["Candidate"] = json!({ "type": "object", "properties": { "person_id": s("integer"), "full_name": s("string"), "unit": s("string"), "flags": { "type": "array", "items": r("Flag") }, "in_class": { "allOf": [r("Coded")], "nullable": true } } });
     schemas["ClassDetail"] = json!({ "type": "object", "properties": {
         "class": r("Class"), "target_group": { "type": "string", "nullable": true }, "actions": { "type": "array", "items": r("Coded") },
-        "can_nominate": s("boolean"), "can_sign_up": s("boolean"), "hidden": s("integer"), "seated": s("integer"), "waiting": s("integer"), "requested": s("integer"),
+        "can_nominate": s("boolean"), "can_sign_up": s("boolean"), "quotas_assigned": s("boolean"), "can_set_quotas": s("boolean"), "hidden": s("integer"), "seated": s("integer"), "waiting": s("integer"), "requested": s("integer"),
         "quotas": { "type": "array", "items": { "type": "object", "properties": { "unit_id": s("integer"), "unit": s("string"), "demand": s("integer"), "seats": s("integer") } } },
         "learners": { "type": "array", "items": { "type": "object", "properties": {
             "enrolment_id": s("integer"), "person_id": s("integer"), "full_name": s("string"), "unit": { "type": "string", "nullable": true }, "status": r("Coded"),

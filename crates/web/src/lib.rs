@@ -146,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .route("/classes", get(api::classes).post(training_pages::api_propose))
         .route("/classes/{id}", get(api::class))
         .route("/classes/{id}/roster", get(training_pages::api_roster))
+        .route("/classes/{id}/quotas", put(training_pages::api_quotas))
         .route("/classes/{id}/actions/{action}", post(training_pages::api_action))
         .route("/classes/{id}/candidates", get(training_pages::api_candidates))
         .route("/classes/{id}/nominations", post(training_pages::api_nominate))
@@ -175,6 +176,7 @@ pub fn router(state: AppState) -> Router {
             get(training_pages::nominate_page).post(training_pages::nominate_submit),
         )
         .route("/classes/{id}/signup", post(training_pages::sign_up_submit))
+        .route("/classes/{id}/quotas", post(training_pages::quotas_submit))
         .route("/enrolments/{id}/result", post(training_pages::result_submit))
         .route("/enrolments/{id}/{decision}", post(training_pages::decide_submit))
         .route("/signups", get(training_pages::signups_page))

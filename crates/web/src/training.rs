@@ -5,7 +5,7 @@
 //! names the account in the audit trail and drops the dashboard's snapshot).
 //! The rules themselves are in `nangluc_planning::nomination`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -327,6 +327,15 @@ struct Seat {
     enrolment: Enrolment,
 }
 
+/// The seats the Sở Nội vụ assigned to units.
+fn assigned(class: &Class) -> BTreeMap<i64, usize> {
+    class
+        .unit_quotas
+        .iter()
+        .map(|q| (q.unit_id, usize::try_from(q.seats).unwrap_or(0)))
+        .collect()
+}
+
 /// Gives the class's seats again and writes the enrolments whose status
 /// changes (or that are new) into the change.
 fn seat(change: &mut ChangeSet, class: &Class, seats: Vec<Seat>, needs: &HashMap<i64, NeedKey>) {
@@ -347,7 +356,11 @@ fn seat(change: &mut ChangeSet, class: &Class, seats: Vec<Seat>, needs: &HashMap
                 .unwrap_or(NeedKey::NONE),
         })
         .collect();
-    let a = rules::allocate(usize::try_from(class.max_size).unwrap_or(0), &competing);
+    let a = rules::allocate(
+        usize::try_from(class.max_size).unwrap_or(0),
+        &competing,
+        &assigned(class),
+    );
     for mut s in seats {
         if a.seated.contains(&s.id) {
             s.enrolment.status = EnrolmentStatus::Nominated;
@@ -483,6 +496,7 @@ pub fn propose(
         status: ClassStatus::Proposed,
         planned_cost: p.planned_cost,
         target_group: group,
+        unit_quotas: Vec::new(),
     };
     let mut change = ChangeSet::new("", format!("Đề xuất lớp {code}"));
     change.record(
@@ -1073,6 +1087,103 @@ pub fn record_result(
     Ok(())
 }
 
+// ---------------------------------------------------------------- quotas
+
+/// Seats assigned to a unit, by the unit's code.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct QuotaEntry {
+    pub unit: String,
+    pub seats: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Quotas {
+    /// Empty: no assigned quotas (seats shared in proportion to demand).
+    pub quotas: Vec<QuotaEntry>,
+}
+
+/// The Sở Nội vụ assigns a class's seats to units (phân bổ chỉ tiêu) before
+/// it starts; the seats are given again at once.
+pub fn set_quotas(
+    store: &mut Store,
+    v: &Viewer,
+    plan: Option<&ActivePlan>,
+    class_id: i64,
+    q: &Quotas,
+) -> Result<i64, AppError> {
+    let _one = one_writer();
+    if v.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let cur = current_class(store, class_id)?;
+    let c = &cur.data;
+    if !matches!(c.status, ClassStatus::Approved | ClassStatus::Open) {
+        return Err(AppError::Conflict(format!(
+            "Chỉ phân bổ chỉ tiêu khi lớp đã phê duyệt hoặc đang chiêu sinh; lớp {} đang ở trạng thái \"{}\".",
+            c.code,
+            c.status.label()
+        )));
+    }
+    let on = nangluc_core::AsOf::date(today());
+    let mut errors = Vec::new();
+    let mut quotas: Vec<nangluc_core::training::UnitQuota> = Vec::new();
+    let mut labels = Vec::new();
+    for e in &q.quotas {
+        let code = e.unit.trim();
+        let unit_id = store
+            .current_where(Table::Units, "code", Value::Text(code.to_string()))?
+            .into_iter()
+            .find(|r| r.valid.contains(on.date))
+            .map(|r| r.id);
+        match unit_id {
+            None => errors.push(format!("Không có đơn vị mã '{code}'.")),
+            Some(id) if quotas.iter().any(|q| q.unit_id == id) => {
+                errors.push(format!("Đơn vị '{code}' được ghi hai lần."))
+            }
+            Some(_) if e.seats < 1 => {
+                errors.push(format!("Số chỗ của đơn vị '{code}' phải từ 1 trở lên."))
+            }
+            Some(id) => {
+                quotas.push(nangluc_core::training::UnitQuota {
+                    unit_id: id,
+                    seats: e.seats,
+                });
+                labels.push(format!("{code} {}", e.seats));
+            }
+        }
+    }
+    let total: i64 = quotas.iter().map(|q| q.seats).sum();
+    if total > c.max_size {
+        errors.push(format!(
+            "Tổng chỉ tiêu {total} vượt số học viên tối đa {} của lớp.",
+            c.max_size
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::BadRequest(errors.join(" ")));
+    }
+    let class = Class {
+        unit_quotas: quotas,
+        ..c.clone()
+    };
+    let mut change = ChangeSet::new(
+        "",
+        if labels.is_empty() {
+            format!("Bỏ phân bổ chỉ tiêu theo đơn vị của lớp {}", c.code)
+        } else {
+            format!("Phân bổ chỉ tiêu lớp {}: {}", c.code, labels.join(", "))
+        },
+    );
+    restate_class(&mut change, &cur, class.clone());
+    if class.status == ClassStatus::Open {
+        let programme = current_programme(store, class.programme_id)?;
+        let needs = needs(store, plan, &programme)?;
+        let seats = existing_seats(enrolments_of_class(store, class_id)?);
+        seat(&mut change, &class, seats, &needs);
+    }
+    Ok(service::apply(store, v, plan, change)?.change_id)
+}
+
 // ---------------------------------------------------------------- the class page
 
 #[derive(Debug, Clone, Serialize)]
@@ -1118,8 +1229,14 @@ pub struct ClassDetail {
     pub seated: usize,
     pub waiting: usize,
     pub requested: usize,
-    /// Seats per nominating unit when demand exceeds seats.
+    /// Seats per nominating unit: those assigned, or when demand exceeds
+    /// seats those computed in proportion to demand.
     pub quotas: Vec<QuotaLine>,
+    pub quotas_assigned: bool,
+    /// The Sở Nội vụ may assign seats to units (before the class starts).
+    pub can_set_quotas: bool,
+    /// The assigned quotas as the form shows them ("SNV: 10" per line).
+    pub quota_text: String,
     pub results: Vec<&'static str>,
     pub seated_text: String,
 }
@@ -1171,7 +1288,11 @@ pub fn class_detail(
                 .unwrap_or(NeedKey::NONE),
         })
         .collect();
-    let allocation = rules::allocate(usize::try_from(c.max_size).unwrap_or(0), &competing);
+    let allocation = rules::allocate(
+        usize::try_from(c.max_size).unwrap_or(0),
+        &competing,
+        &assigned(&c),
+    );
     let checker = if open && matches!(v.role, Role::Admin | Role::UnitHr) {
         Some(Checker::new(store, plan, class_id, &c)?)
     } else {
@@ -1265,8 +1386,19 @@ pub fn class_detail(
         + count(EnrolmentStatus::Completed)
         + count(EnrolmentStatus::Failed);
     let mut quotas = Vec::new();
+    let mut quota_text = Vec::new();
     let mut names = Names::new(store);
-    for (unit_id, seats) in &allocation.quotas {
+    for q in &c.unit_quotas {
+        if let Some(Fact::Unit(u)) = names.on(Table::Units, q.unit_id, today())? {
+            quota_text.push(format!("{}: {}", u.code, q.seats));
+        }
+    }
+    let shown = if c.unit_quotas.is_empty() {
+        allocation.quotas.clone()
+    } else {
+        assigned(&c)
+    };
+    for (unit_id, seats) in &shown {
         quotas.push(QuotaLine {
             unit_id: *unit_id,
             unit: names.unit(*unit_id, today())?,
@@ -1281,6 +1413,9 @@ pub fn class_detail(
                 .iter()
                 .any(|e| e.data.person_id == p && active(e.data.status))
         });
+    let quotas_assigned = !c.unit_quotas.is_empty();
+    let can_set_quotas =
+        v.role == Role::Admin && matches!(c.status, ClassStatus::Approved | ClassStatus::Open);
     Ok(ClassDetail {
         target_group: c.target_group.clone(),
         can_nominate: open && matches!(v.role, Role::Admin | Role::UnitHr),
@@ -1293,6 +1428,9 @@ pub fn class_detail(
         waiting: count(EnrolmentStatus::Waitlisted),
         requested: count(EnrolmentStatus::Requested),
         quotas,
+        quotas_assigned,
+        can_set_quotas,
+        quota_text: quota_text.join("\n"),
         results: rules::RESULTS.to_vec(),
         seated_text: number(seated as i64),
     })

@@ -20,7 +20,7 @@ use crate::fmt::{Coded, parse_day};
 use crate::pages::{Chrome, encode_query};
 use crate::training::{
     self, ActionRequest, CandidatesView, ClassDetail, Decide, Decision, LearnerResult, Nomination,
-    OpenClass, ProposalChoices, ProposeClass, SignUp,
+    OpenClass, ProposalChoices, ProposeClass, QuotaEntry, Quotas, SignUp,
 };
 
 fn render<T: Template>(t: &T) -> Result<Response, AppError> {
@@ -352,6 +352,62 @@ pub async fn result_submit(
     Ok(see_other(format!("/classes/{}", f.class_id)))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct QuotaForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    quotas: String,
+}
+
+/// Reads "SNV: 10" lines (or "SNV 10"); every mistake at once.
+fn quota_lines(text: &str) -> Result<Vec<QuotaEntry>, AppError> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (unit, seats) = match line.rsplit_once(':') {
+            Some(x) => x,
+            None => line.rsplit_once(char::is_whitespace).unwrap_or((line, "")),
+        };
+        match seats.trim().parse() {
+            Ok(seats) => out.push(QuotaEntry {
+                unit: unit.trim().to_string(),
+                seats,
+            }),
+            Err(_) => errors.push(format!(
+                "Dòng {}: '{line}' không theo dạng 'mã đơn vị: số chỗ'.",
+                i + 1
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(AppError::BadRequest(errors.join(" ")))
+    }
+}
+
+pub async fn quotas_submit(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<QuotaForm>,
+) -> Result<Response, AppError> {
+    v.check_csrf(f.csrf.as_deref())?;
+    let q = Quotas {
+        quotas: quota_lines(&f.quotas)?,
+    };
+    let plan = state.plan.clone();
+    state
+        .pool
+        .run(move |s| training::set_quotas(s, &v, plan.as_deref(), id, &q))
+        .await?;
+    Ok(see_other(format!("/classes/{id}")))
+}
+
 #[derive(Template)]
 #[template(path = "signups.html")]
 struct SignUpsPage {
@@ -428,6 +484,26 @@ pub async fn api_action(
         state
             .pool
             .run(move |s| training::class_action(s, &v, plan.as_deref(), id, action, &req))
+            .await?,
+    ))
+}
+
+pub async fn api_quotas(
+    State(state): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(q): Json<Quotas>,
+) -> Result<Json<ClassDetail>, AppError> {
+    api_write(&headers, &v)?;
+    let plan = state.plan.clone();
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| {
+                training::set_quotas(s, &v, plan.as_deref(), id, &q)?;
+                training::class_detail(s, &v, plan.as_deref(), id)
+            })
             .await?,
     ))
 }

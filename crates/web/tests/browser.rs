@@ -570,6 +570,7 @@ fn add_class(
             status,
             planned_cost: 400_000_000,
             target_group: group.map(str::to_string),
+            unit_quotas: Vec::new(),
         }),
     );
     for (person_id, result) in learners {

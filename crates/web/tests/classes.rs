@@ -864,7 +864,10 @@ async fn pages_nominate_with_the_warning_and_forms_need_their_token() {
         "{}",
         class.body
     );
-    assert!(class.body.contains("/withdraw\""), "the officer may take Ánh off the class");
+    assert!(
+        class.body.contains("/withdraw\""),
+        "the officer may take Ánh off the class"
+    );
     // The employee signs up on the page; the page of an open class is theirs to read.
     let binh = app.login("binh").await;
     let open = app.page("/signups", &binh).await;
@@ -993,6 +996,7 @@ async fn the_openapi_document_describes_the_class_writes() {
         ("/api/v1/classes/{id}/signups", "post"),
         ("/api/v1/enrolments/{id}/{decision}", "post"),
         ("/api/v1/enrolments/{id}/result", "put"),
+        ("/api/v1/classes/{id}/quotas", "put"),
         ("/api/v1/classes/{id}/roster", "get"),
         ("/api/v1/classes/{id}/candidates", "get"),
         ("/api/v1/open-classes", "get"),
@@ -1070,5 +1074,130 @@ async fn a_class_is_proposed_through_the_form_with_vietnamese_dates_and_amounts(
     let class = app.page(&to, &admin).await;
     assert!(
         class.body.contains("id=\"action-approve\"") && class.body.contains("id=\"action-cancel\"")
+    );
+}
+
+#[tokio::test]
+async fn the_home_affairs_department_assigns_seats_to_units() {
+    let app = app();
+    let admin = app.token("admin").await;
+    let hr = app.token("hr").await;
+    let hr3 = app.token("hr3").await;
+    let r = app
+        .post(
+            "/api/v1/classes",
+            &admin,
+            proposal("LLCT-Q", Some(1), 2, ""),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let quotas = format!("/api/v1/classes/{id}/quotas");
+    let both = json!({ "quotas": [{ "unit": "STC", "seats": 2 }] });
+    assert_eq!(
+        app.call("PUT", &quotas, &admin, Some(both.clone()))
+            .await
+            .status,
+        StatusCode::CONFLICT,
+        "proposed, not approved"
+    );
+    app.post(
+        &format!("/api/v1/classes/{id}/actions/approve"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        app.call("PUT", &quotas, &hr, Some(both.clone()))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.call("PUT", &quotas, &admin, Some(json!({ "quotas": [{ "unit": "STC", "seats": 2 }, { "unit": "SNV", "seats": 1 }, { "unit": "KHONG", "seats": 1 }] }))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let msg = r.json()["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains("Không có đơn vị mã 'KHONG'")
+            && msg.contains("Tổng chỉ tiêu 3 vượt số học viên tối đa 2"),
+        "{msg}"
+    );
+    let r = app.call("PUT", &quotas, &admin, Some(both)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["quotas_assigned"], true);
+    app.post(
+        &format!("/api/v1/classes/{id}/actions/open"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    // Two of each unit for two seats: in proportion it would be one each; the
+    // Sở Tài chính was given both.
+    let nominate = format!("/api/v1/classes/{id}/nominations");
+    let note = "Theo phân bổ";
+    assert_eq!(
+        app.post(
+            &nominate,
+            &hr,
+            json!({ "person_ids": [1, 2], "note": note })
+        )
+        .await
+        .status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.post(
+            &nominate,
+            &hr3,
+            json!({ "person_ids": [3, 4], "note": note })
+        )
+        .await
+        .status,
+        StatusCode::CREATED
+    );
+    let roster = app
+        .get(&format!("/api/v1/classes/{id}/roster"), &admin)
+        .await
+        .json();
+    for (name, status) in [
+        ("Lê Văn Bình", "nominated"),
+        ("Nguyễn Thị An", "nominated"),
+        ("Đặng Thị Ánh", "waitlisted"),
+        ("Nguyễn Văn An", "waitlisted"),
+    ] {
+        assert_eq!(
+            learner(&roster, name)["status"]["code"],
+            status,
+            "{name}: {roster}"
+        );
+    }
+    // Clearing the quotas gives the seats in proportion again: one each, by need.
+    let r = app
+        .call("PUT", &quotas, &admin, Some(json!({ "quotas": [] })))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let roster = r.json();
+    assert_eq!(roster["quotas_assigned"], false);
+    assert_eq!(
+        learner(&roster, "Đặng Thị Ánh")["status"]["code"],
+        "nominated",
+        "{roster}"
+    );
+    assert_eq!(
+        learner(&roster, "Nguyễn Văn An")["status"]["code"],
+        "waitlisted"
+    );
+    let audit = app
+        .get("/api/v1/changes?reason=Ph%C3%A2n+b%E1%BB%95", &admin)
+        .await
+        .json();
+    let reasons: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons[0], "Bỏ phân bổ chỉ tiêu theo đơn vị của lớp LLCT-Q");
+    assert!(
+        reasons.contains(&"Phân bổ chỉ tiêu lớp LLCT-Q: STC 2"),
+        "{reasons:?}"
     );
 }

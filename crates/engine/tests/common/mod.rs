@@ -127,6 +127,7 @@ impl Fx {
             status,
             planned_cost: 0,
             target_group: None,
+            unit_quotas: Vec::new(),
         };
         // A class is on record from its planning, before it starts.
         let v = self.v(id, Validity::since(d(2020, 1, 1)), c);

@@ -194,6 +194,7 @@ pub fn seed(store: &mut Store) {
             status: ClassStatus::Finished,
             planned_cost: 250_000_000,
             target_group: None,
+            unit_quotas: Vec::new(),
         }),
     );
     for person_id in [1, 3] {
