@@ -1201,3 +1201,47 @@ async fn the_home_affairs_department_assigns_seats_to_units() {
         "{reasons:?}"
     );
 }
+
+#[tokio::test]
+async fn a_class_starts_with_its_minimum_and_finishes_on_its_last_day() {
+    let app = app();
+    let admin = app.token("admin").await;
+    let hr = app.token("hr").await;
+    let mut p = proposal("LLCT-D", Some(1), 5, "");
+    p["starts_on"] = json!((today() + Duration::days(10)).to_string());
+    p["ends_on"] = json!((today() + Duration::days(20)).to_string());
+    p["min_size"] = json!(2);
+    let id = app.post("/api/v1/classes", &admin, p).await.json()["id"]
+        .as_i64()
+        .unwrap();
+    let act = |a: &str| format!("/api/v1/classes/{id}/actions/{a}");
+    for a in ["approve", "open"] {
+        app.post(&act(a), &admin, json!({})).await;
+    }
+    app.post(
+        &format!("/api/v1/classes/{id}/nominations"),
+        &hr,
+        json!({ "person_ids": [2] }),
+    )
+    .await;
+    let r = app.post(&act("start"), &admin, json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(
+        r.json()["message"],
+        "Lớp LLCT-D mới có 1 học viên được cử, chưa đủ số tối thiểu 2."
+    );
+    app.post(
+        &format!("/api/v1/classes/{id}/nominations"),
+        &hr,
+        json!({ "person_ids": [1], "note": "Bồi dưỡng lại" }),
+    )
+    .await;
+    assert_eq!(
+        app.post(&act("start"), &admin, json!({})).await.status,
+        StatusCode::OK
+    );
+    let r = app.post(&act("finish"), &admin, json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let msg = r.json()["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("chưa thể kết thúc lớp trước ngày đó"), "{msg}");
+}
