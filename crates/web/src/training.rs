@@ -934,7 +934,12 @@ pub fn decide(
 ) -> Result<Coded, AppError> {
     let _one = one_writer();
     let e = current_enrolment(store, enrolment_id)?;
-    if !manages(store, v, e.data.person_id)? {
+    // An employee may take back their own sign-up while the unit has not decided.
+    let own_request = v.role == Role::Employee
+        && v.person_id == Some(e.data.person_id)
+        && what == Decide::Withdraw
+        && e.data.status == EnrolmentStatus::Requested;
+    if !own_request && !manages(store, v, e.data.person_id)? {
         return Err(AppError::Forbidden);
     }
     let class_id = e
@@ -1357,14 +1362,15 @@ pub fn class_detail(
             result: d.result.clone(),
             certificate: d.certificate.clone(),
             can_decide: mine && open && d.status == EnrolmentStatus::Requested,
-            can_withdraw: mine
-                && open
-                && matches!(
-                    d.status,
-                    EnrolmentStatus::Requested
-                        | EnrolmentStatus::Nominated
-                        | EnrolmentStatus::Waitlisted
-                ),
+            can_withdraw: open
+                && ((mine
+                    && matches!(
+                        d.status,
+                        EnrolmentStatus::Requested
+                            | EnrolmentStatus::Nominated
+                            | EnrolmentStatus::Waitlisted
+                    ))
+                    || (v.role == Role::Employee && d.status == EnrolmentStatus::Requested)),
             can_record: can_record && d.status == EnrolmentStatus::Enrolled,
         });
     }

@@ -1245,3 +1245,85 @@ async fn a_class_starts_with_its_minimum_and_finishes_on_its_last_day() {
     let msg = r.json()["message"].as_str().unwrap().to_string();
     assert!(msg.contains("chưa thể kết thúc lớp trước ngày đó"), "{msg}");
 }
+
+#[tokio::test]
+async fn an_employee_takes_back_their_own_sign_up_and_nothing_else() {
+    let app = app();
+    let admin = app.token("admin").await;
+    let hr = app.token("hr").await;
+    let hr3 = app.token("hr3").await;
+    let binh = app.token("binh").await;
+    let id = app
+        .post(
+            "/api/v1/classes",
+            &admin,
+            proposal("LLCT-R", Some(1), 5, ""),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    for a in ["approve", "open"] {
+        app.post(
+            &format!("/api/v1/classes/{id}/actions/{a}"),
+            &admin,
+            json!({}),
+        )
+        .await;
+    }
+    let anh = app
+        .post(
+            &format!("/api/v1/classes/{id}/nominations"),
+            &hr,
+            json!({ "person_ids": [2] }),
+        )
+        .await
+        .json()[0]["enrolment_id"]
+        .as_i64()
+        .unwrap();
+    let mine = app
+        .post(&format!("/api/v1/classes/{id}/signups"), &binh, json!({}))
+        .await
+        .json()["enrolment_id"]
+        .as_i64()
+        .unwrap();
+    let roster = app
+        .get(&format!("/api/v1/classes/{id}/roster"), &binh)
+        .await
+        .json();
+    assert_eq!(roster["hidden"], 1, "the employee sees only themselves");
+    assert_eq!(learner(&roster, "Lê Văn Bình")["can_withdraw"], true);
+    let withdraw = |e: i64| format!("/api/v1/enrolments/{e}/withdraw");
+    assert_eq!(
+        app.post(&withdraw(anh), &binh, json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/enrolments/{mine}/approve"),
+            &binh,
+            json!({})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN,
+        "nobody approves their own sign-up"
+    );
+    let r = app.post(&withdraw(mine), &binh, json!({})).await;
+    assert_eq!(r.json()["status"]["code"], "withdrawn", "{}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/enrolments/{mine}/approve"),
+            &hr3,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    // Signing up again is allowed once the first is withdrawn.
+    assert_eq!(
+        app.post(&format!("/api/v1/classes/{id}/signups"), &binh, json!({}))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+}
