@@ -62,12 +62,16 @@ code_enum! {
 
 code_enum! {
     pub enum EnrolmentStatus {
+        /// An employee signed up; their unit has not yet decided.
+        Requested => ("requested", "Đăng ký, chờ đơn vị duyệt"),
         Nominated => ("nominated", "Được cử"),
         Waitlisted => ("waitlisted", "Danh sách chờ"),
         Enrolled => ("enrolled", "Đang học"),
         Completed => ("completed", "Hoàn thành"),
         Failed => ("failed", "Không đạt"),
         Withdrawn => ("withdrawn", "Rút khỏi lớp"),
+        /// The unit refused an employee's sign-up.
+        Declined => ("declined", "Đơn vị không duyệt"),
     }
 }
 
@@ -148,6 +152,40 @@ pub struct Class {
     pub status: ClassStatus,
     /// Planned cost in đồng.
     pub planned_cost: i64,
+    /// Who the class is for, in the target engine's expression language
+    /// (`category == civil_servant and post_rank >= department`); `None`: anyone
+    /// in the workforce.
+    #[serde(default)]
+    pub target_group: Option<String>,
+    /// Seats the Sở Nội vụ assigned to nominating units (phân bổ chỉ tiêu);
+    /// empty: shared in proportion to demand when it exceeds the seats.
+    #[serde(default)]
+    pub unit_quotas: Vec<UnitQuota>,
+}
+
+/// Seats of a class assigned to a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct UnitQuota {
+    pub unit_id: i64,
+    pub seats: i64,
+}
+
+impl UnitQuota {
+    /// As stored: `unit:seats` pairs separated by `;` ("12:10;15:5").
+    pub fn write_all(quotas: &[UnitQuota]) -> String {
+        quotas.iter().map(|q| format!("{}:{}", q.unit_id, q.seats)).collect::<Vec<_>>().join(";")
+    }
+
+    /// Reads [`UnitQuota::write_all`]'s text; `None` if it is not that.
+    pub fn read_all(text: &str) -> Option<Vec<UnitQuota>> {
+        text.split(';')
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                let (u, s) = p.split_once(':')?;
+                Some(UnitQuota { unit_id: u.trim().parse().ok()?, seats: s.trim().parse().ok()? })
+            })
+            .collect()
+    }
 }
 
 /// A person in a class, or a training record without a class (history
@@ -170,6 +208,10 @@ pub struct Enrolment {
     /// Cost for this person, in đồng.
     pub cost: i64,
     pub funding: FundingSource,
+    /// Why the person was sent despite a warning (not in the target group,
+    /// already qualified, double-booked), as the nominator wrote it.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 impl Enrolment {

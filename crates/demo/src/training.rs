@@ -120,6 +120,8 @@ impl ClassBook {
                 max_size,
                 status: ClassStatus::Proposed,
                 planned_cost: p.cost * max_size,
+                target_group: None,
+                unit_quotas: Vec::new(),
             };
             emit_class(world, rng, id, class, out);
             // Now and then a planned class of the bucket was cancelled.
@@ -138,6 +140,8 @@ impl ClassBook {
                     max_size,
                     status: ClassStatus::Cancelled,
                     planned_cost: p.cost * max_size,
+                target_group: None,
+                unit_quotas: Vec::new(),
                 };
                 emit_class(world, rng, self.next_id, c, out);
             }
@@ -249,6 +253,7 @@ pub fn enrol<R: Rng>(
         certificate: certificate.clone(),
         cost,
         funding,
+        note: None,
     };
     out.push_back(BulkRow { id: enrolment_id, valid: Validity::since(valid_from), fact: Fact::Enrolment(enrolment), recorded_at, superseded_at: None });
     if status != EnrolmentStatus::Completed {

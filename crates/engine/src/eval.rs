@@ -80,7 +80,10 @@ impl<'s> Ctx<'s> {
                 for p in 0..self.snap.people() as u32 {
                     self.snap.for_enrolments_at(p, cut, |e| {
                         if let Some(cl) = e.class()
-                            && !matches!(e.status, EnrolmentStatus::Withdrawn | EnrolmentStatus::Waitlisted)
+                            && !matches!(
+                                e.status,
+                                EnrolmentStatus::Withdrawn | EnrolmentStatus::Waitlisted | EnrolmentStatus::Requested | EnrolmentStatus::Declined
+                            )
                         {
                             *sizes.entry(cl).or_default() += 1;
                         }

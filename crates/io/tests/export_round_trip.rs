@@ -3,7 +3,7 @@ mod common;
 use common::*;
 use nangluc_core::Table;
 use nangluc_io::kinds::SheetKind;
-use nangluc_io::{MemoryDirectory, export, plan_file};
+use nangluc_io::{Directory, MemoryDirectory, export, plan_file};
 
 /// Imports staff (with roles), qualifications and training into the province.
 fn populated() -> MemoryDirectory {
@@ -199,4 +199,28 @@ fn units_programmes_and_classes_are_imported() {
     );
     let errors = plan_file(&classes, SheetKind::Classes, &mut dir, today()).unwrap_err();
     assert_eq!(messages(&errors), ["Sheet 'Lớp học', dòng 3, cột 'Mã chương trình': mã chương trình 'KHONG-CO' không có trong danh mục"]);
+
+    // A class proposed in the application has a target group the sheet does
+    // not carry: importing the sheet again keeps it.
+    let classes = xlsx(
+        "lop-2.xlsx",
+        "Lớp học",
+        &[],
+        &[
+            vec![s("Mã lớp"), s("Mã chương trình"), s("Mã cơ sở đào tạo"), s("Ngày khai giảng"), s("Ngày bế giảng"), s("Địa điểm"), s("Hình thức học"), s("Sĩ số tối đa"), s("Trạng thái"), s("Kinh phí dự kiến (đồng)")],
+            vec![s("CDS-01-2026-1"), s("CDS-01"), s("TCT"), s("02/03/2026"), s("06/03/2026"), s("Biên Hòa"), s("Trực tuyến"), s("50"), s("Đã phê duyệt"), s("120.000.000")],
+        ],
+    );
+    let plan = plan_file(&classes, SheetKind::Classes, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
+    dir.apply(&plan.change_set);
+    let cur = dir.class_by_code("CDS-01-2026-1").unwrap().unwrap();
+    let mut grouped = cur.data.clone();
+    grouped.target_group = Some("level == commune".into());
+    let mut c = nangluc_core::ChangeSet::new("web", "Đối tượng của lớp");
+    c.supersede(Table::Classes, cur.row_id);
+    c.record(nangluc_core::Entity::Existing(cur.id), cur.valid, nangluc_core::Fact::Class(grouped));
+    dir.apply(&c);
+    let again = plan_file(&classes, SheetKind::Classes, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(again.change_set.ops.is_empty(), "{:#?}", again.change_set.ops);
+    assert_eq!(again.report.tally(Table::Classes).unchanged, vec![2]);
 }

@@ -18,6 +18,9 @@
 //!   training and the compensation owed on leaving early, under the rule in
 //!   force for the person's category and posting date (Decree 101/2017 + 89/2021,
 //!   Decree 171/2025), parameters as dated configuration.
+//! * [`nomination`]: a class's life and who may move it, its target group,
+//!   the warnings of a nomination, seats with unit quotas and a waiting list
+//!   by need.
 //! * [`duty`]: the responsibility matrix: deadlines read from Vietnamese text,
 //!   next deadlines, reminders and the overdue list from status updates.
 //!
@@ -31,6 +34,7 @@ pub mod budget;
 pub mod commitment;
 pub mod duty;
 pub mod needs;
+pub mod nomination;
 pub mod proposal;
 
 pub use budget::{

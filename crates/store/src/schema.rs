@@ -497,6 +497,8 @@ static CLASSES: FactDesc = FactDesc {
         c("max_size", I),
         c("status", T),
         c("planned_cost", I),
+        c("target_group", T),
+        c("unit_quotas", T),
     ],
     derived: &[],
     values: |f| {
@@ -513,6 +515,8 @@ static CLASSES: FactDesc = FactDesc {
             k.max_size.into(),
             code(training::ClassStatus::code, k.status),
             k.planned_cost.into(),
+            k.target_group.as_deref().into(),
+            (!k.unit_quotas.is_empty()).then(|| training::UnitQuota::write_all(&k.unit_quotas)).into(),
         ]
     },
     read: |r| {
@@ -528,6 +532,12 @@ static CLASSES: FactDesc = FactDesc {
             max_size: r.int()?,
             status: r.code()?,
             planned_cost: r.int()?,
+            target_group: r.opt_text()?,
+            unit_quotas: match r.opt_text()? {
+                None => Vec::new(),
+                Some(t) => training::UnitQuota::read_all(&t)
+                    .ok_or_else(|| StoreError::Decode(format!("chỉ tiêu theo đơn vị '{t}' không đúng dạng 'đơn vị:số chỗ;…'")))?,
+            },
         }))
     },
 };
@@ -547,6 +557,7 @@ static ENROLMENTS: FactDesc = FactDesc {
         c("certificate", T),
         c("cost", I),
         c("funding", T),
+        c("note", T),
     ],
     derived: &[],
     values: |f| {
@@ -564,6 +575,7 @@ static ENROLMENTS: FactDesc = FactDesc {
             e.certificate.as_deref().into(),
             e.cost.into(),
             code(training::FundingSource::code, e.funding),
+            e.note.as_deref().into(),
         ]
     },
     read: |r| {
@@ -580,6 +592,7 @@ static ENROLMENTS: FactDesc = FactDesc {
             certificate: r.opt_text()?,
             cost: r.int()?,
             funding: r.code()?,
+            note: r.opt_text()?,
         }))
     },
 };

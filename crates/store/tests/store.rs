@@ -16,7 +16,7 @@ use nangluc_core::qualification::{Qualification, QualificationKind};
 use nangluc_core::role::{Role, RoleKind};
 use nangluc_core::training::{
     Class, ClassStatus, Enrolment, EnrolmentStatus, FundingSource, Grant, Institution, InstitutionKind, Lecturer,
-    Programme, StudyForm, Topic, TrainingKind,
+    Programme, StudyForm, Topic, TrainingKind, UnitQuota,
 };
 use nangluc_core::unit::{Sector, UnitChange, UnitChangeKind, UnitKind, UnitLevel, UnitVersion};
 use nangluc_core::{AsOf, ChangeSet, Entity, Fact, KnowledgeSink, Table, Validity, Versioned};
@@ -105,6 +105,7 @@ on_both_engines!(
     correction_supersedes_never_overwrites,
     failing_change_set_leaves_the_database_unchanged,
     completed_enrolment_grants_its_qualification,
+    a_class_keeps_its_target_group_and_a_nomination_its_reason,
     bulk_load_round_trips,
     find_people_ignores_case_and_diacritics,
     migrations_are_idempotent,
@@ -201,6 +202,7 @@ fn enrolment(person_id: i64, programme_id: i64, status: EnrolmentStatus) -> Enro
         certificate: None,
         cost: 4_500_000,
         funding: FundingSource::StateBudget,
+        note: None,
     }
 }
 
@@ -469,6 +471,59 @@ fn failing_change_set_leaves_the_database_unchanged(store: &mut Store, _: &Engin
 
 /// f. Completing an enrolment in a programme that grants a qualification
 /// adds the qualification, dated at the end of the course.
+/// i. A class's target group and the reason of a nomination are kept; a
+/// class moving on (a new version) leaves the earlier one readable as known
+/// before; rows written without them read back as none.
+fn a_class_keeps_its_target_group_and_a_nomination_its_reason(store: &mut Store, _: &Engine) {
+    let class = Class {
+        code: "LLCT-2026-01".into(),
+        programme_id: 1,
+        institution_id: 1,
+        starts_on: d(2026, 3, 2),
+        ends_on: d(2026, 6, 30),
+        place: "Trường Chính trị tỉnh".into(),
+        form: StudyForm::FullTime,
+        min_size: 40,
+        max_size: 50,
+        status: ClassStatus::Proposed,
+        planned_cost: 400_000_000,
+        target_group: Some("category == civil_servant and post_rank >= division".into()),
+        unit_quotas: vec![UnitQuota { unit_id: 4, seats: 30 }, UnitQuota { unit_id: 7, seats: 20 }],
+    };
+    let mut c = change("2026-01-05T08:00:00Z");
+    c.record(Entity::New, Validity::since(d(2026, 1, 5)), Fact::Class(class.clone()));
+    let first = store.apply(&c).unwrap();
+    let (class_id, row_id) = first.records[0];
+    let open = Class { status: ClassStatus::Open, ..class.clone() };
+    let nominated = Enrolment {
+        class_id: Some(class_id),
+        note: Some("Không đúng đối tượng nhưng chuẩn bị bổ nhiệm trưởng phòng".into()),
+        ..enrolment(10, 1, EnrolmentStatus::Nominated)
+    };
+    let mut c = change("2026-01-20T08:00:00Z");
+    c.supersede(Table::Classes, row_id)
+        .record(Entity::Existing(class_id), Validity::since(d(2026, 1, 5)), Fact::Class(open.clone()))
+        .record(Entity::New, Validity::since(d(2026, 1, 20)), Fact::Enrolment(nominated.clone()))
+        .record(Entity::New, Validity::since(d(2026, 1, 20)), Fact::Enrolment(Enrolment { class_id: Some(class_id), ..enrolment(11, 1, EnrolmentStatus::Nominated) }));
+    store.apply(&c).unwrap();
+
+    let history = only(store.history(Table::Classes, class_id).unwrap(), |f| match f {
+        Fact::Class(c) => Some(c),
+        _ => None,
+    });
+    assert_eq!(history, [class.clone(), open]);
+    let before = store.as_of(Table::Classes, &AsOf::known_at(d(2026, 2, 1), t("2026-01-10T00:00:00Z"))).unwrap();
+    assert_eq!(before.len(), 1);
+    assert_eq!(before[0].data, Fact::Class(class));
+    let roster = only(store.class_enrolments(class_id, None).unwrap(), |f| match f {
+        Fact::Enrolment(e) => Some(e),
+        _ => None,
+    });
+    assert_eq!(roster.len(), 2);
+    assert_eq!(roster[0], nominated);
+    assert_eq!(roster[1].note, None);
+}
+
 fn completed_enrolment_grants_its_qualification(store: &mut Store, _: &Engine) {
     let grant = Grant { kind: QualificationKind::StateManagement, level: "chuyen_vien_chinh".into(), field: None, language: None };
     let mut c = change("2025-01-10T08:00:00Z");
@@ -550,8 +605,16 @@ fn every_kind(id: i64) -> Vec<Fact> {
             max_size: 50,
             status: ClassStatus::Finished,
             planned_cost: 200_000_000,
+            target_group: Some("category == civil_servant and post_rank >= department".into()),
+            unit_quotas: vec![UnitQuota { unit_id: 3, seats: 25 }],
         }),
-        Fact::Enrolment(Enrolment { class_id: Some(1), result: Some("Giỏi".into()), certificate: Some("C-1".into()), ..enrolment(id, 1, EnrolmentStatus::Completed) }),
+        Fact::Enrolment(Enrolment {
+            class_id: Some(1),
+            result: Some("Giỏi".into()),
+            certificate: Some("C-1".into()),
+            note: Some("Cử dù đã có chứng chỉ: theo yêu cầu của Tỉnh ủy".into()),
+            ..enrolment(id, 1, EnrolmentStatus::Completed)
+        }),
     ]
 }
 

@@ -370,6 +370,7 @@ pub fn openapi_document() -> Value {
     });
     // Modules that own their routes describe them too.
     add_paths(&mut doc, crate::imports_pages::openapi_paths());
+    add_training(&mut doc);
     doc
 }
 
@@ -380,6 +381,133 @@ fn add_paths(doc: &mut Value, part: Value) {
             to.extend(from.clone());
         }
     }
+}
+
+/// The writes of classes and nominations, and their readings.
+fn add_training(doc: &mut Value) {
+    let s = |t: &str| json!({ "type": t });
+    let r = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+    let id = |what: &str| param("id", "path", what, json!({ "type": "integer", "format": "int64" }));
+    let body = |schema: Value, required: bool| json!({ "required": required, "content": { "application/json": { "schema": schema } } });
+    let errors = json!({
+        "400": { "description": "Dữ liệu không hợp lệ (thông báo tiếng Việt liệt kê mọi lỗi)", "content": { "application/json": { "schema": r("Error") } } },
+        "401": { "$ref": "#/components/responses/Unauthenticated" },
+        "403": { "$ref": "#/components/responses/Forbidden" },
+        "404": { "description": "Không tìm thấy", "content": { "application/json": { "schema": r("Error") } } },
+        "409": { "description": "Trạng thái không cho phép (lớp chưa mở chiêu sinh, đã có trong lớp…)", "content": { "application/json": { "schema": r("Error") } } }
+    });
+    let write = |summary: &str, params: Vec<Value>, req: Value, ok: &str, ok_desc: &str, schema: Option<Value>| {
+        let mut responses = errors.clone();
+        responses[ok] = match schema {
+            Some(sch) => json!({ "description": ok_desc, "content": { "application/json": { "schema": sch } } }),
+            None => json!({ "description": ok_desc }),
+        };
+        json!({
+            "summary": summary,
+            "tags": ["Lớp và cử học"],
+            "description": "Ghi dữ liệu: dùng mã bearer, hoặc cookie phiên kèm tiêu đề X-CSRF-Token là mã CSRF của phiên.",
+            "parameters": params,
+            "requestBody": req,
+            "responses": responses
+        })
+    };
+    let paths = &mut doc["paths"];
+    paths["/api/v1/classes"]["post"] = write(
+        "Đề xuất lớp (Sở Nội vụ cho mọi cơ sở; cơ sở đào tạo cho chính mình)",
+        vec![],
+        body(r("ProposeClass"), true),
+        "201",
+        "Đã đề xuất",
+        Some(json!({ "type": "object", "properties": { "id": s("integer") } })),
+    );
+    paths["/api/v1/classes/{id}/actions/{action}"]["post"] = write(
+        "Phê duyệt, mở chiêu sinh, hủy (Sở Nội vụ); khai giảng, kết thúc (Sở Nội vụ hoặc cơ sở của lớp). Kết thúc ghi kết quả hoàn thành và văn bằng, chứng chỉ được cấp.",
+        vec![id("Mã số lớp"), param("action", "path", "approve, open, start, finish, cancel", json!({ "type": "string", "enum": ["approve", "open", "start", "finish", "cancel"] }))],
+        body(json!({ "type": "object", "properties": { "reason": s("string") }, "description": "Lý do (bắt buộc khi hủy)" }), false),
+        "200",
+        "Trạng thái mới",
+        Some(json!({ "type": "object", "properties": { "class_id": s("integer"), "status": r("Coded"), "change_id": s("integer") } })),
+    );
+    paths["/api/v1/classes/{id}/roster"] = json!({ "get": {
+        "summary": "Lớp, danh sách học viên (tình trạng, thứ tự chờ, nhu cầu, cảnh báo, chuyên cần, kết quả, chứng chỉ), chỉ tiêu chỗ theo đơn vị và thao tác được phép",
+        "tags": ["Lớp và cử học"],
+        "parameters": [id("Mã số lớp")],
+        "responses": { "200": { "description": "Thành công", "content": { "application/json": { "schema": r("ClassDetail") } } }, "401": { "$ref": "#/components/responses/Unauthenticated" }, "403": { "$ref": "#/components/responses/Forbidden" } }
+    }});
+    paths["/api/v1/classes/{id}/candidates"] = json!({ "get": {
+        "summary": "Người có thể cử vào lớp đang chiêu sinh (cán bộ tổ chức: trong đơn vị mình), kèm cảnh báo: không đúng đối tượng, đã có trình độ, trùng lịch",
+        "tags": ["Lớp và cử học"],
+        "parameters": [id("Mã số lớp"), param("q", "query", "Họ tên hoặc số định danh", json!({ "type": "string" }))],
+        "responses": { "200": { "description": "Thành công", "content": { "application/json": { "schema": { "type": "object", "properties": { "candidates": { "type": "array", "items": r("Candidate") } } } } } }, "401": { "$ref": "#/components/responses/Unauthenticated" }, "403": { "$ref": "#/components/responses/Forbidden" } }
+    }});
+    paths["/api/v1/classes/{id}/nominations"]["post"] = write(
+        "Cử người đi học (cán bộ tổ chức: người trong đơn vị mình; Sở Nội vụ: mọi người). Có cảnh báo thì phải ghi lý do (note). Chỗ được chia lại: chỉ tiêu theo đơn vị khi vượt số chỗ, danh sách chờ theo nhu cầu.",
+        vec![id("Mã số lớp")],
+        body(json!({ "type": "object", "required": ["person_ids"], "properties": { "person_ids": { "type": "array", "items": s("integer") }, "note": s("string") } }), true),
+        "201",
+        "Đã cử",
+        Some(json!({ "type": "array", "items": r("Nominated") })),
+    );
+    paths["/api/v1/classes/{id}/quotas"]["put"] = write(
+        "Sở Nội vụ phân bổ chỉ tiêu chỗ học cho từng đơn vị (trước khi khai giảng); danh sách rỗng: chia theo tỷ lệ số người được cử khi vượt số chỗ",
+        vec![id("Mã số lớp")],
+        body(json!({ "type": "object", "required": ["quotas"], "properties": { "quotas": { "type": "array", "items": { "type": "object", "required": ["unit", "seats"], "properties": { "unit": { "type": "string", "description": "Mã đơn vị" }, "seats": { "type": "integer", "minimum": 1 } } } } } }), true),
+        "200",
+        "Lớp sau khi phân bổ",
+        Some(r("ClassDetail")),
+    );
+    paths["/api/v1/classes/{id}/signups"]["post"] = write(
+        "Cán bộ, công chức, viên chức đăng ký học lớp đang chiêu sinh; đơn vị duyệt sau",
+        vec![id("Mã số lớp")],
+        body(json!({ "type": "object", "properties": { "note": s("string") } }), false),
+        "201",
+        "Đã đăng ký",
+        Some(json!({ "type": "object", "properties": { "enrolment_id": s("integer") } })),
+    );
+    paths["/api/v1/enrolments/{id}/{decision}"]["post"] = write(
+        "Đơn vị duyệt (approve) hoặc không duyệt (decline, cần lý do) đăng ký, hoặc rút người khỏi lớp (withdraw) trước khi khai giảng",
+        vec![id("Mã số lượt cử"), param("decision", "path", "approve, decline, withdraw", json!({ "type": "string", "enum": ["approve", "decline", "withdraw"] }))],
+        body(json!({ "type": "object", "properties": { "note": s("string") } }), false),
+        "200",
+        "Tình trạng mới",
+        Some(json!({ "type": "object", "properties": { "enrolment_id": s("integer"), "status": r("Coded") } })),
+    );
+    paths["/api/v1/enrolments/{id}/result"]["put"] = write(
+        "Ghi chuyên cần, kết quả, số chứng chỉ của học viên khi lớp đang học (Sở Nội vụ hoặc cơ sở của lớp)",
+        vec![id("Mã số lượt cử")],
+        body(json!({ "type": "object", "properties": { "attendance_pct": { "type": "integer", "minimum": 0, "maximum": 100 }, "result": { "type": "string", "enum": ["Xuất sắc", "Giỏi", "Khá", "Đạt", "Không đạt"] }, "certificate": s("string") } }), true),
+        "204",
+        "Đã ghi",
+        None,
+    );
+    paths["/api/v1/open-classes"] = json!({ "get": {
+        "summary": "Các lớp đang chiêu sinh (và tình trạng của chính mình với cán bộ, công chức, viên chức)",
+        "tags": ["Lớp và cử học"],
+        "responses": { "200": { "description": "Thành công", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object", "properties": { "class": r("Class"), "target_group": { "type": "string", "nullable": true }, "mine": { "allOf": [r("Coded")], "nullable": true } } } } } } }, "401": { "$ref": "#/components/responses/Unauthenticated" } }
+    }});
+    let flag = json!({ "type": "object", "properties": { "code": { "type": "string", "enum": ["not_in_target_group", "not_in_workforce", "holds_qualification", "completed_programme", "double_booked"] }, "message": s("string") } });
+    let schemas = &mut doc["components"]["schemas"];
+    schemas["Flag"] = flag;
+    schemas["ProposeClass"] = json!({ "type": "object", "required": ["code", "programme_id", "starts_on", "ends_on", "place", "form", "min_size", "max_size", "planned_cost"], "properties": {
+        "code": s("string"), "programme_id": s("integer"), "institution_id": { "type": "integer", "description": "Bắt buộc với Sở Nội vụ; cơ sở đào tạo đề xuất cho chính mình" },
+        "starts_on": { "type": "string", "format": "date" }, "ends_on": { "type": "string", "format": "date" }, "place": s("string"),
+        "form": { "type": "string", "enum": ["full_time", "part_time", "work_study", "distance", "online"] },
+        "min_size": s("integer"), "max_size": s("integer"), "planned_cost": { "type": "integer", "description": "Đồng" },
+        "target_group": { "type": "string", "description": "Đối tượng, biểu thức như trong tệp kế hoạch (docs/plan-format.md), ví dụ `category == civil_servant and post_rank >= department`" }
+    }});
+    schemas["Nominated"] = json!({ "type": "object", "properties": { "enrolment_id": s("integer"), "person_id": s("integer"), "full_name": s("string"), "status": r("Coded"), "flags": { "type": "array", "items": r("Flag") } } });
+    schemas["Candidate"] = json!({ "type": "object", "properties": { "person_id": s("integer"), "full_name": s("string"), "unit": s("string"), "flags": { "type": "array", "items": r("Flag") }, "in_class": { "allOf": [r("Coded")], "nullable": true } } });
+    schemas["ClassDetail"] = json!({ "type": "object", "properties": {
+        "class": r("Class"), "target_group": { "type": "string", "nullable": true }, "actions": { "type": "array", "items": r("Coded") },
+        "can_nominate": s("boolean"), "can_sign_up": s("boolean"), "quotas_assigned": s("boolean"), "can_set_quotas": s("boolean"), "hidden": s("integer"), "seated": s("integer"), "waiting": s("integer"), "requested": s("integer"),
+        "quotas": { "type": "array", "items": { "type": "object", "properties": { "unit_id": s("integer"), "unit": s("string"), "demand": s("integer"), "seats": s("integer") } } },
+        "learners": { "type": "array", "items": { "type": "object", "properties": {
+            "enrolment_id": s("integer"), "person_id": s("integer"), "full_name": s("string"), "unit": { "type": "string", "nullable": true }, "status": r("Coded"),
+            "waiting": { "type": "integer", "nullable": true, "description": "Thứ tự trong danh sách chờ" }, "need": { "allOf": [r("Coded")], "nullable": true },
+            "flags": { "type": "array", "items": r("Flag") }, "note": { "type": "string", "nullable": true },
+            "attendance_pct": { "type": "integer", "nullable": true }, "result": { "type": "string", "nullable": true }, "certificate": { "type": "string", "nullable": true }
+        } } }
+    }});
 }
 
 pub async fn openapi() -> Json<Value> {

@@ -22,6 +22,10 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    /// The request is valid but the thing is not in a state that allows it
+    /// (a class not open for nominations, a person already in the class).
+    #[error("{0}")]
+    Conflict(String),
     #[error("Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")]
     Throttled,
     #[error("Lỗi cơ sở dữ liệu: {0}")]
@@ -49,6 +53,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -62,6 +67,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Conflict(_) => "conflict",
             AppError::Throttled => "throttled",
             AppError::Store(_) => "store",
             AppError::Internal(_) => "internal",
@@ -75,6 +81,7 @@ impl AppError {
             AppError::Csrf => "Biểu mẫu không hợp lệ",
             AppError::NotFound(_) => "Không tìm thấy",
             AppError::BadRequest(_) => "Yêu cầu không hợp lệ",
+            AppError::Conflict(_) => "Không thực hiện được",
             AppError::Throttled => "Tạm khóa đăng nhập",
             AppError::Store(_) | AppError::Internal(_) => "Lỗi hệ thống",
         }

@@ -21,6 +21,8 @@ pub mod pages;
 pub mod pool;
 pub mod service;
 pub mod targets;
+pub mod training;
+pub mod training_pages;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,7 +35,7 @@ use axum::http::HeaderValue;
 use axum::http::header;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 
 pub use crate::auth::{DemoAccount, Role};
 pub use crate::error::AppError;
@@ -149,8 +151,17 @@ pub fn router(state: AppState) -> Router {
         .route("/people/{id}", get(api::person))
         .route("/units", get(api::units))
         .route("/programmes", get(api::programmes))
-        .route("/classes", get(api::classes))
+        .route("/classes", get(api::classes).post(training_pages::api_propose))
         .route("/classes/{id}", get(api::class))
+        .route("/classes/{id}/roster", get(training_pages::api_roster))
+        .route("/classes/{id}/quotas", put(training_pages::api_quotas))
+        .route("/classes/{id}/actions/{action}", post(training_pages::api_action))
+        .route("/classes/{id}/candidates", get(training_pages::api_candidates))
+        .route("/classes/{id}/nominations", post(training_pages::api_nominate))
+        .route("/classes/{id}/signups", post(training_pages::api_sign_up))
+        .route("/open-classes", get(training_pages::api_open_classes))
+        .route("/enrolments/{id}/result", put(training_pages::api_result))
+        .route("/enrolments/{id}/{decision}", post(training_pages::api_decide))
         .route("/changes", get(api::changes))
         .route("/changes/{id}", get(api::change))
         .route("/dashboard", get(api::dashboard))
@@ -168,8 +179,19 @@ pub fn router(state: AppState) -> Router {
         .route("/people/{id}", get(pages::person))
         .route("/units", get(pages::units))
         .route("/programmes", get(pages::programmes))
-        .route("/classes", get(pages::classes))
-        .route("/classes/{id}", get(pages::class))
+        .route("/classes", get(pages::classes).post(training_pages::propose_submit))
+        .route("/classes/new", get(training_pages::new_class))
+        .route("/classes/{id}", get(training_pages::class_page))
+        .route("/classes/{id}/actions/{action}", post(training_pages::action_submit))
+        .route(
+            "/classes/{id}/nominate",
+            get(training_pages::nominate_page).post(training_pages::nominate_submit),
+        )
+        .route("/classes/{id}/signup", post(training_pages::sign_up_submit))
+        .route("/classes/{id}/quotas", post(training_pages::quotas_submit))
+        .route("/enrolments/{id}/result", post(training_pages::result_submit))
+        .route("/enrolments/{id}/{decision}", post(training_pages::decide_submit))
+        .route("/signups", get(training_pages::signups_page))
         .route("/audit", get(pages::audit))
         .route("/audit/{id}", get(pages::change))
         .route("/dashboard", get(pages::dashboard))

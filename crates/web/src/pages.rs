@@ -51,6 +51,7 @@ impl Chrome {
             if let Some(p) = v.person_id {
                 nav.push((format!("/people/{p}"), "Hồ sơ của tôi"));
             }
+            nav.push(("/signups".into(), "Đăng ký học"));
         } else if v.role.allows(Perm::People) {
             nav.push(("/people".into(), "Hồ sơ nhân sự"));
         }
@@ -353,6 +354,11 @@ pub async fn home(v: Viewer) -> Result<Response, AppError> {
                 "Quá trình công tác, trình độ, các khóa đào tạo, bồi dưỡng đã học.",
             ));
         }
+        links.push((
+            "/signups".into(),
+            "Đăng ký học",
+            "Các lớp đang chiêu sinh; đăng ký và chờ đơn vị duyệt.",
+        ));
     } else if v.role.allows(Perm::People) {
         links.push(("/people".into(), "Hồ sơ nhân sự", "Tìm cán bộ, công chức, viên chức theo tên hoặc số định danh; lọc theo đơn vị, loại, chức vụ."));
     }
@@ -373,7 +379,7 @@ pub async fn home(v: Viewer) -> Result<Response, AppError> {
             Perm::Classes,
             "/classes",
             "Lớp học",
-            "Các lớp đã và đang mở, danh sách học viên.",
+            "Các lớp đã và đang mở; đề xuất, phê duyệt, cử học viên, kết quả.",
         ),
         (
             Perm::Dashboard,
@@ -583,6 +589,8 @@ struct ClassesPage {
     result: service::ClassesResult,
     total: String,
     pager: Pager,
+    /// The administrator and institutions propose classes.
+    can_propose: bool,
 }
 
 pub async fn classes(
@@ -613,32 +621,8 @@ pub async fn classes(
         ),
         total: crate::fmt::number(result.total as i64),
         pager: pager(result.page, result.more, "/classes", &pairs),
+        can_propose: matches!(v.role, Role::Admin | Role::Institution),
         result,
-    })
-}
-
-#[derive(Template)]
-#[template(path = "class.html")]
-struct ClassPage {
-    chrome: Chrome,
-    c: service::ClassView,
-    hidden_text: String,
-}
-
-pub async fn class(
-    State(state): State<AppState>,
-    v: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let viewer = v.clone();
-    let c = state
-        .pool
-        .run(move |s| service::class(s, &viewer, id))
-        .await?;
-    render(&ClassPage {
-        chrome: Chrome::new(&v, format!("Lớp {}", c.class.code), "/classes"),
-        hidden_text: crate::fmt::number(c.hidden as i64),
-        c,
     })
 }
 

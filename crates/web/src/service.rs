@@ -328,7 +328,7 @@ impl<'a> Names<'a> {
     }
 
     /// The version of an entity in force on a date (current knowledge), or its latest.
-    fn on(&mut self, table: Table, id: i64, date: NaiveDate) -> Result<Option<Fact>, AppError> {
+    pub(crate) fn on(&mut self, table: Table, id: i64, date: NaiveDate) -> Result<Option<Fact>, AppError> {
         if !self.versions.contains_key(&(table, id)) {
             let h = self.store.history(table, id)?;
             let current: Vec<_> = h
@@ -353,7 +353,7 @@ impl<'a> Names<'a> {
         })
     }
 
-    fn programme(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
+    pub(crate) fn programme(&mut self, id: i64, date: NaiveDate) -> Result<String, AppError> {
         Ok(match self.on(Table::Programmes, id, date)? {
             Some(Fact::Programme(p)) => p.name,
             _ => format!("Chương trình số {id}"),
@@ -367,7 +367,7 @@ impl<'a> Names<'a> {
         })
     }
 
-    fn class_code(&mut self, id: i64, date: NaiveDate) -> Result<Option<String>, AppError> {
+    pub(crate) fn class_code(&mut self, id: i64, date: NaiveDate) -> Result<Option<String>, AppError> {
         Ok(match self.on(Table::Classes, id, date)? {
             Some(Fact::Class(c)) => Some(c.code),
             _ => None,
@@ -656,7 +656,7 @@ pub struct ClassesResult {
     pub more: bool,
 }
 
-fn class_line(
+pub(crate) fn class_line(
     names: &mut Names,
     id: i64,
     c: nangluc_core::training::Class,
@@ -680,7 +680,7 @@ fn class_line(
 }
 
 /// Classes the viewer may see: a training institution sees its own.
-fn class_visible(v: &Viewer, c: &nangluc_core::training::Class) -> bool {
+pub(crate) fn class_visible(v: &Viewer, c: &nangluc_core::training::Class) -> bool {
     match v.role {
         Role::Institution => v.institution_id == Some(c.institution_id),
         _ => v.role.allows(Perm::Classes),

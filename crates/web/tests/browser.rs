@@ -549,9 +549,7 @@ impl Driver {
 
     fn sign_in(&self, base: &str, user: &str) {
         self.goto(&format!("{base}/login"));
-        self.type_into(&self.css("input[name=username]"), user);
-        self.type_into(&self.css("input[name=password]"), &format!("pw-{user}"));
-        self.click(&self.css("form.stack button[type=submit]"));
+        log_in(self, user);
         self.wait_url_end("/");
     }
 }
@@ -654,4 +652,209 @@ fn every_role_signs_in_to_its_own_menu_and_a_unit_officer_cannot_reach_another_u
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
     driver.goto(&format!("{base}/people/1"));
     driver.screenshot(&shots.join("person-phone.png"));
+}
+
+// ---------------------------------------------------------------- classes and nominations
+
+/// Adds programme 2 (trung cấp lý luận chính trị, granting it) and one class
+/// of it run by institution 1; gives the class's id.
+fn add_class(
+    db: &common::TempDb,
+    status: nangluc_core::training::ClassStatus,
+    starts: chrono::NaiveDate,
+    ends: chrono::NaiveDate,
+    group: Option<&str>,
+    learners: &[(i64, Option<&str>)],
+) -> i64 {
+    use nangluc_core::training::*;
+    use nangluc_core::{ChangeSet, Entity, Fact, Validity};
+    let mut store = nangluc_store::Store::open(&db.url()).unwrap();
+    let mut c = ChangeSet::new("test", "Lớp cho kiểm thử trình duyệt");
+    if store.history(nangluc_core::Table::Programmes, 2).unwrap().is_empty() {
+        c.record(
+            Entity::Given(2),
+            Validity::since(common::d(2015, 1, 1)),
+            Fact::Programme(Programme {
+                code: "LLCT-TC".into(),
+                name: "Trung cấp lý luận chính trị".into(),
+                kind: TrainingKind::Training,
+                topic: Topic::PoliticalTheory,
+                legal_basis: "Quy định 57-QĐ/TW".into(),
+                duration_periods: 800,
+                grants: Some(Grant {
+                    kind: nangluc_core::qualification::QualificationKind::PoliticalTheory,
+                    level: "trung_cap".into(),
+                    field: None,
+                    language: None,
+                }),
+            }),
+        );
+    }
+    let class_id = store.reserve_id(nangluc_core::Table::Classes).unwrap();
+    c.record(
+        Entity::Given(class_id),
+        Validity::since(starts.min(nangluc_web::fmt::today())),
+        Fact::Class(Class {
+            code: format!("LLCT-2026-{class_id:02}"),
+            programme_id: 2,
+            institution_id: 1,
+            starts_on: starts,
+            ends_on: ends,
+            place: "Trường Chính trị tỉnh".into(),
+            form: StudyForm::FullTime,
+            min_size: 1,
+            max_size: 40,
+            status,
+            planned_cost: 400_000_000,
+            target_group: group.map(str::to_string),
+            unit_quotas: Vec::new(),
+        }),
+    );
+    for (person_id, result) in learners {
+        c.record(
+            Entity::New,
+            Validity::since(starts),
+            Fact::Enrolment(Enrolment {
+                person_id: *person_id,
+                programme_id: 2,
+                class_id: Some(class_id),
+                nominated_by: Some(2),
+                status: EnrolmentStatus::Enrolled,
+                starts_on: starts,
+                ends_on: ends,
+                attendance_pct: None,
+                result: result.map(str::to_string),
+                certificate: None,
+                cost: 10_000_000,
+                funding: FundingSource::StateBudget,
+                note: None,
+            }),
+        );
+    }
+    store.apply(&c).unwrap();
+    class_id
+}
+
+fn log_in(driver: &Driver, user: &str) {
+    driver.type_into(&driver.css("input[name=username]"), user);
+    driver.type_into(&driver.css("input[name=password]"), &format!("pw-{user}"));
+    driver.click(&driver.css("form.stack button[type=submit]"));
+}
+
+#[test]
+fn an_hr_officer_is_warned_when_nominating_someone_who_does_not_fit() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    let today = nangluc_web::fmt::today();
+    let class = add_class(
+        &db,
+        nangluc_core::training::ClassStatus::Open,
+        today + chrono::Duration::days(30),
+        today + chrono::Duration::days(90),
+        Some("category == civil_servant and post_rank >= division"),
+        &[],
+    );
+    let port = start_server(&db);
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    driver.cmd("POST", "/window/rect", Some(json!({ "width": 1366, "height": 900 })));
+    driver.goto(&format!("{base}/classes/{class}/nominate"));
+    log_in(&driver, "hr");
+    let url = driver.wait_url_end("/nominate");
+    assert!(url.ends_with(&format!("/classes/{class}/nominate")), "{url}");
+    // Ánh holds no leadership post: not in the class's target group.
+    let anh = driver.text(&driver.css("#person-2"));
+    assert!(anh.contains("Đặng Thị Ánh") && anh.contains("Không đúng đối tượng"), "{anh}");
+    // An heads a division: he fits, but already holds what the programme grants.
+    let an = driver.text(&driver.css("#person-1"));
+    assert!(!an.contains("Không đúng đối tượng"), "{an}");
+    assert!(an.contains("Đã có trình độ mà chương trình cấp"), "{an}");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    driver.screenshot(&shots.join("nominate-warning.png"));
+    // Sent anyway, with the reason the form asks for.
+    driver.type_into(&driver.css("#person-2 input[name=note]"), "Chuẩn bị bổ nhiệm trưởng phòng");
+    driver.click(&driver.css("#person-2 button[type=submit]"));
+    driver.wait_url("/nominate?");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut row = String::new();
+    while Instant::now() < deadline {
+        row = driver.text(&driver.css("#person-2"));
+        if row.contains("Được cử") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(row.contains("Được cử"), "{row}");
+    driver.goto(&format!("{base}/classes/{class}"));
+    let roster = driver.text(&driver.css("#roster"));
+    assert!(roster.contains("Đặng Thị Ánh") && roster.contains("Không đúng đối tượng"), "{roster}");
+    assert!(roster.contains("Lý do: Chuẩn bị bổ nhiệm trưởng phòng"), "{roster}");
+    driver.screenshot(&shots.join("class-roster.png"));
+}
+
+#[test]
+fn finishing_a_class_moves_its_target_on_the_dashboard() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    let today = nangluc_web::fmt::today();
+    let class = add_class(
+        &db,
+        nangluc_core::training::ClassStatus::InProgress,
+        today - chrono::Duration::days(60),
+        today - chrono::Duration::days(1),
+        Some("category == civil_servant"),
+        &[(2, Some("Giỏi"))],
+    );
+    let plan = std::env::temp_dir().join(format!("nangluc-browser-finish-{}.toml", std::process::id()));
+    std::fs::write(&plan, PLAN).unwrap();
+    let port = start_server_with(&db, Some(plan.clone()));
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    driver.cmd("POST", "/window/rect", Some(json!({ "width": 1366, "height": 900 })));
+    driver.goto(&format!("{base}/dashboard"));
+    log_in(&driver, "admin");
+    driver.wait_url_end("/dashboard");
+    // Target 1 (political theory): An alone of four civil servants.
+    let share = |d: &Driver| d.text(&d.css("section.targets article:first-of-type .share"));
+    assert_eq!(share(&driver), "25,00 %");
+
+    // The class's results: attendance and certificate number, then finish.
+    driver.goto(&format!("{base}/classes/{class}"));
+    driver.type_into(&driver.css("form.result input[name=attendance_pct]"), "95");
+    driver.type_into(&driver.css("form.result input[name=certificate]"), "LLCT-2026-001");
+    driver.click(&driver.css("form.result button[type=submit]"));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        let v = driver.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": "var i = document.querySelector('form.result input[name=certificate]'); return i ? i.value : '';", "args": [] })),
+        );
+        if v == "LLCT-2026-001" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    driver.click(&driver.css("#action-finish"));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut status = String::new();
+    while Instant::now() < deadline {
+        status = driver.text(&driver.css("#class-status"));
+        if status == "Đã kết thúc" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(status, "Đã kết thúc");
+    let roster = driver.text(&driver.css("#roster"));
+    assert!(roster.contains("Hoàn thành") && roster.contains("LLCT-2026-001"), "{roster}");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    driver.screenshot(&shots.join("class-finished.png"));
+
+    // Ánh now holds political theory: two of four.
+    driver.goto(&format!("{base}/dashboard"));
+    assert_eq!(share(&driver), "50,00 %");
+    driver.screenshot(&shots.join("dashboard-after-class.png"));
+    let _ = std::fs::remove_file(&plan);
 }

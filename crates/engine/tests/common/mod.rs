@@ -126,6 +126,8 @@ impl Fx {
             max_size: 50,
             status,
             planned_cost: 0,
+            target_group: None,
+            unit_quotas: Vec::new(),
         };
         // A class is on record from its planning, before it starts.
         let v = self.v(id, Validity::since(d(2020, 1, 1)), c);
@@ -147,6 +149,7 @@ impl Fx {
             certificate: None,
             cost: 0,
             funding: FundingSource::StateBudget,
+            note: None,
         };
         let v = self.v(id, Validity::since(starts), e);
         self.k.enrolments.push(v);

@@ -94,7 +94,7 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory) -> Result<Option<Class>, Stri
     else {
         return Ok(None);
     };
-    Ok(Some(Class { code, programme_id, institution_id, starts_on, ends_on, place, form, min_size, max_size, status, planned_cost }))
+    Ok(Some(Class { code, programme_id, institution_id, starts_on, ends_on, place, form, min_size, max_size, status, planned_cost, target_group: None, unit_quotas: Vec::new() }))
 }
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
@@ -103,7 +103,11 @@ pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Pla
     })?;
     for (row, class) in read_rows {
         match dir.class_by_code(&class.code).map_err(dir_err)? {
-            Some(cur) => p.upsert(row, &cur, class, Fact::Class, None),
+            // The sheet has no target group: a class keeps the one it was proposed with.
+            Some(cur) => {
+                let class = Class { target_group: cur.data.target_group.clone(), unit_quotas: cur.data.unit_quotas.clone(), ..class };
+                p.upsert(row, &cur, class, Fact::Class, None)
+            }
             None => {
                 let valid = Validity::since(class.starts_on);
                 p.create(row, Entity::New, valid, Fact::Class(class))

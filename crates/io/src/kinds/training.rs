@@ -151,6 +151,7 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory, p: &Planner) -> Result<Option
         certificate,
         cost,
         funding,
+        note: None,
     }))
 }
 
@@ -167,7 +168,8 @@ pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Pla
         let held = dir.enrolments_of(e.person_id).map_err(dir_err)?;
         // A record stays true after the course ends: valid from its start, open-ended.
         match held.iter().find(|h| key(&h.data) == key(&e)) {
-            Some(cur) => p.upsert(row, cur, e, Fact::Enrolment, None),
+            // The sheet has no nomination reason: a record keeps the one it has.
+            Some(cur) => p.upsert(row, cur, Enrolment { note: cur.data.note.clone(), ..e }, Fact::Enrolment, None),
             None => p.create(row, Entity::New, Validity::since(e.starts_on), Fact::Enrolment(e)),
         }
     }

@@ -195,6 +195,8 @@ pub fn seed(store: &mut Store) {
             max_size: 50,
             status: ClassStatus::Finished,
             planned_cost: 250_000_000,
+            target_group: None,
+            unit_quotas: Vec::new(),
         }),
     );
     for person_id in [1, 3] {
@@ -214,6 +216,7 @@ pub fn seed(store: &mut Store) {
                 certificate: Some("CC-2024-0001".into()),
                 cost: 5_000_000,
                 funding: FundingSource::StateBudget,
+                note: None,
             }),
         );
     }
