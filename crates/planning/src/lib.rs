@@ -18,6 +18,10 @@
 //!   training and the compensation owed on leaving early, under the rule in
 //!   force for the person's category and posting date (Decree 101/2017 + 89/2021,
 //!   Decree 171/2025), parameters as dated configuration.
+//! * [`annual`]: a unit's annual plan: its life (draft → submitted →
+//!   returned or accepted → aggregated → approved, who may move it), the
+//!   31 August deadline and late flag, the check against the targets for the
+//!   unit's own people, the province's aggregation by programme and source.
 //! * [`duty`]: the responsibility matrix: deadlines read from Vietnamese text,
 //!   next deadlines, reminders and the overdue list from status updates.
 //!
@@ -27,12 +31,14 @@
 //! let funding = fund(&draft, &Ceiling::Total { amount: 2_000_000_000 });
 //! ```
 
+pub mod annual;
 pub mod budget;
 pub mod commitment;
 pub mod duty;
 pub mod needs;
 pub mod proposal;
 
+pub use annual::{Actor, PlanAction, PlanStatus, TargetCheck, aggregate, check_against_targets, is_late, transition};
 pub use budget::{
     CostNorms, CostRate, Estimate, Ledger, VarianceBy, VarianceRow, estimate, variance,
 };

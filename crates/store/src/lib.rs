@@ -9,8 +9,11 @@
 //! one set of migrations serves both engines.
 
 pub mod accounts;
+pub mod annual;
 mod backend;
+pub mod budget;
 mod dialect;
+pub mod duties;
 mod migrate;
 mod postgres;
 pub mod registry;
@@ -29,6 +32,11 @@ use crate::dialect::Dialect;
 use crate::schema::{desc, read_versioned};
 
 pub use crate::accounts::{Account, FailureCounts, NewAccount, Session};
+pub use crate::annual::{
+    AnnualPlanRow, Costs, NewPlanLine, PlanEventRow, PlanLineRow, ProvinceLineRow, ProvincePlanRow, Stamp, StatusMove,
+};
+pub use crate::budget::{AllocationRow, LedgerEntry, LedgerEntryRow, LedgerRows, NewAllocation, SettlementRow};
+pub use crate::duties::{DutyFileRow, DutyRow, DutyUpdateRow, NewDuty};
 pub use crate::registry::{ChangeCount, ChangeFilter, ChangeRow, PeoplePage, PeopleQuery, PersonHit};
 pub use crate::stats::{Stats, StatsSection};
 pub use crate::value::{Value, truncate_micros};
@@ -56,6 +64,10 @@ pub enum StoreError {
     EntityNotFound { table: &'static str, id: i64 },
     #[error("đối tượng {id} của bảng {table} đã tồn tại, không thể tạo mới với cùng mã")]
     EntityExists { table: &'static str, id: i64 },
+    /// A workflow move refused because the record is no longer where the
+    /// caller saw it (someone else moved it), or already exists.
+    #[error("{0}")]
+    Conflict(String),
     #[error("khoảng hiệu lực rỗng (từ {from} đến {to}) cho bảng {table}")]
     EmptyValidity { table: &'static str, from: chrono::NaiveDate, to: chrono::NaiveDate },
 }
