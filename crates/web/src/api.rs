@@ -63,6 +63,9 @@ pub async fn me(v: Viewer) -> Json<Value> {
         (Perm::Classes, "classes"),
         (Perm::Dashboard, "dashboard"),
         (Perm::Audit, "changes"),
+        (Perm::AnnualPlans, "annual-plans"),
+        (Perm::Budget, "budget"),
+        (Perm::Duties, "duties"),
     ]
     .into_iter()
     .filter(|(p, _)| v.role.allows(*p))
@@ -255,7 +258,7 @@ pub fn openapi_document() -> Value {
         "Trang (từ 1), mỗi trang 50 dòng.",
         json!({ "type": "integer", "minimum": 1 }),
     );
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "NăngLực API",
@@ -367,7 +370,9 @@ pub fn openapi_document() -> Value {
                 }), &["change", "counts", "rows", "truncated"])
             }
         }
-    })
+    });
+    crate::annual_api::extend_openapi(&mut doc);
+    doc
 }
 
 pub async fn openapi() -> Json<Value> {

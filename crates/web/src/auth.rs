@@ -71,6 +71,12 @@ pub enum Perm {
     Classes,
     Dashboard,
     Audit,
+    /// Annual plans (a unit HR officer: their subtree's).
+    AnnualPlans,
+    /// The budget ledger.
+    Budget,
+    /// The responsibility matrix.
+    Duties,
 }
 
 impl Role {
@@ -78,9 +84,11 @@ impl Role {
         use Perm::*;
         match self {
             Role::Admin => true,
-            Role::UnitHr => matches!(p, People | Units | Programmes | Classes | Dashboard),
-            Role::Finance => matches!(p, People | Units | Programmes | Classes | Dashboard),
-            Role::Leader => matches!(p, Units | Programmes | Classes | Dashboard),
+            Role::UnitHr => matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Duties),
+            Role::Finance => {
+                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties)
+            }
+            Role::Leader => matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties),
             Role::Institution => matches!(p, Programmes | Classes),
             Role::Employee => matches!(p, People | Programmes),
         }
@@ -125,6 +133,16 @@ impl Viewer {
         } else {
             Err(AppError::Forbidden)
         }
+    }
+
+    /// A write through the API: a bearer token carries no ambient authority,
+    /// a browser's cookie session must send its CSRF token in `X-CSRF-Token`.
+    /// (The viewer came from the `Authorization` header whenever one is sent.)
+    pub fn check_api_write(&self, headers: &HeaderMap) -> Result<(), AppError> {
+        if headers.contains_key(header::AUTHORIZATION) {
+            return Ok(());
+        }
+        self.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))
     }
 
     /// Checks the CSRF token a form posted (constant time).

@@ -8,9 +8,13 @@
 
 #![recursion_limit = "512"]
 
+pub mod annual;
+pub mod annual_api;
+pub mod annual_pages;
 pub mod api;
 pub mod auth;
 pub mod charts;
+pub mod documents;
 pub mod error;
 pub mod fmt;
 pub mod pages;
@@ -88,6 +92,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The plan the dashboard follows, with the cached snapshot and results.
     pub plan: Option<Arc<targets::ActivePlan>>,
+    /// The clock of workflow records (submission dates, deadlines).
+    pub clock: Arc<annual::Clock>,
 }
 
 impl AppState {
@@ -96,6 +102,7 @@ impl AppState {
             pool: pool::Pool::open(db, pool_size)?,
             secure_cookies,
             plan: None,
+            clock: Arc::new(annual::Clock::default()),
         })
     }
 
@@ -146,6 +153,24 @@ pub fn router(state: AppState) -> Router {
         .route("/changes", get(api::changes))
         .route("/changes/{id}", get(api::change))
         .route("/dashboard", get(api::dashboard))
+        .route("/annual-plans", get(annual_api::plans).post(annual_api::create_plan))
+        .route("/annual-plans/{id}", get(annual_api::plan))
+        .route("/annual-plans/{id}/lines", post(annual_api::add_line))
+        .route("/annual-plans/{id}/lines/{line}", delete(annual_api::remove_line))
+        .route("/annual-plans/{id}/{action}", post(annual_api::act))
+        .route("/province-plans/{year}/aggregate", post(annual_api::aggregate))
+        .route("/province-plans/{year}/approve", post(annual_api::approve))
+        .route("/budget", get(annual_api::budget))
+        .route("/budget/allocations", post(annual_api::add_allocation))
+        .route("/budget/classes/{id}/commitment", post(annual_api::commit_class))
+        .route("/budget/classes/{id}/settlement", post(annual_api::settle_class))
+        .route("/duties", get(annual_api::duties))
+        .route("/duties/import", post(annual_api::import_duties))
+        .route("/duties/{id}", get(annual_api::duty))
+        .route("/duties/{id}/updates", post(annual_api::add_duty_update))
+        .route("/duties/{id}/files", post(annual_api::upload_duty_file))
+        .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
+        .route("/reports/review.docx", get(annual_api::review_docx))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::home))
@@ -166,6 +191,22 @@ pub fn router(state: AppState) -> Router {
             "/dashboard/targets/{id}/export.xlsx",
             get(pages::dashboard_export),
         )
+        .route("/annual-plans", get(annual_pages::plans).post(annual_pages::create_plan))
+        .route("/annual-plans/{id}", get(annual_pages::plan))
+        .route("/annual-plans/{id}/lines", post(annual_pages::add_line))
+        .route("/annual-plans/{id}/lines/{line}/delete", post(annual_pages::remove_line))
+        .route("/annual-plans/{id}/act", post(annual_pages::act))
+        .route("/province-plans/{year}/aggregate", post(annual_pages::aggregate))
+        .route("/province-plans/{year}/approve", post(annual_pages::approve))
+        .route("/budget", get(annual_pages::budget))
+        .route("/budget/allocations", post(annual_pages::add_allocation))
+        .route("/duties", get(annual_pages::duties))
+        .route("/duties/import", post(annual_pages::import_duties))
+        .route("/duties/{id}", get(annual_pages::duty))
+        .route("/duties/{id}/updates", post(annual_pages::add_duty_update))
+        .route("/duties/{id}/files/{file}", get(annual_pages::duty_file))
+        .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
+        .route("/reports/review.docx", get(annual_api::review_docx))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn(auth::same_origin_only))

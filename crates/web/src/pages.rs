@@ -59,6 +59,9 @@ impl Chrome {
             (Perm::Programmes, "/programmes", "Chương trình"),
             (Perm::Classes, "/classes", "Lớp học"),
             (Perm::Dashboard, "/dashboard", "Chỉ tiêu"),
+            (Perm::AnnualPlans, "/annual-plans", "Kế hoạch năm"),
+            (Perm::Budget, "/budget", "Kinh phí"),
+            (Perm::Duties, "/duties", "Nhiệm vụ"),
             (Perm::Audit, "/audit", "Nhật ký"),
         ];
         for (perm, href, label) in items {
@@ -339,9 +342,15 @@ struct HomePage {
     role: &'static str,
     today: Day,
     links: Vec<(String, &'static str, &'static str)>,
+    /// The Sở Nội vụ's alerts from the responsibility matrix.
+    overdue: Vec<nangluc_planning::duty::Overdue>,
+    reminders: Vec<nangluc_planning::duty::Reminder>,
 }
 
-pub async fn home(v: Viewer) -> Result<Response, AppError> {
+pub async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, AppError> {
+    let viewer = v.clone();
+    let day = state.clock.today();
+    let (overdue, reminders) = state.pool.run(move |s| crate::annual::home_alerts(s, &viewer, day)).await?;
     let mut links = Vec::new();
     if v.role == Role::Employee {
         if let Some(p) = v.person_id {
@@ -380,6 +389,24 @@ pub async fn home(v: Viewer) -> Result<Response, AppError> {
             "Theo dõi thực hiện chỉ tiêu kế hoạch đào tạo, bồi dưỡng.",
         ),
         (
+            Perm::AnnualPlans,
+            "/annual-plans",
+            "Kế hoạch năm",
+            "Kế hoạch đào tạo, bồi dưỡng hằng năm của các đơn vị (gửi trước 31/8) và của tỉnh.",
+        ),
+        (
+            Perm::Budget,
+            "/budget",
+            "Kinh phí",
+            "Phân bổ, cam kết, quyết toán kinh phí; chênh lệch theo đơn vị, nguồn, chương trình.",
+        ),
+        (
+            Perm::Duties,
+            "/duties",
+            "Nhiệm vụ",
+            "Phân công trách nhiệm: thời hạn, tiến độ, hồ sơ, việc quá hạn.",
+        ),
+        (
             Perm::Audit,
             "/audit",
             "Nhật ký thay đổi",
@@ -397,6 +424,8 @@ pub async fn home(v: Viewer) -> Result<Response, AppError> {
         role: v.role.label(),
         today: Day(today()),
         links,
+        overdue,
+        reminders,
     })
 }
 
