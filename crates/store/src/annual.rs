@@ -135,6 +135,23 @@ pub struct ProvinceLineRow {
     pub costs: Costs,
 }
 
+/// The tables of migration 4, children before parents.
+pub(crate) const WORKFLOW_TABLES: &[&str] = &[
+    "duty_files",
+    "duty_updates",
+    "duties",
+    "budget_settlements",
+    "budget_spendings",
+    "budget_commitments",
+    "budget_allocations",
+    "annual_plan_people",
+    "annual_plan_events",
+    "annual_plan_lines",
+    "annual_plans",
+    "province_plan_lines",
+    "province_plans",
+];
+
 const PLAN_COLUMNS: &str =
     "id, unit_id, year, status, submitted_at, late, province_plan_id, created_at, created_by, updated_at";
 

@@ -429,6 +429,11 @@ impl Store {
         let tables: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
         let dialect = self.db.dialect();
         self.transaction(|db| {
+            // Workflow records name units, people and classes by id: they go
+            // with the facts (children before parents).
+            for t in annual::WORKFLOW_TABLES {
+                db.batch(&format!("DELETE FROM {t}"))?;
+            }
             match dialect {
                 Dialect::Postgres => db.batch(&format!("TRUNCATE {}, changes RESTART IDENTITY", tables.join(", ")))?,
                 Dialect::Sqlite => {

@@ -56,6 +56,7 @@ on_both_engines!(
     aggregation_and_approval_move_every_plan_at_once,
     the_ledger_commits_and_settles_once,
     duties_keep_updates_and_files,
+    reset_forgets_the_workflow,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -269,4 +270,28 @@ fn duties_keep_updates_and_files(store: &mut Store) {
     let (meta, bytes) = store.duty_file(files[0].id).unwrap().unwrap();
     assert_eq!((meta.file_name.as_str(), bytes), ("bao-cao.pdf", pdf));
     assert!(store.duty_file(files[0].id + 100).unwrap().is_none());
+}
+
+fn reset_forgets_the_workflow(store: &mut Store) {
+    let s = stamp("hr", "2026-08-01T02:00:00Z");
+    let id = store.create_annual_plan(7, 2027, &s).unwrap();
+    store.add_plan_line(id, &line("QLNN-CVC", 1, 40, 1, vec![3]), EDITABLE, &s).unwrap();
+    store.commit_class(11, &[entry(11, 7, "state_budget", 5)], &s).unwrap();
+    let duty = NewDuty {
+        code: "1".into(),
+        task: "Nhiệm vụ".into(),
+        lead: "Sở Nội vụ".into(),
+        partners: vec![],
+        products: None,
+        when_text: "Thường xuyên".into(),
+        due_rules: "[]".into(),
+    };
+    let ids = store.create_duties(&[duty], &s).unwrap();
+    store.add_duty_update(ids[0], None, "dang_thuc_hien", d(2026, 8, 1), None, Some(("a.txt", "text/plain", b"x")), &s).unwrap();
+    store.reset().unwrap();
+    assert!(store.annual_plans(None).unwrap().is_empty());
+    assert!(store.duties().unwrap().is_empty());
+    assert!(store.ledger(None).unwrap().commitments.is_empty());
+    // The unit can plan again from scratch.
+    store.create_annual_plan(7, 2027, &s).unwrap();
 }
