@@ -950,6 +950,30 @@ pub struct SettlementLine {
     pub recorded_by: String,
 }
 
+/// A committed class not yet settled: what each unit committed, from which source.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenClass {
+    pub class_id: i64,
+    pub class_code: String,
+    pub programme: String,
+    pub parts: Vec<OpenPart>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenPart {
+    pub unit_id: i64,
+    pub unit: String,
+    pub source: Coded,
+    pub committed: i64,
+}
+
+impl OpenPart {
+    /// The settlement form's field for this part.
+    pub fn field(&self) -> String {
+        format!("paid_{}_{}", self.unit_id, self.source.code)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct BudgetView {
     pub year: i32,
@@ -958,6 +982,8 @@ pub struct BudgetView {
     pub by_source: Vec<VarianceLine>,
     pub by_programme: Vec<VarianceLine>,
     pub settlements: Vec<SettlementLine>,
+    /// Classes committed and not yet settled.
+    pub open_classes: Vec<OpenClass>,
     pub can_edit: bool,
     /// Units to allocate to.
     pub units: Vec<UnitRef>,
@@ -989,6 +1015,41 @@ pub fn budget_view(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -
         s.parse::<i64>().ok().map(|id| unit_ref(&units, id).name).unwrap_or_else(|| s.to_string())
     };
     let rows = store.ledger(Some(year))?;
+    let mut open_classes: Vec<OpenClass> = Vec::new();
+    for c in &rows.commitments {
+        let e = &c.entry;
+        if rows.settlements.iter().any(|(s, _)| s.class_id == e.class_id) {
+            continue;
+        }
+        if !open_classes.iter().any(|o| o.class_id == e.class_id) {
+            let class_code = store
+                .history(Table::Classes, e.class_id)?
+                .into_iter()
+                .rev()
+                .find_map(|r| match r.data {
+                    Fact::Class(k) if r.recording.superseded_at.is_none() => Some(k.code),
+                    _ => None,
+                })
+                .unwrap_or_else(|| format!("Lớp {}", e.class_id));
+            open_classes.push(OpenClass {
+                class_id: e.class_id,
+                class_code,
+                programme: names.get(&e.programme).cloned().unwrap_or_else(|| e.programme.clone()),
+                parts: Vec::new(),
+            });
+        }
+        let o = open_classes.iter_mut().find(|o| o.class_id == e.class_id).expect("pushed above");
+        let source = source_of(&e.source);
+        match o.parts.iter_mut().find(|p| p.unit_id == e.unit_id && p.source.code == source.code()) {
+            Some(p) => p.committed += e.amount,
+            None => o.parts.push(OpenPart {
+                unit_id: e.unit_id,
+                unit: unit_ref(&units, e.unit_id).name,
+                source: Coded::new(source.code(), source.label()),
+                committed: e.amount,
+            }),
+        }
+    }
     let mut sorted_units: Vec<UnitRef> = units.values().cloned().collect();
     sorted_units.sort_by(|a, b| nangluc_core::text::compare(&a.name, &b.name));
     Ok(BudgetView {
@@ -1030,6 +1091,7 @@ pub fn budget_view(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -
                 recorded_by: st.actor.clone(),
             })
             .collect(),
+        open_classes,
         can_edit: v.role == Role::Finance,
         units: sorted_units,
     })
@@ -1355,6 +1417,44 @@ pub fn import_duties(store: &mut Store, v: &Viewer, plan: &nangluc_engine::Plan,
         return Err(AppError::Forbidden);
     }
     import_plan_duties(store, &v.username, plan, now)
+}
+
+/// A row of the matrix as the API and the form give it; the deadline is
+/// read from its Vietnamese wording ("Trước ngày 31/8 hằng năm", "Quý IV
+/// hằng năm", "02 lần/năm", "Năm 2023", "Thường xuyên").
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct DutyInput {
+    pub code: String,
+    pub task: String,
+    pub lead: String,
+    #[serde(default)]
+    pub partners: Vec<String>,
+    #[serde(default)]
+    pub products: Option<String>,
+    pub when: String,
+}
+
+/// The Sở Nội vụ adds a row to the matrix.
+pub fn create_duty(store: &mut Store, v: &Viewer, d: &DutyInput, now: DateTime<Utc>) -> Result<i64, AppError> {
+    if v.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let trimmed = |s: &str| s.trim().to_string();
+    if d.code.trim().is_empty() || d.task.trim().is_empty() || d.lead.trim().is_empty() {
+        return Err(AppError::BadRequest("Cần ghi số thứ tự, nội dung nhiệm vụ và cơ quan chủ trì.".into()));
+    }
+    let duty = Duty::from_text(trimmed(&d.code), trimmed(&d.task), trimmed(&d.lead), d.partners.iter().map(|p| trimmed(p)).filter(|p| !p.is_empty()).collect(), d.products.clone().filter(|p| !p.trim().is_empty()), &d.when)
+        .map_err(|e| AppError::BadRequest(format!("{}.", capitalise(&e.to_string()))))?;
+    let row = NewDuty {
+        code: duty.id,
+        task: duty.task,
+        lead: duty.lead,
+        partners: duty.partners,
+        products: duty.products,
+        when_text: duty.when,
+        due_rules: serde_json::to_string(&duty.due).map_err(|e| AppError::Internal(e.to_string()))?,
+    };
+    Ok(store.create_duties(&[row], &stamp(v, now)).map_err(store_err)?[0])
 }
 
 /// The same, for the demo loader and the CLI (no account).

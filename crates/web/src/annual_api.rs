@@ -203,6 +203,18 @@ pub async fn duties(State(state): State<AppState>, v: Viewer) -> Result<Json<ann
     Ok(Json(state.pool.run(move |s| annual::duties_view(s, &v, today)).await?))
 }
 
+pub async fn create_duty(
+    State(state): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Json(body): Json<annual::DutyInput>,
+) -> Result<Response, AppError> {
+    v.check_api_write(&headers)?;
+    let now = state.clock.now();
+    let id = state.pool.run(move |s| annual::create_duty(s, &v, &body, now)).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+}
+
 pub async fn duty(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Result<Json<annual::DutyView>, AppError> {
     let today = state.clock.today();
     Ok(Json(state.pool.run(move |s| annual::duty_view(s, &v, id, today)).await?))
@@ -416,7 +428,10 @@ pub fn extend_openapi(doc: &mut Value) {
                 ok(json!({ "type": "object" })))
         },
         "/api/v1/duties": {
-            "get": read("Phân công trách nhiệm: thời hạn tới, tình trạng, việc quá hạn, nhắc việc", "Nhiệm vụ", json!([]), ok(r("Duties")))
+            "get": read("Phân công trách nhiệm: thời hạn tới, tình trạng, việc quá hạn, nhắc việc", "Nhiệm vụ", json!([]), ok(r("Duties"))),
+            "post": write("Thêm một nhiệm vụ (quản trị); thời hạn ghi bằng lời: «Trước ngày 31/8 hằng năm», «Quý IV hằng năm», «02 lần/năm», «Năm 2023», «Thường xuyên»", "Nhiệm vụ", json!([]),
+                Some(body(json!({ "type": "object", "properties": { "code": s("string"), "task": s("string"), "lead": s("string"), "partners": { "type": "array", "items": s("string") }, "products": s("string"), "when": s("string") }, "required": ["code", "task", "lead", "when"] }))),
+                ok(json!({ "type": "object", "properties": { "id": int } })))
         },
         "/api/v1/duties/import": {
             "post": write("Nạp bảng phân công trách nhiệm từ kế hoạch giai đoạn đang áp dụng (quản trị)", "Nhiệm vụ", json!([]), None, ok(json!({ "type": "object", "properties": { "imported": s("integer") } })))

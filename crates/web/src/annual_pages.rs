@@ -263,6 +263,38 @@ pub async fn add_allocation(State(state): State<AppState>, v: Viewer, Form(f): F
     Ok(Redirect::to(&format!("/budget?year={year}")).into_response())
 }
 
+/// Finance settles a finished class from the budget page: one amount paid
+/// per unit and source committed (`paid_<unit>_<source>`), and the voucher.
+pub async fn settle_class(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    v.check_csrf(f.get("csrf").map(String::as_str))?;
+    annual::keeps_class_budget(&v)?;
+    let settled_on = match f.get("settled_on").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        Some(s) => parse_day(s).ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ.")))?,
+        None => state.clock.today(),
+    };
+    let document = f.get("document").map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+    let mut payments = Vec::new();
+    let mut keys: Vec<&String> = f.keys().filter(|k| k.starts_with("paid_")).collect();
+    keys.sort();
+    for key in keys {
+        let mut parts = key["paid_".len()..].splitn(2, '_');
+        let (Some(unit), Some(source)) = (parts.next(), parts.next()) else { continue };
+        let unit_id: i64 = unit.parse().map_err(|_| AppError::BadRequest(format!("Trường «{key}» không hợp lệ.")))?;
+        let source = FundingSource::from_code(source).ok_or_else(|| AppError::BadRequest(format!("Không có nguồn «{source}».")))?;
+        payments.push(annual::Payment { unit_id, source, amount: whole("Số tiền đã chi", &f.get(key).cloned())?, document: document.clone() });
+    }
+    let year = settled_on.format("%Y").to_string();
+    let now = state.clock.now();
+    let actor = v.username.clone();
+    state.pool.run(move |s| annual::settle_class_budget(s, &actor, id, settled_on, &payments, now)).await?;
+    Ok(Redirect::to(&format!("/budget?year={}", f.get("year").cloned().unwrap_or(year))).into_response())
+}
+
 // ---------------------------------------------------------------- duties
 
 #[derive(Template)]
@@ -286,6 +318,33 @@ pub async fn import_duties(State(state): State<AppState>, v: Viewer, Form(f): Fo
     let now = state.clock.now();
     state.pool.run(move |s| annual::import_duties(s, &v, &plan.plan, now)).await?;
     Ok(Redirect::to("/duties").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewDutyForm {
+    csrf: Option<String>,
+    code: String,
+    task: String,
+    lead: String,
+    /// One per line or separated by ";".
+    partners: Option<String>,
+    products: Option<String>,
+    when: String,
+}
+
+pub async fn create_duty(State(state): State<AppState>, v: Viewer, Form(f): Form<NewDutyForm>) -> Result<Response, AppError> {
+    v.check_csrf(f.csrf.as_deref())?;
+    let input = annual::DutyInput {
+        code: f.code,
+        task: f.task,
+        lead: f.lead,
+        partners: f.partners.unwrap_or_default().split([';', '\n']).map(str::to_string).collect(),
+        products: f.products,
+        when: f.when,
+    };
+    let now = state.clock.now();
+    let id = state.pool.run(move |s| annual::create_duty(s, &v, &input, now)).await?;
+    Ok(Redirect::to(&format!("/duties/{id}")).into_response())
 }
 
 #[derive(Template)]

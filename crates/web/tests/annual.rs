@@ -440,9 +440,15 @@ async fn one_annual_cycle_end_to_end() {
     let settle = json!({ "settled_on": "2026-06-15", "payments": [
         { "unit_id": 2, "source": "state_budget", "amount": 14_000_000, "document": "Chứng từ 12/2026" },
         { "unit_id": 3, "source": "state_budget", "amount": 28_500_000 } ] });
-    let r = app.post("/api/v1/budget/classes/2/settlement", &finance, settle.clone()).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    assert_eq!((r.json()["spent"].as_i64(), r.json()["released"].as_i64()), (Some(42_500_000), Some(2_500_000)));
+    // Finance settles from the budget page: one amount per unit committed.
+    let page = app.get("/budget?year=2026", &finance).await.text();
+    assert!(page.contains("LLCT-2026-01") && page.contains("name=\"paid_3_state_budget\""), "{page}");
+    let form = format!(
+        "csrf={}&year=2026&settled_on=15/06/2026&document=CT-12&paid_2_state_budget=14.000.000&paid_3_state_budget=28500000",
+        csrf_of(&page)
+    );
+    let r = app.form("/budget/classes/2/settlement", &finance, &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(app.post("/api/v1/budget/classes/2/settlement", &finance, settle).await.status, StatusCode::BAD_REQUEST, "settled once");
 
     // The variance by unit, source and programme.
@@ -488,6 +494,20 @@ async fn one_annual_cycle_end_to_end() {
     assert_eq!(app.post(&format!("/api/v1/duties/{annual_duty}/updates"), &leader, json!({ "state": "hoan_thanh" })).await.status, StatusCode::FORBIDDEN);
     let page = app.get("/duties", &admin).await.text();
     assert!(page.contains("Trong quý IV hằng năm") && page.contains("31/08/2026"), "{page}");
+
+    // A row added by hand: its deadline is read from the Vietnamese wording.
+    let row = json!({ "code": "5.2", "task": "Tập huấn kỹ năng, nghiệp vụ quản lý công tác đào tạo, bồi dưỡng", "lead": "Sở Nội vụ",
+                      "partners": ["Các sở, ban, ngành"], "when": "02 lần/năm" });
+    assert_eq!(app.post("/api/v1/duties", &hr, row.clone()).await.status, StatusCode::FORBIDDEN);
+    let r = app.post("/api/v1/duties", &admin, row).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let one = app.get(&format!("/api/v1/duties/{}", r.json()["id"]), &admin).await.json();
+    // On 15/6/2026 the next of its two yearly deadlines is 30/6.
+    assert_eq!(one["duty"]["next_due"], "2026-06-30");
+    let bad = json!({ "code": "9", "task": "x", "lead": "y", "when": "khi nào rảnh" });
+    let r = app.post("/api/v1/duties", &admin, bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["message"].as_str().unwrap().contains("Không hiểu thời hạn «khi nào rảnh»"), "{}", r.text());
 }
 
 #[tokio::test]
