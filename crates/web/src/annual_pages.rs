@@ -3,7 +3,9 @@
 
 use askama::Template;
 use axum::Form;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use nangluc_core::training::FundingSource;
@@ -16,6 +18,7 @@ use crate::annual_api::{YearQuery, year_or_next};
 use crate::auth::{Role, Viewer};
 use crate::error::AppError;
 use crate::fmt::{money, number, parse_day};
+use crate::multipart;
 use crate::pages::Chrome;
 
 fn render<T: Template>(t: &T) -> Result<Response, AppError> {
@@ -361,23 +364,36 @@ pub async fn duty(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>)
     render(&DutyPage { chrome: Chrome::new(&v, format!("Nhiệm vụ {}", d.duty.code), "/duties"), d })
 }
 
-#[derive(Debug, Deserialize)]
-pub struct DutyForm {
-    csrf: Option<String>,
-    deadline: Option<String>,
-    state: String,
-    note: Option<String>,
-}
-
-pub async fn add_duty_update(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(f): Form<DutyForm>) -> Result<Response, AppError> {
-    v.check_csrf(f.csrf.as_deref())?;
-    let deadline = match f.deadline.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+/// The update form is `multipart/form-data`: it may carry a file (the
+/// report, the decision) with the update.
+pub async fn add_duty_update(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let parts = multipart::parse(content_type, &body)?;
+    let field = |name: &str| parts.iter().find(|p| p.name == name && p.filename.is_none()).map(|p| p.text());
+    v.check_csrf(field("csrf").as_deref())?;
+    let deadline = match field("deadline").as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(parse_day(s).ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ.")))?),
     };
-    let input = DutyUpdateInput { deadline, state: f.state, note: f.note };
+    let input = DutyUpdateInput { deadline, state: field("state").unwrap_or_default(), note: field("note") };
+    let file = parts
+        .iter()
+        .find(|p| p.name == "file" && p.filename.as_deref().is_some_and(|f| !f.is_empty()))
+        .map(|p| {
+            (
+                p.filename.clone().unwrap_or_default(),
+                p.content_type.clone().unwrap_or_else(|| "application/octet-stream".into()),
+                p.data.clone(),
+            )
+        });
     let now = state.clock.now();
-    state.pool.run(move |s| annual::add_duty_update(s, &v, id, &input, None, now)).await?;
+    state.pool.run(move |s| annual::add_duty_update(s, &v, id, &input, file, now)).await?;
     Ok(Redirect::to(&format!("/duties/{id}")).into_response())
 }
 

@@ -17,6 +17,7 @@ pub mod charts;
 pub mod documents;
 pub mod error;
 pub mod fmt;
+pub mod multipart;
 pub mod pages;
 pub mod pool;
 pub mod service;
@@ -27,7 +28,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
 use axum::http::header;
 use axum::middleware::{self, Next};
@@ -168,7 +169,10 @@ pub fn router(state: AppState) -> Router {
         .route("/duties/import", post(annual_api::import_duties))
         .route("/duties/{id}", get(annual_api::duty))
         .route("/duties/{id}/updates", post(annual_api::add_duty_update))
-        .route("/duties/{id}/files", post(annual_api::upload_duty_file))
+        .route(
+            "/duties/{id}/files",
+            post(annual_api::upload_duty_file).layer(DefaultBodyLimit::max(annual::MAX_FILE_BYTES + 64 * 1024)),
+        )
         .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
         .route("/reports/review.docx", get(annual_api::review_docx))
         .fallback(api::not_found);
@@ -204,7 +208,10 @@ pub fn router(state: AppState) -> Router {
         .route("/duties", get(annual_pages::duties).post(annual_pages::create_duty))
         .route("/duties/import", post(annual_pages::import_duties))
         .route("/duties/{id}", get(annual_pages::duty))
-        .route("/duties/{id}/updates", post(annual_pages::add_duty_update))
+        .route(
+            "/duties/{id}/updates",
+            post(annual_pages::add_duty_update).layer(DefaultBodyLimit::max(annual::MAX_FILE_BYTES + 64 * 1024)),
+        )
         .route("/duties/{id}/files/{file}", get(annual_pages::duty_file))
         .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
         .route("/reports/review.docx", get(annual_api::review_docx))

@@ -495,6 +495,34 @@ async fn one_annual_cycle_end_to_end() {
     let page = app.get("/duties", &admin).await.text();
     assert!(page.contains("Trong quý IV hằng năm") && page.contains("31/08/2026"), "{page}");
 
+    // The review duty (Q4) reported in progress from its page, with a file.
+    let review_duty = duties["duties"].as_array().unwrap().iter().find(|x| x["code"] == "5.6").unwrap()["id"].as_i64().unwrap();
+    let page = app.get(&format!("/duties/{review_duty}"), &hr).await.text();
+    assert!(page.contains("enctype=\"multipart/form-data\""));
+    let body = format!(
+        "--b0undary\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+         --b0undary\r\nContent-Disposition: form-data; name=\"deadline\"\r\n\r\n2026-12-31\r\n\
+         --b0undary\r\nContent-Disposition: form-data; name=\"state\"\r\n\r\ndang_thuc_hien\r\n\
+         --b0undary\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nĐang tổng hợp số liệu\r\n\
+         --b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"đề cương.txt\"\r\nContent-Type: text/plain\r\n\r\nĐề cương rà soát\r\n--b0undary--\r\n",
+        csrf_of(&page)
+    );
+    let r = app
+        .send(
+            Request::post(format!("/duties/{review_duty}/updates"))
+                .header(header::AUTHORIZATION, format!("Bearer {hr}"))
+                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b0undary")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let one = app.get(&format!("/api/v1/duties/{review_duty}"), &admin).await.json();
+    assert_eq!((one["duty"]["state"]["code"].as_str(), one["updates"][0]["by"].as_str()), (Some("dang_thuc_hien"), Some("hr")));
+    assert_eq!(one["files"][0]["file_name"], "đề cương.txt");
+    let f = app.get(&format!("/duties/{review_duty}/files/{}", one["files"][0]["id"]), &admin).await;
+    assert_eq!(f.bytes, "Đề cương rà soát".as_bytes());
+
     // A row added by hand: its deadline is read from the Vietnamese wording.
     let row = json!({ "code": "5.2", "task": "Tập huấn kỹ năng, nghiệp vụ quản lý công tác đào tạo, bồi dưỡng", "lead": "Sở Nội vụ",
                       "partners": ["Các sở, ban, ngành"], "when": "02 lần/năm" });
