@@ -121,7 +121,12 @@ fn the_annual_plan_and_the_review_are_written_and_open_in_libreoffice() {
 
     let xlsx = dir.join("chi-tieu.xlsx");
     ok(db, &["report", "annual-plan", "--year", "2026", "--plan", &plan("soc-trang-2021-2025.toml"), "-o", docx.to_str().unwrap(), "--xlsx", xlsx.to_str().unwrap()]);
-    assert!(xlsx.exists());
+    let book = nangluc_io::read(&xlsx).unwrap();
+    let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"Kế hoạch của tỉnh") && names.contains(&"Kế hoạch các đơn vị") && names.contains(&"Kinh phí"), "{names:?}");
+    let units = book.sheets.iter().find(|s| s.name == "Kế hoạch các đơn vị").unwrap();
+    // Title, subtitle, blank, header, then one row per unit plan.
+    assert_eq!(units.rows.iter().filter(|r| !r.is_empty()).count(), 3 + 2, "{units:?}");
     let text = pdf_text(&docx);
     assert!(text.contains("KẾ HOẠCH"), "{text}");
     assert!(text.contains("2026"));
@@ -134,5 +139,7 @@ fn the_annual_plan_and_the_review_are_written_and_open_in_libreoffice() {
     ok(db, &["report", "review", "--kind", "mid-term", "--as-of", "31/12/2023", "--plan", &plan("soc-trang-2021-2025.toml"), "-o", review.to_str().unwrap()]);
     let text = pdf_text(&review);
     assert!(text.contains("BÁO CÁO") && text.contains("Sơ kết"), "{text}");
+    // The inclusion table counts the demo's completed training by programme.
+    assert!(text.contains("hoàn thành đào tạo, bồi dưỡng từ 01/01/2021"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }

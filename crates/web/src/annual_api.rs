@@ -315,6 +315,28 @@ pub async fn annual_plan_docx(State(state): State<AppState>, v: Viewer, Query(q)
     Ok(docx(bytes, &format!("ke-hoach-dtbd-{year}.docx")))
 }
 
+/// `GET /reports/annual-plan.xlsx?year=Y`: the year's figures as a workbook.
+pub async fn annual_plan_xlsx(State(state): State<AppState>, v: Viewer, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+    reads_documents(&v)?;
+    let today = state.clock.today();
+    let year = year_or_next(&q, today);
+    let bytes = state
+        .pool
+        .run(move |s| {
+            let sheets = crate::documents::annual_plan_sheets(s, year, today)?;
+            nangluc_io::export::write_tables_to_bytes(&sheets).map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"ke-hoach-dtbd-{year}.xlsx\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 #[derive(Debug, Deserialize)]
 pub struct ReviewQuery {
     /// mid-term or final.

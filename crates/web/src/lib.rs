@@ -214,6 +214,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/duties/{id}/files/{file}", get(annual_pages::duty_file))
         .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
+        .route("/reports/annual-plan.xlsx", get(annual_api::annual_plan_xlsx))
         .route("/reports/review.docx", get(annual_api::review_docx))
         .nest("/api/v1", api)
         .fallback(pages::not_found)

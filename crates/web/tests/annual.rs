@@ -382,6 +382,8 @@ async fn one_annual_cycle_end_to_end() {
     assert!(r.headers[header::CONTENT_TYPE].to_str().unwrap().contains("wordprocessingml"));
     assert_eq!(&r.bytes[..2], b"PK", "a .docx is a zip");
     assert_eq!(app.get("/reports/review.docx?kind=mid-term", &admin).await.status, StatusCode::OK);
+    let x = app.get("/reports/annual-plan.xlsx?year=2026", &finance).await;
+    assert_eq!((x.status, &x.bytes[..2]), (StatusCode::OK, &b"PK"[..]));
     assert_eq!(app.get("/reports/annual-plan.docx?year=2026", &hr).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/reports/annual-plan.docx?year=2031", &admin).await.status, StatusCode::BAD_REQUEST);
 

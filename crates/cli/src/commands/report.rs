@@ -85,8 +85,14 @@ pub fn run(db: &str, args: Args) -> Result<()> {
         What::AnnualPlan { year, plan, output, xlsx } => {
             let plan = read_plan(&plan)?;
             let result = evaluate(db, &plan, day)?;
-            tables(&result, xlsx.as_deref())?;
             let mut store = open_store(db)?;
+            if let Some(path) = &xlsx {
+                // The targets and their need, then the year's plans and budget.
+                let mut sheets = vec![nangluc_io::results::targets_table(&result), nangluc_io::results::annex_table(&result)];
+                sheets.extend(nangluc_web::documents::annual_plan_sheets(&mut store, year, day)?);
+                nangluc_io::export::write_tables(&sheets, path)?;
+                eprintln!("Đã ghi bảng số liệu vào '{}'.", path.display());
+            }
             let bytes = nangluc_web::documents::annual_plan(&mut store, &plan, result, year, day)?;
             write(&output, &bytes)
         }
