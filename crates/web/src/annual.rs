@@ -1489,6 +1489,30 @@ pub fn import_plan_duties(
     Ok(new.len())
 }
 
+/// What a unit's HR officer sees first: next year's plan of their unit and
+/// its deadline (`None` for other roles).
+pub fn unit_home(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<Option<String>, AppError> {
+    use chrono::Datelike;
+    let (Role::UnitHr, Some(unit)) = (v.role, v.unit_id) else {
+        return Ok(None);
+    };
+    let year = today.year() + 1;
+    let deadline = rules::submission_deadline(year);
+    let days = (deadline - today).num_days();
+    let when = if days >= 0 {
+        format!("hạn gửi Sở Nội vụ {} (còn {days} ngày)", Day(deadline))
+    } else {
+        format!("hạn gửi Sở Nội vụ {} đã qua {} ngày", Day(deadline), -days)
+    };
+    Ok(Some(match store.annual_plan_for(unit, year)? {
+        None => format!("Kế hoạch đào tạo, bồi dưỡng năm {year} của đơn vị: chưa lập — {when}."),
+        Some(p) => {
+            let late = if p.late { " (gửi trễ hạn)" } else { "" };
+            format!("Kế hoạch đào tạo, bồi dưỡng năm {year} của đơn vị: {}{late} — {when}.", coded_status(&p.status).label)
+        }
+    }))
+}
+
 /// The home page's alerts for the Sở Nội vụ: overdue duties and deadlines
 /// within [`REMIND_DAYS`].
 pub fn home_alerts(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<(Vec<Overdue>, Vec<Reminder>), AppError> {

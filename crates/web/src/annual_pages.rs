@@ -52,6 +52,8 @@ pub fn count(n: &i64) -> String {
 struct PlansPage {
     chrome: Chrome,
     o: annual::Overview,
+    /// The period plan the year's plans serve.
+    period: Option<String>,
     is_hr: bool,
     is_admin: bool,
     docs: bool,
@@ -64,6 +66,7 @@ pub async fn plans(State(state): State<AppState>, v: Viewer, Query(q): Query<Yea
     let o = state.pool.run(move |s| annual::overview(s, &viewer, year, today)).await?;
     render(&PlansPage {
         chrome: Chrome::new(&v, format!("Kế hoạch đào tạo, bồi dưỡng năm {year}"), "/annual-plans"),
+        period: state.plan.as_ref().map(|p| p.plan.name.clone()),
         is_hr: v.role == Role::UnitHr,
         is_admin: v.role == Role::Admin,
         docs: matches!(v.role, Role::Admin | Role::Finance | Role::Leader) && state.plan.is_some(),

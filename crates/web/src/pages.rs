@@ -345,12 +345,17 @@ struct HomePage {
     /// The Sở Nội vụ's alerts from the responsibility matrix.
     overdue: Vec<nangluc_planning::duty::Overdue>,
     reminders: Vec<nangluc_planning::duty::Reminder>,
+    /// A unit HR officer's plan for next year and its deadline.
+    unit_plan: Option<String>,
 }
 
 pub async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, AppError> {
     let viewer = v.clone();
     let day = state.clock.today();
-    let (overdue, reminders) = state.pool.run(move |s| crate::annual::home_alerts(s, &viewer, day)).await?;
+    let ((overdue, reminders), unit_plan) = state
+        .pool
+        .run(move |s| Ok((crate::annual::home_alerts(s, &viewer, day)?, crate::annual::unit_home(s, &viewer, day)?)))
+        .await?;
     let mut links = Vec::new();
     if v.role == Role::Employee {
         if let Some(p) = v.person_id {
@@ -426,6 +431,7 @@ pub async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, 
         links,
         overdue,
         reminders,
+        unit_plan,
     })
 }
 

@@ -600,3 +600,49 @@ async fn openapi_lists_the_annual_plan_paths() {
     // The older paths are still there.
     assert!(doc["paths"]["/api/v1/dashboard"].is_object());
 }
+
+/// The unit's HR officer does it all from the pages (forms with their CSRF
+/// token): starts the plan, adds a line, submits; the leadership reads it
+/// without any form; another unit's officer is refused.
+#[tokio::test]
+async fn a_unit_officer_works_from_the_pages() {
+    let app = app();
+    let (hr3, hr, leader) = (app.token("hr3").await, app.token("hr").await, app.token("leader").await);
+    app.clock("2025-08-25T03:00:00Z");
+    let home = app.get("/", &hr3).await.text();
+    assert!(home.contains("Kế hoạch đào tạo, bồi dưỡng năm 2026 của đơn vị: chưa lập — hạn gửi Sở Nội vụ 31/08/2025 (còn 6 ngày)."), "{home}");
+    let page = app.get("/annual-plans?year=2026", &hr3).await.text();
+    assert!(page.contains("Thực hiện Kế hoạch đào tạo, bồi dưỡng thử nghiệm của tỉnh") && page.contains("Lập kế hoạch năm 2026"), "{page}");
+    let csrf = csrf_of(&page);
+    let r = app.form("/annual-plans", &hr3, &format!("csrf={csrf}&unit_id=3&year=2026")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let location = r.headers[header::LOCATION].to_str().unwrap().to_string();
+    let id: i64 = location.trim_start_matches("/annual-plans/").parse().unwrap();
+
+    // A form without its token changes nothing.
+    let r = app.form(&format!("/annual-plans/{id}/lines"), &hr3, "programme=LLCT-TC&person_times=2").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .form(
+            &format!("/annual-plans/{id}/lines"),
+            &hr3,
+            &format!("csrf={csrf}&programme=LLCT-TC&target_id=1&classes=1&person_times=2&cost_state_budget=30.000.000&people=3%2C+4&note=L%E1%BB%9Bp+t%E1%BA%A1i+t%E1%BB%89nh"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = app.get(&location, &hr3).await.text();
+    assert!(page.contains("Trung cấp lý luận chính trị") && page.contains("30.000.000 đ") && page.contains("Lê Văn Bình"), "{page}");
+    assert!(page.contains("Kế hoạch đáp ứng nhu cầu năm 2026"), "{page}");
+    // The officer of unit 2 may neither read nor change unit 3's plan.
+    assert_eq!(app.get(&location, &hr).await.status, StatusCode::FORBIDDEN);
+    let other = csrf_of(&app.get("/annual-plans?year=2026", &hr).await.text());
+    assert_eq!(app.form(&format!("/annual-plans/{id}/act"), &hr, &format!("csrf={other}&action=submit")).await.status, StatusCode::FORBIDDEN);
+
+    let r = app.form(&format!("/annual-plans/{id}/act"), &hr3, &format!("csrf={csrf}&action=submit")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = app.get(&location, &leader).await.text();
+    assert!(page.contains("Đã gửi Sở Nội vụ") && !page.contains("Trễ hạn"), "{page}");
+    assert!(!page.contains("name=\"action\""), "the leadership reads only");
+    let home = app.get("/", &hr3).await.text();
+    assert!(home.contains("của đơn vị: Đã gửi Sở Nội vụ — hạn gửi"), "{home}");
+}
