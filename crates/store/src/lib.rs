@@ -211,6 +211,12 @@ impl Store {
         self.db.name()
     }
 
+    /// The version of the newest migration this build knows (migrations are
+    /// applied by number, so a database at this version has them all).
+    pub fn latest_schema_version() -> i64 {
+        migrate::MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
     /// The schema version: the last migration applied.
     pub fn schema_version(&mut self) -> Result<i64> {
         let row = self.db.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])?;
