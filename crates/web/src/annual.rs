@@ -792,6 +792,98 @@ pub fn commit_class_budget(
     Ok(entries)
 }
 
+/// The current version of an entity (latest valid time), if any.
+fn current(store: &mut Store, table: Table, id: i64) -> Result<Option<Fact>, AppError> {
+    Ok(store
+        .history(table, id)?
+        .into_iter()
+        .filter(|r| r.recording.superseded_at.is_none())
+        .max_by_key(|r| r.valid.from)
+        .map(|r| r.data))
+}
+
+/// The enrolments of a class still believed, with the unit each learner
+/// comes for: the unit that nominated them, else where they worked when the
+/// class started.
+fn class_learners(
+    store: &mut Store,
+    class_id: i64,
+    starts_on: NaiveDate,
+) -> Result<Vec<(nangluc_core::training::Enrolment, Option<i64>)>, AppError> {
+    let mut out = Vec::new();
+    for r in store.current_where(Table::Enrolments, "class_id", nangluc_store::Value::Int(class_id))? {
+        let Fact::Enrolment(e) = r.data else { continue };
+        let unit = match e.nominated_by {
+            Some(u) => Some(u),
+            None => store
+                .current_where(Table::Employments, "person_id", nangluc_store::Value::Int(e.person_id))?
+                .into_iter()
+                .find(|x| x.valid.contains(starts_on))
+                .and_then(|x| match x.data {
+                    Fact::Employment(j) => Some(j.unit_id),
+                    _ => None,
+                }),
+        };
+        out.push((e, unit));
+    }
+    Ok(out)
+}
+
+/// What an approved class commits, read from the store: its planned cost,
+/// from its learners' funding source, split over the units sending them —
+/// what the class approval hook passes to [`commit_class_budget`].
+pub fn class_budget(store: &mut Store, class_id: i64, on: NaiveDate) -> Result<ClassBudget, AppError> {
+    use chrono::Datelike;
+    use nangluc_core::training::EnrolmentStatus as E;
+    let Some(Fact::Class(class)) = current(store, Table::Classes, class_id)? else {
+        return Err(AppError::NotFound(format!("lớp số {class_id}")));
+    };
+    let programme = match current(store, Table::Programmes, class.programme_id)? {
+        Some(Fact::Programme(p)) => p.code,
+        _ => return Err(AppError::NotFound(format!("chương trình số {}", class.programme_id))),
+    };
+    let learners: Vec<_> = class_learners(store, class_id, class.starts_on)?
+        .into_iter()
+        .filter(|(e, _)| !matches!(e.status, E::Waitlisted | E::Withdrawn))
+        .collect();
+    let mut by_unit: BTreeMap<i64, u32> = BTreeMap::new();
+    for (_, unit) in &learners {
+        if let Some(u) = unit {
+            *by_unit.entry(*u).or_default() += 1;
+        }
+    }
+    Ok(ClassBudget {
+        programme,
+        year: class.starts_on.year(),
+        on,
+        source: learners.first().map_or(FundingSource::StateBudget, |(e, _)| e.funding),
+        total: class.planned_cost,
+        learners_by_unit: by_unit.into_iter().collect(),
+    })
+}
+
+/// What a finished class spent, read from its learners' records: each
+/// learner's cost, by unit and funding source — what the class finish hook
+/// passes to [`settle_class_budget`].
+pub fn class_payments(store: &mut Store, class_id: i64) -> Result<Vec<Payment>, AppError> {
+    use nangluc_core::training::EnrolmentStatus as E;
+    let Some(Fact::Class(class)) = current(store, Table::Classes, class_id)? else {
+        return Err(AppError::NotFound(format!("lớp số {class_id}")));
+    };
+    let mut sums: BTreeMap<(i64, &'static str), (FundingSource, i64)> = BTreeMap::new();
+    for (e, unit) in class_learners(store, class_id, class.starts_on)? {
+        if matches!(e.status, E::Waitlisted | E::Nominated) {
+            continue;
+        }
+        let Some(unit) = unit else { continue };
+        sums.entry((unit, e.funding.code())).or_insert((e.funding, 0)).1 += e.cost;
+    }
+    Ok(sums
+        .into_iter()
+        .map(|((unit_id, _), (source, amount))| Payment { unit_id, source, amount, document: None })
+        .collect())
+}
+
 /// One payment of a finished class.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Payment {

@@ -158,18 +158,29 @@ pub async fn add_allocation(
 }
 
 /// `POST /api/v1/budget/classes/{id}/commitment`: what the class approval
-/// hook does, offered to the Sở Nội vụ and finance.
+/// hook does, offered to the Sở Nội vụ and finance. Without a body, the
+/// commitment is read from the class and its learners.
 pub async fn commit_class(
     State(state): State<AppState>,
     v: Viewer,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Json(body): Json<ClassBudget>,
+    body: Option<Json<ClassBudget>>,
 ) -> Result<Response, AppError> {
     v.check_api_write(&headers)?;
     annual::keeps_class_budget(&v)?;
     let now = state.clock.now();
-    let entries = state.pool.run(move |s| annual::commit_class_budget(s, &v.username, id, &body, now)).await?;
+    let today = state.clock.today();
+    let entries = state
+        .pool
+        .run(move |s| {
+            let budget = match body {
+                Some(Json(b)) => b,
+                None => annual::class_budget(s, id, today)?,
+            };
+            annual::commit_class_budget(s, &v.username, id, &budget, now)
+        })
+        .await?;
     let parts: Vec<Value> = entries.iter().map(|e| json!({ "unit_id": e.unit_id, "amount": e.amount })).collect();
     Ok((StatusCode::CREATED, Json(json!({ "class_id": id, "commitments": parts }))).into_response())
 }
@@ -177,6 +188,8 @@ pub async fn commit_class(
 #[derive(Debug, Deserialize)]
 pub struct SettleBody {
     pub settled_on: NaiveDate,
+    /// Empty: read from the learners' records (each one's cost).
+    #[serde(default)]
     pub payments: Vec<Payment>,
 }
 
@@ -193,7 +206,10 @@ pub async fn settle_class(
     let now = state.clock.now();
     let s = state
         .pool
-        .run(move |s| annual::settle_class_budget(s, &v.username, id, body.settled_on, &body.payments, now))
+        .run(move |s| {
+            let payments = if body.payments.is_empty() { annual::class_payments(s, id)? } else { body.payments };
+            annual::settle_class_budget(s, &v.username, id, body.settled_on, &payments, now)
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?)).into_response())
 }

@@ -646,3 +646,31 @@ async fn a_unit_officer_works_from_the_pages() {
     let home = app.get("/", &hr3).await.text();
     assert!(home.contains("của đơn vị: Đã gửi Sở Nội vụ — hạn gửi"), "{home}");
 }
+
+/// The ledger read from the class itself, as the class hooks will call it:
+/// class 1 of the seed (planned 250.000.000 đ, two learners sent by the Sở
+/// Nội vụ, 5.000.000 đ each from the state budget).
+#[tokio::test]
+async fn a_class_commits_and_settles_from_its_own_records() {
+    let app = app();
+    let admin = app.token("admin").await;
+    let mut store = Store::open(&app.db.url()).unwrap();
+    let b = nangluc_web::annual::class_budget(&mut store, 1, d(2024, 2, 1)).unwrap();
+    assert_eq!((b.programme.as_str(), b.year, b.total, b.source, b.learners_by_unit.clone()), ("QLNN-CVC", 2024, 250_000_000, FundingSource::StateBudget, vec![(2, 2)]));
+    let paid = nangluc_web::annual::class_payments(&mut store, 1).unwrap();
+    assert_eq!(paid.iter().map(|p| (p.unit_id, p.source, p.amount)).collect::<Vec<_>>(), vec![(2, FundingSource::StateBudget, 10_000_000)]);
+    assert!(nangluc_web::annual::class_budget(&mut store, 99, d(2024, 2, 1)).is_err());
+
+    // Through the API without a body: the same figures.
+    let r = app
+        .send(Request::post("/api/v1/budget/classes/1/commitment").header(header::AUTHORIZATION, format!("Bearer {admin}")).body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["commitments"], json!([{ "unit_id": 2, "amount": 250_000_000 }]));
+    let r = app.post("/api/v1/budget/classes/1/settlement", &admin, json!({ "settled_on": "2024-06-10" })).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!((r.json()["spent"].as_i64(), r.json()["released"].as_i64()), (Some(10_000_000), Some(240_000_000)));
+    let b = app.get("/api/v1/budget?year=2024", &admin).await.json();
+    assert_eq!(b["by_unit"][0]["label"], "Sở Nội vụ");
+    assert_eq!(b["by_unit"][0]["spent"], 10_000_000);
+}
