@@ -374,7 +374,16 @@ pub fn plan_view(
             let result = p.evaluate(store, today, Some(&unit.code), true, false)?;
             let map = ProgrammeMap::from_plan(&p.plan);
             let rule_lines: Vec<Line> = lines.iter().map(rule_line).collect();
-            (Some(rules::check_against_targets(&result, &map, row.year, &rule_lines)), None)
+            let mut check = rules::check_against_targets(&result, &map, row.year, &rule_lines);
+            // Name the people the rules know by id.
+            for n in &mut check.not_needed {
+                n.message = format!(
+                    "{} đã đạt chỉ tiêu {} (hoặc không thuộc đối tượng): xem lại việc cử đi học.",
+                    person_name(store, n.person_id)?,
+                    n.target_id
+                );
+            }
+            (Some(check), None)
         }
     };
     let who = actor(v);
