@@ -42,6 +42,18 @@ pub struct DutyUpdateRow {
     pub stamp: Stamp,
 }
 
+/// A status update to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDutyUpdate<'a> {
+    pub deadline: Option<NaiveDate>,
+    /// DutyState code.
+    pub state: &'a str,
+    pub on: NaiveDate,
+    pub note: Option<&'a str>,
+    /// A file sent with it: name, content type, bytes.
+    pub file: Option<(&'a str, &'a str, &'a [u8])>,
+}
+
 /// A file attached to a duty (without its bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DutyFileRow {
@@ -128,16 +140,8 @@ impl Store {
     }
 
     /// Records a status update, with a file if given, in one transaction; gives the update's id.
-    pub fn add_duty_update(
-        &mut self,
-        duty_id: i64,
-        deadline: Option<NaiveDate>,
-        state: &str,
-        on: NaiveDate,
-        note: Option<&str>,
-        file: Option<(&str, &str, &[u8])>,
-        stamp: &Stamp,
-    ) -> Result<i64> {
+    pub fn add_duty_update(&mut self, duty_id: i64, u: &NewDutyUpdate<'_>, stamp: &Stamp) -> Result<i64> {
+        let NewDutyUpdate { deadline, state, on, note, file } = *u;
         self.transaction(|db| {
             if db.query_opt("SELECT id FROM duties WHERE id = $1", &[duty_id.into()])?.is_none() {
                 return Err(StoreError::EntityNotFound { table: "duties", id: duty_id });

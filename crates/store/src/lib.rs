@@ -36,7 +36,7 @@ pub use crate::annual::{
     AnnualPlanRow, Costs, NewPlanLine, PlanEventRow, PlanLineRow, ProvinceLineRow, ProvincePlanRow, Stamp, StatusMove,
 };
 pub use crate::budget::{AllocationRow, LedgerEntry, LedgerEntryRow, LedgerRows, NewAllocation, SettlementRow};
-pub use crate::duties::{DutyFileRow, DutyRow, DutyUpdateRow, NewDuty};
+pub use crate::duties::{DutyFileRow, DutyRow, DutyUpdateRow, NewDuty, NewDutyUpdate};
 pub use crate::registry::{ChangeCount, ChangeFilter, ChangeRow, PeoplePage, PeopleQuery, PersonHit};
 pub use crate::stats::{Stats, StatsSection};
 pub use crate::value::{Value, truncate_micros};

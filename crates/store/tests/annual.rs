@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nangluc_store::{
-    Costs, LedgerEntry, NewAllocation, NewDuty, NewPlanLine, ProvinceLineRow, SettlementRow, Stamp, StatusMove, Store,
+    Costs, LedgerEntry, NewAllocation, NewDuty, NewDutyUpdate, NewPlanLine, ProvinceLineRow, SettlementRow, Stamp, StatusMove, Store,
     StoreError,
 };
 
@@ -257,11 +257,17 @@ fn duties_keep_updates_and_files(store: &mut Store) {
     assert_eq!(got.duty, duty("1.2"));
 
     let pdf = b"%PDF-1.4 b\xc3\xa1o c\xc3\xa1o".to_vec();
-    let u = store
-        .add_duty_update(ids[0], Some(d(2026, 8, 31)), "hoan_thanh", d(2026, 8, 20), Some("Đã gửi"), Some(("bao-cao.pdf", "application/pdf", &pdf)), &s)
-        .unwrap();
-    store.add_duty_update(ids[1], None, "dang_thuc_hien", d(2026, 3, 1), None, None, &s).unwrap();
-    assert!(store.add_duty_update(999, None, "dang_thuc_hien", d(2026, 3, 1), None, None, &s).is_err());
+    let done = NewDutyUpdate {
+        deadline: Some(d(2026, 8, 31)),
+        state: "hoan_thanh",
+        on: d(2026, 8, 20),
+        note: Some("Đã gửi"),
+        file: Some(("bao-cao.pdf", "application/pdf", &pdf)),
+    };
+    let u = store.add_duty_update(ids[0], &done, &s).unwrap();
+    let going = NewDutyUpdate { deadline: None, state: "dang_thuc_hien", on: d(2026, 3, 1), note: None, file: None };
+    store.add_duty_update(ids[1], &going, &s).unwrap();
+    assert!(store.add_duty_update(999, &going, &s).is_err());
     let ups = store.duty_updates(Some(ids[0])).unwrap();
     assert_eq!(ups.len(), 1);
     assert_eq!((ups[0].deadline, ups[0].state.as_str(), ups[0].note.as_deref()), (Some(d(2026, 8, 31)), "hoan_thanh", Some("Đã gửi")));
@@ -288,7 +294,8 @@ fn reset_forgets_the_workflow(store: &mut Store) {
         due_rules: "[]".into(),
     };
     let ids = store.create_duties(&[duty], &s).unwrap();
-    store.add_duty_update(ids[0], None, "dang_thuc_hien", d(2026, 8, 1), None, Some(("a.txt", "text/plain", b"x")), &s).unwrap();
+    let with_file = NewDutyUpdate { deadline: None, state: "dang_thuc_hien", on: d(2026, 8, 1), note: None, file: Some(("a.txt", "text/plain", b"x")) };
+    store.add_duty_update(ids[0], &with_file, &s).unwrap();
     store.reset().unwrap();
     assert!(store.annual_plans(None).unwrap().is_empty());
     assert!(store.duties().unwrap().is_empty());

@@ -21,7 +21,7 @@ use nangluc_planning::budget::{self as ledger_rules, Ledger, VarianceBy, Varianc
 use nangluc_planning::duty::{self as duty_rules, DueRule, Duty, DutyState, Overdue, Reminder, StatusUpdate};
 use nangluc_planning::needs::ProgrammeMap;
 use nangluc_store::{
-    AnnualPlanRow, Costs, LedgerEntry, NewAllocation, NewDuty, NewPlanLine, ProvinceLineRow, SettlementRow, Stamp,
+    AnnualPlanRow, Costs, LedgerEntry, NewAllocation, NewDuty, NewDutyUpdate, NewPlanLine, ProvinceLineRow, SettlementRow, Stamp,
     StatusMove, Store, StoreError,
 };
 use serde::{Deserialize, Serialize};
@@ -1490,11 +1490,13 @@ pub fn add_duty_update(
     store
         .add_duty_update(
             id,
-            input.deadline,
-            state.code(),
-            vn_day(now),
-            note,
-            file.as_ref().map(|(n, t, b)| (n.as_str(), t.as_str(), b.as_slice())),
+            &NewDutyUpdate {
+                deadline: input.deadline,
+                state: state.code(),
+                on: vn_day(now),
+                note,
+                file: file.as_ref().map(|(n, t, b)| (n.as_str(), t.as_str(), b.as_slice())),
+            },
             &stamp(v, now),
         )
         .map_err(store_err)

@@ -161,7 +161,7 @@ pub fn annual_plan(
         sections,
         closing: None,
     };
-    Ok(nangluc_io::docx::annual_plan_to_bytes(&doc).map_err(|e| AppError::Internal(e.to_string()))?)
+    nangluc_io::docx::annual_plan_to_bytes(&doc).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// The mid-term or final review of the period plan, from its evaluation at
@@ -204,7 +204,7 @@ pub fn review(
         unit_depth: Some(1),
         closing: None,
     };
-    Ok(nangluc_io::docx::review_report_to_bytes(&doc).map_err(|e| AppError::Internal(e.to_string()))?)
+    nangluc_io::docx::review_report_to_bytes(&doc).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// Person-times trained (completed enrolments ending in `[from, to]`) by
