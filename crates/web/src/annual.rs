@@ -290,6 +290,17 @@ pub struct PlanView {
     pub can_review: bool,
     /// Programmes to choose from (code, name).
     pub programmes: Vec<(String, String)>,
+    /// The unit's people who do not yet meet a target (to choose whom to
+    /// send), shown to those who edit the plan.
+    pub candidates: Vec<Candidate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub target_id: String,
+    pub person_id: i64,
+    pub name: String,
+    pub reason: String,
 }
 
 fn summary(row: &AnnualPlanRow, lines: &[nangluc_store::PlanLineRow], units: &HashMap<i64, UnitRef>) -> PlanSummary {
@@ -367,11 +378,23 @@ pub fn plan_view(
             comment: e.comment,
         })
         .collect();
+    let who = actor(v);
+    let mut candidates = Vec::new();
     let (check, check_note) = match plan {
         None => (None, Some("Máy chủ chạy không có kế hoạch giai đoạn: không đối chiếu được với chỉ tiêu.".to_string())),
         Some(p) => {
             let unit = unit_ref(&units, row.unit_id);
             let result = p.evaluate(store, today, Some(&unit.code), true, false)?;
+            if who == Some(Actor::UnitOfficer) && status.editable() {
+                for t in &result.targets {
+                    candidates.extend(t.missing.iter().map(|m| Candidate {
+                        target_id: t.id.clone(),
+                        person_id: m.person_id,
+                        name: m.name.clone(),
+                        reason: m.reason.clone(),
+                    }));
+                }
+            }
             let map = ProgrammeMap::from_plan(&p.plan);
             let rule_lines: Vec<Line> = lines.iter().map(rule_line).collect();
             let mut check = rules::check_against_targets(&result, &map, row.year, &rule_lines);
@@ -386,7 +409,6 @@ pub fn plan_view(
             (Some(check), None)
         }
     };
-    let who = actor(v);
     Ok(PlanView {
         plan: summary(&row, &lines, &units),
         deadline: Day(rules::submission_deadline(row.year)),
@@ -398,6 +420,7 @@ pub fn plan_view(
         can_submit: who.is_some() && rules::transition(status, PlanAction::Submit, who.expect("some"), None).is_ok(),
         can_review: who == Some(Actor::HomeAffairs) && status == PlanStatus::Submitted,
         programmes: names.into_iter().collect(),
+        candidates,
     })
 }
 
@@ -428,11 +451,16 @@ pub struct ProvinceView {
 pub struct Overview {
     pub year: i32,
     pub deadline: Day,
+    /// The deadline is behind us (a plan still missing is late).
+    pub deadline_passed: bool,
     pub plans: Vec<PlanSummary>,
     pub province: Option<ProvinceView>,
     /// Units the viewer may start a plan for this year (none yet).
     pub creatable: Vec<UnitRef>,
     pub accepted: usize,
+    /// Units expected to send a plan (those directly under the province) that
+    /// have not submitted one yet; shown to those who read every plan.
+    pub not_submitted: Vec<UnitRef>,
     pub can_aggregate: bool,
     pub can_approve: bool,
 }
@@ -514,15 +542,38 @@ pub fn overview(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -> R
         }
         _ => Vec::new(),
     };
+    let not_submitted = if scope.is_none() {
+        let top = store
+            .as_of(Table::Units, &AsOf::date(today))?
+            .into_iter()
+            .filter_map(|r| match r.data {
+                Fact::Unit(u) => Some((r.id, u.parent_id)),
+                _ => None,
+            })
+            .collect::<Vec<_>>();
+        let roots: Vec<i64> = top.iter().filter(|(_, p)| p.is_none()).map(|(id, _)| *id).collect();
+        let mut missing: Vec<UnitRef> = top
+            .iter()
+            .filter(|(_, p)| p.is_some_and(|p| roots.contains(&p)))
+            .filter(|(id, _)| !rows.iter().any(|r| r.unit_id == *id && r.submitted_at.is_some()))
+            .map(|(id, _)| unit_ref(&units, *id))
+            .collect();
+        missing.sort_by(|a, b| nangluc_core::text::compare(&a.name, &b.name));
+        missing
+    } else {
+        Vec::new()
+    };
     let province = province_view(store, year)?;
     let accepted = rows.iter().filter(|r| r.status == "accepted").count();
     let approved = province.as_ref().is_some_and(|p| p.status.code == "approved");
     Ok(Overview {
         year,
         deadline: Day(rules::submission_deadline(year)),
+        deadline_passed: rules::is_late(year, today),
         plans,
         creatable,
         accepted,
+        not_submitted,
         can_aggregate: v.role == Role::Admin && accepted > 0 && !approved,
         can_approve: v.role == Role::Admin && province.as_ref().is_some_and(|p| p.status.code == "aggregated"),
         province,

@@ -271,6 +271,10 @@ async fn one_annual_cycle_end_to_end() {
     assert!(r.json()["message"].as_str().unwrap().contains("không công tác tại đơn vị"));
     let r = app.post(&format!("/api/v1/annual-plans/{snv}/submit"), &hr, json!({})).await;
     assert_eq!((r.status, r.json()["status"]["code"].as_str()), (StatusCode::OK, Some("submitted")), "{}", r.text());
+    // The Sở Nội vụ sees who has not sent theirs yet.
+    let o = app.get("/api/v1/annual-plans?year=2026", &admin).await.json();
+    assert_eq!((o["not_submitted"][0]["name"].as_str(), o["not_submitted"].as_array().unwrap().len()), (Some("Sở Tài chính"), 1));
+    assert_eq!(o["deadline_passed"], false);
 
     // The Sở Tài chính plans after the deadline (5/9/2025) and forgets target 1.
     app.clock("2025-09-05T03:00:00Z");
@@ -298,6 +302,7 @@ async fn one_annual_cycle_end_to_end() {
     // The Sở Nội vụ sees both, one late; the HR officer of unit 2 sees only its own.
     app.clock("2025-09-10T03:00:00Z");
     let o = app.get("/api/v1/annual-plans?year=2026", &admin).await.json();
+    assert!(o["not_submitted"].as_array().unwrap().is_empty() && o["deadline_passed"] == true);
     let late: Vec<(i64, bool)> = o["plans"].as_array().unwrap().iter().map(|p| (p["id"].as_i64().unwrap(), p["late"].as_bool().unwrap())).collect();
     assert_eq!(late.len(), 2);
     assert!(late.contains(&(snv, false)) && late.contains(&(stc, true)), "{late:?}");
@@ -633,6 +638,8 @@ async fn a_unit_officer_works_from_the_pages() {
     let page = app.get(&location, &hr3).await.text();
     assert!(page.contains("Trung cấp lý luận chính trị") && page.contains("30.000.000 đ") && page.contains("Lê Văn Bình"), "{page}");
     assert!(page.contains("Kế hoạch đáp ứng nhu cầu năm 2026"), "{page}");
+    // Whom to send: the unit's people short of a target, with their numbers.
+    assert!(page.contains("Người của đơn vị chưa đạt chỉ tiêu") && page.contains("Chỉ tiêu 1: Lê Văn Bình — mã số <strong>3</strong>"), "{page}");
     // The officer of unit 2 may neither read nor change unit 3's plan.
     assert_eq!(app.get(&location, &hr).await.status, StatusCode::FORBIDDEN);
     let other = csrf_of(&app.get("/annual-plans?year=2026", &hr).await.text());
