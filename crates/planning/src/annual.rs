@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use nangluc_core::code_enum;
+use nangluc_engine::plan::Kind;
 use nangluc_engine::result::PlanResult;
 
 use crate::needs::ProgrammeMap;
@@ -190,6 +191,8 @@ fn need_in_year(t: &nangluc_engine::TargetResult, year: i32) -> u64 {
 /// Checks a unit's lines against the evaluation of the period plan for the
 /// unit's subtree (`result`, with the missing people listed). A line serves
 /// its own `target_id`, else every target `map` ties to its programme.
+/// Quotas of person-times, class counts and lecturer ratios are the
+/// province's, not shares of a unit's people: they are left out.
 pub fn check_against_targets(result: &PlanResult, map: &ProgrammeMap, year: i32, lines: &[Line]) -> TargetCheck {
     let mut planned: BTreeMap<&str, u64> = BTreeMap::new();
     let mut people: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
@@ -210,6 +213,9 @@ pub fn check_against_targets(result: &PlanResult, map: &ProgrammeMap, year: i32,
     }
     let mut check = TargetCheck { covered: planned.keys().map(|s| s.to_string()).collect(), ..Default::default() };
     for t in &result.targets {
+        if matches!(t.kind, Kind::Quota | Kind::Classes | Kind::LecturerRatio) {
+            continue;
+        }
         let needed = need_in_year(t, year);
         let got = planned.get(t.id.as_str()).copied().unwrap_or(0);
         if needed > got {

@@ -62,7 +62,10 @@ fn a_unit_plan_is_checked_against_its_own_need() {
     r2.need_by_year = vec![YearNeed { year: 2025, count: 4 }];
     let mut r3 = target("R3", Kind::Ratio, Status::Met, 0, vec![]);
     r3.need_by_year = vec![];
-    let result = plan_result(d(2026, 9, 1), vec![r1, r2, r3]);
+    // A province-wide quota of person-times is not a unit's shortfall.
+    let mut q4 = target("Q4", Kind::Quota, Status::AtRisk, 100, vec![]);
+    q4.need_by_year = vec![YearNeed { year: 2027, count: 100 }];
+    let result = plan_result(d(2026, 9, 1), vec![r1, r2, r3, q4]);
     let map = ProgrammeMap::new([("R2", "LLCT")]);
 
     // Two person-times for R1 (explicit), one for R2 (by programme): short 1 and 3.

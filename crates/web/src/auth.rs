@@ -428,7 +428,7 @@ pub fn ensure_demo_accounts(store: &mut Store) -> Result<Vec<DemoAccount>, AppEr
             links.finance,
             None,
             None,
-            "đọc hồ sơ, không sửa".into(),
+            "đọc hồ sơ; ghi phân bổ và quyết toán kinh phí".into(),
         ),
         (
             "lanhdao",
