@@ -1383,42 +1383,39 @@ pub fn duties_view(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<Du
     }
     let l = load_duties(store)?;
     let (overdue, reminders) = alerts(&l, today);
-    let duties = l
-        .rows
-        .iter()
-        .zip(&l.duties)
-        .map(|(r, d)| {
-            let next = d.next_due(today);
-            let state = match next {
-                Some(n) => duty_rules::state_of(&d.id, n, &l.updates, today),
-                None => l
-                    .updates
-                    .iter()
-                    .filter(|u| u.duty_id == d.id && u.on <= today)
-                    .max_by_key(|u| u.on)
-                    .map_or(DutyState::NotStarted, |u| u.state),
-            };
-            DutyLine {
-                id: r.id,
-                code: r.duty.code.clone(),
-                task: d.task.clone(),
-                lead: d.lead.clone(),
-                partners: d.partners.clone(),
-                products: d.products.clone(),
-                when: d.when.clone(),
-                next_due: next.map(Day),
-                state: Coded::new(state.code(), state.label()),
-            }
-        })
-        .collect();
     Ok(DutiesView {
         today: Day(today),
-        duties,
+        duties: l.rows.iter().zip(&l.duties).map(|(r, d)| duty_line(r, d, &l.updates, today)).collect(),
         overdue,
         reminders,
         can_update: updates_duties(v.role),
         can_import: v.role == Role::Admin,
     })
+}
+
+/// A duty with its next deadline and where it stands for it (or, without
+/// one, its latest state).
+fn duty_line(r: &nangluc_store::DutyRow, d: &Duty, updates: &[StatusUpdate], today: NaiveDate) -> DutyLine {
+    let next = d.next_due(today);
+    let state = match next {
+        Some(n) => duty_rules::state_of(&d.id, n, updates, today),
+        None => updates
+            .iter()
+            .filter(|u| u.duty_id == d.id && u.on <= today)
+            .max_by_key(|u| u.on)
+            .map_or(DutyState::NotStarted, |u| u.state),
+    };
+    DutyLine {
+        id: r.id,
+        code: r.duty.code.clone(),
+        task: d.task.clone(),
+        lead: d.lead.clone(),
+        partners: d.partners.clone(),
+        products: d.products.clone(),
+        when: d.when.clone(),
+        next_due: next.map(Day),
+        state: Coded::new(state.code(), state.label()),
+    }
 }
 
 /// Who records progress on duties: the Sở Nội vụ (which follows the matrix),
@@ -1458,14 +1455,17 @@ pub struct DutyView {
 }
 
 pub fn duty_view(store: &mut Store, v: &Viewer, id: i64, today: NaiveDate) -> Result<DutyView, AppError> {
-    let all = duties_view(store, v, today)?;
-    let duty = all
-        .duties
-        .into_iter()
-        .find(|d| d.id == id)
-        .ok_or_else(|| AppError::NotFound(format!("nhiệm vụ số {id}")))?;
+    if !reads_duties(v.role) {
+        return Err(AppError::Forbidden);
+    }
     let l = load_duties(store)?;
-    let d = l.duties.iter().find(|d| d.id == id.to_string()).expect("loaded with the list");
+    let (r, d) = l
+        .rows
+        .iter()
+        .zip(&l.duties)
+        .find(|(r, _)| r.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("nhiệm vụ số {id}")))?;
+    let duty = duty_line(r, d, &l.updates, today);
     use chrono::Datelike;
     let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("1 January");
     let to = NaiveDate::from_ymd_opt(today.year() + 1, 12, 31).expect("31 December");
@@ -1494,7 +1494,7 @@ pub fn duty_view(store: &mut Store, v: &Viewer, id: i64, today: NaiveDate) -> Re
         deadlines: d.deadlines_between(from, to).into_iter().map(Day).collect(),
         updates,
         files,
-        can_update: all.can_update,
+        can_update: updates_duties(v.role),
         states: DutyState::ALL.iter().map(|s| Coded::new(s.code(), s.label())).collect(),
     })
 }
