@@ -537,7 +537,10 @@ pub fn overview(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -> R
                 .filter(|id| !rows.iter().any(|r| r.unit_id == **id))
                 .filter_map(|id| units.get(id).cloned())
                 .collect();
-            us.sort_by(|a, b| nangluc_core::text::compare(&a.name, &b.name));
+            // The officer's own unit first, then the units under it by name.
+            us.sort_by(|a, b| {
+                (Some(b.id) == v.unit_id).cmp(&(Some(a.id) == v.unit_id)).then_with(|| nangluc_core::text::compare(&a.name, &b.name))
+            });
             us
         }
         _ => Vec::new(),

@@ -516,3 +516,60 @@ fn the_dashboard_opens_a_target_and_its_need_list() {
     assert!(url.ends_with("/dashboard?unit=SNV"), "{url}");
     let _ = std::fs::remove_file(&plan);
 }
+
+/// A unit's HR officer prepares next year's plan in the browser: starts it,
+/// adds a line, sends it; the page shows its status and, after 31 August,
+/// the late flag.
+#[test]
+fn a_unit_officer_prepares_and_sends_next_years_plan() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    let plan = std::env::temp_dir().join(format!("nangluc-browser-annual-{}.toml", std::process::id()));
+    std::fs::write(&plan, PLAN).unwrap();
+    let port = start_server_with(&db, Some(plan.clone()));
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    driver.cmd("POST", "/window/rect", Some(json!({ "width": 1366, "height": 900 })));
+    driver.goto(&format!("{base}/annual-plans"));
+    driver.type_into(&driver.css("input[name=username]"), "hr");
+    driver.type_into(&driver.css("input[name=password]"), "pw-hr");
+    driver.click(&driver.css("form.stack button[type=submit]"));
+    driver.wait_url_end("/annual-plans");
+
+    // Next year's plan, for the officer's own unit (the first offered).
+    let today = nangluc_web::fmt::today();
+    let year = chrono::Datelike::year(&today) + 1;
+    let page = driver.text(&driver.css("main"));
+    assert!(page.contains(&format!("Kế hoạch đào tạo, bồi dưỡng năm {year}")), "{page}");
+    driver.click(&driver.css("form.filters button[type=submit]"));
+    let url = driver.wait_url_until(|u| u.contains("/annual-plans/"));
+    assert!(url.contains("/annual-plans/"), "{url}");
+
+    driver.type_into(&driver.css("input[name=classes]"), "1");
+    driver.type_into(&driver.css("input[name=person_times]"), "2");
+    driver.type_into(&driver.css("input[name=cost_state_budget]"), "12.000.000");
+    driver.type_into(&driver.css("input[name=people]"), "2");
+    driver.click(&driver.css("form.filters button[type=submit]"));
+    // The form posts back to the same page: wait for the new line in its source.
+    let started = Instant::now();
+    while !driver.cmd("GET", "/source", None).as_str().unwrap_or_default().contains("12.000.000 đ") {
+        assert!(started.elapsed() < Duration::from_secs(20), "no line added: {}", driver.cmd("GET", "/source", None));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let lines = driver.text(&driver.css("table.list"));
+    assert!(lines.contains("Bồi dưỡng ngạch chuyên viên chính") && lines.contains("12.000.000 đ") && lines.contains("Đặng Thị Ánh"), "{lines}");
+
+    driver.click(&driver.css("form.panel button[type=submit]"));
+    let deadline = nangluc_planning::annual::submission_deadline(year);
+    let started = Instant::now();
+    while !driver.cmd("GET", "/source", None).as_str().unwrap_or_default().contains("<strong>Đã gửi Sở Nội vụ</strong>") {
+        assert!(started.elapsed() < Duration::from_secs(20), "not sent");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let status = driver.text(&driver.css("p.status"));
+    assert!(status.contains("Đã gửi Sở Nội vụ"), "{status}");
+    assert_eq!(status.contains("Trễ hạn"), today > deadline, "{status}");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    driver.screenshot(&shots.join("annual-plan.png"));
+    let _ = std::fs::remove_file(&plan);
+}
