@@ -417,7 +417,7 @@ pub fn plan_view(
         check,
         check_note,
         can_edit: who == Some(Actor::UnitOfficer) && status.editable(),
-        can_submit: who.is_some() && rules::transition(status, PlanAction::Submit, who.expect("some"), None).is_ok(),
+        can_submit: who.is_some_and(|w| rules::transition(status, PlanAction::Submit, w, None).is_ok()),
         can_review: who == Some(Actor::HomeAffairs) && status == PlanStatus::Submitted,
         programmes: names.into_iter().collect(),
         candidates,

@@ -535,6 +535,7 @@ fn a_unit_officer_prepares_and_sends_next_years_plan() {
     driver.type_into(&driver.css("input[name=password]"), "pw-hr");
     driver.click(&driver.css("form.stack button[type=submit]"));
     driver.wait_url_end("/annual-plans");
+    wait_source(&driver, "Kế hoạch của các đơn vị");
 
     // Next year's plan, for the officer's own unit (the first offered).
     let today = nangluc_web::fmt::today();
@@ -544,6 +545,7 @@ fn a_unit_officer_prepares_and_sends_next_years_plan() {
     driver.click(&driver.css("form.filters button[type=submit]"));
     let url = driver.wait_url_until(|u| u.contains("/annual-plans/"));
     assert!(url.contains("/annual-plans/"), "{url}");
+    wait_source(&driver, "<h2>Thêm dòng</h2>");
 
     driver.type_into(&driver.css("input[name=classes]"), "1");
     driver.type_into(&driver.css("input[name=person_times]"), "2");
@@ -551,25 +553,31 @@ fn a_unit_officer_prepares_and_sends_next_years_plan() {
     driver.type_into(&driver.css("input[name=people]"), "2");
     driver.click(&driver.css("form.filters button[type=submit]"));
     // The form posts back to the same page: wait for the new line in its source.
-    let started = Instant::now();
-    while !driver.cmd("GET", "/source", None).as_str().unwrap_or_default().contains("12.000.000 đ") {
-        assert!(started.elapsed() < Duration::from_secs(20), "no line added: {}", driver.cmd("GET", "/source", None));
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_source(&driver, "12.000.000 đ");
     let lines = driver.text(&driver.css("table.list"));
     assert!(lines.contains("Bồi dưỡng ngạch chuyên viên chính") && lines.contains("12.000.000 đ") && lines.contains("Đặng Thị Ánh"), "{lines}");
 
     driver.click(&driver.css("form.panel button[type=submit]"));
     let deadline = nangluc_planning::annual::submission_deadline(year);
-    let started = Instant::now();
-    while !driver.cmd("GET", "/source", None).as_str().unwrap_or_default().contains("<strong>Đã gửi Sở Nội vụ</strong>") {
-        assert!(started.elapsed() < Duration::from_secs(20), "not sent");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_source(&driver, "<strong>Đã gửi Sở Nội vụ</strong>");
     let status = driver.text(&driver.css("p.status"));
     assert!(status.contains("Đã gửi Sở Nội vụ"), "{status}");
     assert_eq!(status.contains("Trễ hạn"), today > deadline, "{status}");
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
     driver.screenshot(&shots.join("annual-plan.png"));
     let _ = std::fs::remove_file(&plan);
+}
+
+/// Waits until the page's source holds `needle` (a click navigates without
+/// waiting for the next page).
+fn wait_source(driver: &Driver, needle: &str) {
+    let started = Instant::now();
+    loop {
+        let source = driver.cmd("GET", "/source", None).as_str().unwrap_or_default().to_string();
+        if source.contains(needle) {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "«{needle}» never showed: {source}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
