@@ -60,9 +60,15 @@ pub enum Actor {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     #[error("không thể {action} kế hoạch đang ở trạng thái «{status}»")]
-    NotFrom { action: &'static str, status: &'static str },
+    NotFrom {
+        action: &'static str,
+        status: &'static str,
+    },
     #[error("chỉ {who} mới được {action} kế hoạch")]
-    NotAllowed { action: &'static str, who: &'static str },
+    NotAllowed {
+        action: &'static str,
+        who: &'static str,
+    },
     #[error("cần ghi ý kiến khi trả lại kế hoạch")]
     CommentRequired,
 }
@@ -179,7 +185,12 @@ pub struct TargetCheck {
 /// The people of the unit to train for a target in `year`: the engine's
 /// share for that year, or the whole remaining need when the horizon is past.
 fn need_in_year(t: &nangluc_engine::TargetResult, year: i32) -> u64 {
-    let in_year: u64 = t.need_by_year.iter().filter(|y| y.year == year).map(|y| y.count).sum();
+    let in_year: u64 = t
+        .need_by_year
+        .iter()
+        .filter(|y| y.year == year)
+        .map(|y| y.count)
+        .sum();
     let last = t.need_by_year.iter().map(|y| y.year).max();
     match last {
         Some(l) if l < year => t.needed,
@@ -193,7 +204,12 @@ fn need_in_year(t: &nangluc_engine::TargetResult, year: i32) -> u64 {
 /// its own `target_id`, else every target `map` ties to its programme.
 /// Quotas of person-times, class counts and lecturer ratios are the
 /// province's, not shares of a unit's people: they are left out.
-pub fn check_against_targets(result: &PlanResult, map: &ProgrammeMap, year: i32, lines: &[Line]) -> TargetCheck {
+pub fn check_against_targets(
+    result: &PlanResult,
+    map: &ProgrammeMap,
+    year: i32,
+    lines: &[Line],
+) -> TargetCheck {
     let mut planned: BTreeMap<&str, u64> = BTreeMap::new();
     let mut people: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
     for l in lines {
@@ -208,10 +224,16 @@ pub fn check_against_targets(result: &PlanResult, map: &ProgrammeMap, year: i32,
         };
         for t in served {
             *planned.entry(t).or_default() += l.person_times;
-            people.entry(t).or_default().extend(l.people.iter().copied());
+            people
+                .entry(t)
+                .or_default()
+                .extend(l.people.iter().copied());
         }
     }
-    let mut check = TargetCheck { covered: planned.keys().map(|s| s.to_string()).collect(), ..Default::default() };
+    let mut check = TargetCheck {
+        covered: planned.keys().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
     for t in &result.targets {
         if matches!(t.kind, Kind::Quota | Kind::Classes | Kind::LecturerRatio) {
             continue;
@@ -269,7 +291,13 @@ pub fn aggregate(plans: &[Vec<Line>]) -> Vec<ProgrammeTotal> {
     for (unit, lines) in plans.iter().enumerate() {
         for l in lines {
             let (t, units) = out.entry(l.programme.as_str()).or_insert_with(|| {
-                (ProgrammeTotal { programme: l.programme.clone(), ..Default::default() }, BTreeSet::new())
+                (
+                    ProgrammeTotal {
+                        programme: l.programme.clone(),
+                        ..Default::default()
+                    },
+                    BTreeSet::new(),
+                )
             });
             units.insert(unit);
             t.classes += l.classes;

@@ -18,11 +18,13 @@ use nangluc_core::training::FundingSource;
 use nangluc_core::{AsOf, Fact, Table};
 use nangluc_planning::annual::{self as rules, Actor, Line, PlanAction, PlanStatus, TargetCheck};
 use nangluc_planning::budget::{self as ledger_rules, Ledger, VarianceBy, VarianceRow};
-use nangluc_planning::duty::{self as duty_rules, DueRule, Duty, DutyState, Overdue, Reminder, StatusUpdate};
+use nangluc_planning::duty::{
+    self as duty_rules, DueRule, Duty, DutyState, Overdue, Reminder, StatusUpdate,
+};
 use nangluc_planning::needs::ProgrammeMap;
 use nangluc_store::{
-    AnnualPlanRow, Costs, LedgerEntry, NewAllocation, NewDuty, NewDutyUpdate, NewPlanLine, ProvinceLineRow, SettlementRow, Stamp,
-    StatusMove, Store, StoreError,
+    AnnualPlanRow, Costs, LedgerEntry, NewAllocation, NewDuty, NewDutyUpdate, NewPlanLine,
+    ProvinceLineRow, SettlementRow, Stamp, StatusMove, Store, StoreError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +44,10 @@ pub struct Clock {
 
 impl Clock {
     pub fn now(&self) -> DateTime<Utc> {
-        self.fixed.lock().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(Utc::now)
+        self.fixed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(Utc::now)
     }
 
     /// Stops the clock at `t` (`None`: the system clock again).
@@ -69,7 +74,9 @@ fn stamp(v: &Viewer, now: DateTime<Utc>) -> Stamp {
 fn store_err(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict(m) => AppError::BadRequest(format!("{}.", capitalise(&m))),
-        StoreError::EntityNotFound { table, id } => AppError::NotFound(format!("bản ghi {id} ({table})")),
+        StoreError::EntityNotFound { table, id } => {
+            AppError::NotFound(format!("bản ghi {id} ({table})"))
+        }
         e => e.into(),
     }
 }
@@ -106,7 +113,11 @@ fn actor(v: &Viewer) -> Option<Actor> {
 
 /// The units whose plans the viewer may act on and read: `None` for every
 /// unit; a unit HR officer's subtree as it stands today.
-fn unit_scope(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<Option<Vec<i64>>, AppError> {
+fn unit_scope(
+    store: &mut Store,
+    v: &Viewer,
+    today: NaiveDate,
+) -> Result<Option<Vec<i64>>, AppError> {
     if !reads_plans(v.role) {
         return Err(AppError::Forbidden);
     }
@@ -123,7 +134,12 @@ fn in_scope(scope: &Option<Vec<i64>>, unit_id: i64) -> bool {
     scope.as_ref().is_none_or(|ids| ids.contains(&unit_id))
 }
 
-fn load_plan(store: &mut Store, v: &Viewer, id: i64, today: NaiveDate) -> Result<AnnualPlanRow, AppError> {
+fn load_plan(
+    store: &mut Store,
+    v: &Viewer,
+    id: i64,
+    today: NaiveDate,
+) -> Result<AnnualPlanRow, AppError> {
     let scope = unit_scope(store, v, today)?;
     let plan = store
         .annual_plan(id)?
@@ -135,7 +151,8 @@ fn load_plan(store: &mut Store, v: &Viewer, id: i64, today: NaiveDate) -> Result
 }
 
 fn status_of(code: &str) -> Result<PlanStatus, AppError> {
-    PlanStatus::from_code(code).ok_or_else(|| AppError::Store(format!("trạng thái kế hoạch không hợp lệ: {code}")))
+    PlanStatus::from_code(code)
+        .ok_or_else(|| AppError::Store(format!("trạng thái kế hoạch không hợp lệ: {code}")))
 }
 
 fn coded_status(code: &str) -> Coded {
@@ -160,14 +177,25 @@ fn units_on(store: &mut Store, day: NaiveDate) -> Result<HashMap<i64, UnitRef>, 
         .as_of(Table::Units, &AsOf::date(day))?
         .into_iter()
         .filter_map(|r| match r.data {
-            Fact::Unit(u) => Some((r.id, UnitRef { id: r.id, code: u.code, name: u.name })),
+            Fact::Unit(u) => Some((
+                r.id,
+                UnitRef {
+                    id: r.id,
+                    code: u.code,
+                    name: u.name,
+                },
+            )),
             _ => None,
         })
         .collect())
 }
 
 fn unit_ref(units: &HashMap<i64, UnitRef>, id: i64) -> UnitRef {
-    units.get(&id).cloned().unwrap_or_else(|| UnitRef { id, code: id.to_string(), name: format!("Đơn vị {id}") })
+    units.get(&id).cloned().unwrap_or_else(|| UnitRef {
+        id,
+        code: id.to_string(),
+        name: format!("Đơn vị {id}"),
+    })
 }
 
 /// Programme names by code.
@@ -208,7 +236,13 @@ pub struct CostView {
 
 impl From<Costs> for CostView {
     fn from(c: Costs) -> Self {
-        CostView { state_budget: c.state_budget, unit: c.unit, learner: c.learner, sponsor: c.sponsor, total: c.total() }
+        CostView {
+            state_budget: c.state_budget,
+            unit: c.unit,
+            learner: c.learner,
+            sponsor: c.sponsor,
+            total: c.total(),
+        }
     }
 }
 
@@ -303,7 +337,11 @@ pub struct Candidate {
     pub reason: String,
 }
 
-fn summary(row: &AnnualPlanRow, lines: &[nangluc_store::PlanLineRow], units: &HashMap<i64, UnitRef>) -> PlanSummary {
+fn summary(
+    row: &AnnualPlanRow,
+    lines: &[nangluc_store::PlanLineRow],
+    units: &HashMap<i64, UnitRef>,
+) -> PlanSummary {
     let mut costs = Costs::default();
     for l in lines {
         costs.state_budget += l.costs.state_budget;
@@ -330,7 +368,12 @@ fn rule_line(l: &nangluc_store::PlanLineRow) -> Line {
         target_id: l.target_id.clone(),
         classes: l.classes.max(0) as u64,
         person_times: l.person_times.max(0) as u64,
-        costs: [l.costs.state_budget, l.costs.unit, l.costs.learner, l.costs.sponsor],
+        costs: [
+            l.costs.state_budget,
+            l.costs.unit,
+            l.costs.learner,
+            l.costs.sponsor,
+        ],
         people: l.people.clone(),
     }
 }
@@ -353,12 +396,18 @@ pub fn plan_view(
     for l in &lines {
         let mut people = Vec::new();
         for &p in &l.people {
-            people.push(PersonRef { id: p, name: person_name(store, p)? });
+            people.push(PersonRef {
+                id: p,
+                name: person_name(store, p)?,
+            });
         }
         line_views.push(LineView {
             id: l.id,
             programme: l.programme.clone(),
-            programme_name: names.get(&l.programme).cloned().unwrap_or_else(|| l.programme.clone()),
+            programme_name: names
+                .get(&l.programme)
+                .cloned()
+                .unwrap_or_else(|| l.programme.clone()),
             target_id: l.target_id.clone(),
             classes: l.classes,
             person_times: l.person_times,
@@ -381,7 +430,13 @@ pub fn plan_view(
     let who = actor(v);
     let mut candidates = Vec::new();
     let (check, check_note) = match plan {
-        None => (None, Some("Máy chủ chạy không có kế hoạch giai đoạn: không đối chiếu được với chỉ tiêu.".to_string())),
+        None => (
+            None,
+            Some(
+                "Máy chủ chạy không có kế hoạch giai đoạn: không đối chiếu được với chỉ tiêu."
+                    .to_string(),
+            ),
+        ),
         Some(p) => {
             let unit = unit_ref(&units, row.unit_id);
             let result = p.evaluate(store, today, Some(&unit.code), true, false)?;
@@ -417,7 +472,8 @@ pub fn plan_view(
         check,
         check_note,
         can_edit: who == Some(Actor::UnitOfficer) && status.editable(),
-        can_submit: who.is_some_and(|w| rules::transition(status, PlanAction::Submit, w, None).is_ok()),
+        can_submit: who
+            .is_some_and(|w| rules::transition(status, PlanAction::Submit, w, None).is_ok()),
         can_review: who == Some(Actor::HomeAffairs) && status == PlanStatus::Submitted,
         programmes: names.into_iter().collect(),
         candidates,
@@ -491,7 +547,10 @@ fn province_view(store: &mut Store, year: i32) -> Result<Option<ProvinceView>, A
             sum.sponsor += l.costs.sponsor;
             ProvinceLineView {
                 programme: l.programme.clone(),
-                programme_name: names.get(&l.programme).cloned().unwrap_or_else(|| l.programme.clone()),
+                programme_name: names
+                    .get(&l.programme)
+                    .cloned()
+                    .unwrap_or_else(|| l.programme.clone()),
                 units: l.units,
                 classes: l.classes,
                 person_times: l.person_times,
@@ -500,7 +559,11 @@ fn province_view(store: &mut Store, year: i32) -> Result<Option<ProvinceView>, A
         })
         .collect();
     totals.costs = sum.into();
-    totals.units = store.annual_plans(Some(year))?.iter().filter(|r| r.province_plan_id == Some(p.id)).count() as i64;
+    totals.units = store
+        .annual_plans(Some(year))?
+        .iter()
+        .filter(|r| r.province_plan_id == Some(p.id))
+        .count() as i64;
     Ok(Some(ProvinceView {
         year,
         status: match p.status.as_str() {
@@ -519,11 +582,19 @@ fn province_view(store: &mut Store, year: i32) -> Result<Option<ProvinceView>, A
 
 /// The plans of a year the viewer may read, the province's plan, and what
 /// the viewer may do.
-pub fn overview(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -> Result<Overview, AppError> {
+pub fn overview(
+    store: &mut Store,
+    v: &Viewer,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Overview, AppError> {
     let scope = unit_scope(store, v, today)?;
     let units = units_on(store, today)?;
-    let rows: Vec<AnnualPlanRow> =
-        store.annual_plans(Some(year))?.into_iter().filter(|r| in_scope(&scope, r.unit_id)).collect();
+    let rows: Vec<AnnualPlanRow> = store
+        .annual_plans(Some(year))?
+        .into_iter()
+        .filter(|r| in_scope(&scope, r.unit_id))
+        .collect();
     let mut plans = Vec::with_capacity(rows.len());
     for r in &rows {
         let lines = store.plan_lines(r.id)?;
@@ -539,7 +610,9 @@ pub fn overview(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -> R
                 .collect();
             // The officer's own unit first, then the units under it by name.
             us.sort_by(|a, b| {
-                (Some(b.id) == v.unit_id).cmp(&(Some(a.id) == v.unit_id)).then_with(|| nangluc_core::text::compare(&a.name, &b.name))
+                (Some(b.id) == v.unit_id)
+                    .cmp(&(Some(a.id) == v.unit_id))
+                    .then_with(|| nangluc_core::text::compare(&a.name, &b.name))
             });
             us
         }
@@ -554,11 +627,19 @@ pub fn overview(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -> R
                 _ => None,
             })
             .collect::<Vec<_>>();
-        let roots: Vec<i64> = top.iter().filter(|(_, p)| p.is_none()).map(|(id, _)| *id).collect();
+        let roots: Vec<i64> = top
+            .iter()
+            .filter(|(_, p)| p.is_none())
+            .map(|(id, _)| *id)
+            .collect();
         let mut missing: Vec<UnitRef> = top
             .iter()
             .filter(|(_, p)| p.is_some_and(|p| roots.contains(&p)))
-            .filter(|(id, _)| !rows.iter().any(|r| r.unit_id == *id && r.submitted_at.is_some()))
+            .filter(|(id, _)| {
+                !rows
+                    .iter()
+                    .any(|r| r.unit_id == *id && r.submitted_at.is_some())
+            })
             .map(|(id, _)| unit_ref(&units, *id))
             .collect();
         missing.sort_by(|a, b| nangluc_core::text::compare(&a.name, &b.name));
@@ -568,7 +649,9 @@ pub fn overview(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -> R
     };
     let province = province_view(store, year)?;
     let accepted = rows.iter().filter(|r| r.status == "accepted").count();
-    let approved = province.as_ref().is_some_and(|p| p.status.code == "approved");
+    let approved = province
+        .as_ref()
+        .is_some_and(|p| p.status.code == "approved");
     Ok(Overview {
         year,
         deadline: Day(rules::submission_deadline(year)),
@@ -578,7 +661,10 @@ pub fn overview(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -> R
         accepted,
         not_submitted,
         can_aggregate: v.role == Role::Admin && accepted > 0 && !approved,
-        can_approve: v.role == Role::Admin && province.as_ref().is_some_and(|p| p.status.code == "aggregated"),
+        can_approve: v.role == Role::Admin
+            && province
+                .as_ref()
+                .is_some_and(|p| p.status.code == "aggregated"),
         province,
     })
 }
@@ -599,7 +685,9 @@ pub fn create_plan(
     if actor(v).is_none() {
         return Err(AppError::Forbidden);
     }
-    let unit_id = unit_id.or(v.unit_id).ok_or_else(|| AppError::BadRequest("Hãy chọn đơn vị lập kế hoạch.".into()))?;
+    let unit_id = unit_id
+        .or(v.unit_id)
+        .ok_or_else(|| AppError::BadRequest("Hãy chọn đơn vị lập kế hoạch.".into()))?;
     if !in_scope(&scope, unit_id) {
         return Err(AppError::Forbidden);
     }
@@ -607,9 +695,13 @@ pub fn create_plan(
         return Err(AppError::NotFound(format!("đơn vị có mã số {unit_id}")));
     }
     if !(2000..=2100).contains(&year) {
-        return Err(AppError::BadRequest(format!("Năm kế hoạch {year} không hợp lệ.")));
+        return Err(AppError::BadRequest(format!(
+            "Năm kế hoạch {year} không hợp lệ."
+        )));
     }
-    store.create_annual_plan(unit_id, year, &stamp(v, now)).map_err(store_err)
+    store
+        .create_annual_plan(unit_id, year, &stamp(v, now))
+        .map_err(store_err)
 }
 
 /// A line as the API and the forms give it.
@@ -654,13 +746,22 @@ pub fn add_line(
     }
     let programme = input.programme.trim().to_string();
     if !programme_names(store)?.contains_key(&programme) {
-        return Err(AppError::BadRequest(format!("Không có chương trình mã «{programme}» trong danh mục.")));
+        return Err(AppError::BadRequest(format!(
+            "Không có chương trình mã «{programme}» trong danh mục."
+        )));
     }
-    let target_id = input.target_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let target_id = input
+        .target_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
     if let (Some(t), Some(p)) = (&target_id, plan)
         && !p.plan.targets.iter().any(|x| &x.id == t)
     {
-        return Err(AppError::BadRequest(format!("Kế hoạch giai đoạn không có chỉ tiêu «{t}».")));
+        return Err(AppError::BadRequest(format!(
+            "Kế hoạch giai đoạn không có chỉ tiêu «{t}»."
+        )));
     }
     let figures = [
         ("số lớp", input.classes),
@@ -671,10 +772,15 @@ pub fn add_line(
         ("kinh phí tài trợ", input.cost_sponsor),
     ];
     if let Some((what, _)) = figures.iter().find(|(_, n)| *n < 0) {
-        return Err(AppError::BadRequest(format!("{} không được âm.", capitalise(what))));
+        return Err(AppError::BadRequest(format!(
+            "{} không được âm.",
+            capitalise(what)
+        )));
     }
     if input.person_times == 0 && input.classes == 0 {
-        return Err(AppError::BadRequest("Hãy ghi số lớp hoặc số lượt người.".into()));
+        return Err(AppError::BadRequest(
+            "Hãy ghi số lớp hoặc số lượt người.".into(),
+        ));
     }
     if (input.people.len() as i64) > input.person_times {
         return Err(AppError::BadRequest(format!(
@@ -702,18 +808,33 @@ pub fn add_line(
             learner: input.cost_learner,
             sponsor: input.cost_sponsor,
         },
-        note: input.note.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+        note: input
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
         people: input.people.clone(),
     };
-    store.add_plan_line(id, &line, PlanStatus::EDITABLE, &stamp(v, now)).map_err(store_err)
+    store
+        .add_plan_line(id, &line, PlanStatus::EDITABLE, &stamp(v, now))
+        .map_err(store_err)
 }
 
-pub fn remove_line(store: &mut Store, v: &Viewer, id: i64, line_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+pub fn remove_line(
+    store: &mut Store,
+    v: &Viewer,
+    id: i64,
+    line_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     load_plan(store, v, id, vn_day(now))?;
     if actor(v) != Some(Actor::UnitOfficer) {
         return Err(AppError::Forbidden);
     }
-    store.remove_plan_line(id, line_id, PlanStatus::EDITABLE, &stamp(v, now)).map_err(store_err)
+    store
+        .remove_plan_line(id, line_id, PlanStatus::EDITABLE, &stamp(v, now))
+        .map_err(store_err)
 }
 
 /// Submits, returns (with a comment) or accepts a unit's plan. A submission
@@ -729,8 +850,13 @@ pub fn act(
     let today = vn_day(now);
     let row = load_plan(store, v, id, today)?;
     let who = actor(v).ok_or(AppError::Forbidden)?;
-    if !matches!(action, PlanAction::Submit | PlanAction::Return | PlanAction::Accept) {
-        return Err(AppError::BadRequest("Tổng hợp và phê duyệt làm cho cả kế hoạch năm của tỉnh.".into()));
+    if !matches!(
+        action,
+        PlanAction::Submit | PlanAction::Return | PlanAction::Accept
+    ) {
+        return Err(AppError::BadRequest(
+            "Tổng hợp và phê duyệt làm cho cả kế hoạch năm của tỉnh.".into(),
+        ));
     }
     let from = status_of(&row.status)?;
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
@@ -739,7 +865,9 @@ pub fn act(
         e => AppError::BadRequest(format!("{}.", capitalise(&e.to_string()))),
     })?;
     if action == PlanAction::Submit && store.plan_lines(id)?.is_empty() {
-        return Err(AppError::BadRequest("Kế hoạch chưa có dòng nào: hãy thêm các lớp đề nghị trước khi gửi.".into()));
+        return Err(AppError::BadRequest(
+            "Kế hoạch chưa có dòng nào: hãy thêm các lớp đề nghị trước khi gửi.".into(),
+        ));
     }
     let event = match action {
         PlanAction::Submit => "submitted",
@@ -753,26 +881,47 @@ pub fn act(
         comment,
         submission_late: (action == PlanAction::Submit).then(|| rules::is_late(row.year, today)),
     };
-    store.move_annual_plan(id, &m, &stamp(v, now)).map_err(store_err)?;
+    store
+        .move_annual_plan(id, &m, &stamp(v, now))
+        .map_err(store_err)?;
     Ok(to)
 }
 
 /// The Sở Nội vụ sums the accepted unit plans of a year into the province's plan.
-pub fn aggregate(store: &mut Store, v: &Viewer, year: i32, now: DateTime<Utc>) -> Result<ProvinceView, AppError> {
+pub fn aggregate(
+    store: &mut Store,
+    v: &Viewer,
+    year: i32,
+    now: DateTime<Utc>,
+) -> Result<ProvinceView, AppError> {
     if v.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
-    let accepted: Vec<AnnualPlanRow> =
-        store.annual_plans(Some(year))?.into_iter().filter(|r| r.status == "accepted").collect();
+    let accepted: Vec<AnnualPlanRow> = store
+        .annual_plans(Some(year))?
+        .into_iter()
+        .filter(|r| r.status == "accepted")
+        .collect();
     // Plans aggregated earlier (before approval) stay in the sum.
-    let earlier: Vec<AnnualPlanRow> =
-        store.annual_plans(Some(year))?.into_iter().filter(|r| r.status == "aggregated").collect();
+    let earlier: Vec<AnnualPlanRow> = store
+        .annual_plans(Some(year))?
+        .into_iter()
+        .filter(|r| r.status == "aggregated")
+        .collect();
     if accepted.is_empty() {
-        return Err(AppError::BadRequest(format!("Chưa có kế hoạch năm {year} nào được tiếp nhận để tổng hợp.")));
+        return Err(AppError::BadRequest(format!(
+            "Chưa có kế hoạch năm {year} nào được tiếp nhận để tổng hợp."
+        )));
     }
     let mut all = Vec::new();
     for r in accepted.iter().chain(&earlier) {
-        all.push(store.plan_lines(r.id)?.iter().map(rule_line).collect::<Vec<_>>());
+        all.push(
+            store
+                .plan_lines(r.id)?
+                .iter()
+                .map(rule_line)
+                .collect::<Vec<_>>(),
+        );
     }
     let lines: Vec<ProvinceLineRow> = rules::aggregate(&all)
         .into_iter()
@@ -781,12 +930,21 @@ pub fn aggregate(store: &mut Store, v: &Viewer, year: i32, now: DateTime<Utc>) -
             units: t.units as i64,
             classes: t.classes as i64,
             person_times: t.person_times as i64,
-            costs: Costs { state_budget: t.costs[0], unit: t.costs[1], learner: t.costs[2], sponsor: t.costs[3] },
+            costs: Costs {
+                state_budget: t.costs[0],
+                unit: t.costs[1],
+                learner: t.costs[2],
+                sponsor: t.costs[3],
+            },
         })
         .collect();
     let ids: Vec<i64> = accepted.iter().map(|r| r.id).collect();
-    store.aggregate_province_plan(year, &lines, &ids, &stamp(v, now)).map_err(store_err)?;
-    province_view(store, year)?.ok_or_else(|| AppError::Internal("kế hoạch của tỉnh vừa tổng hợp không đọc lại được".into()))
+    store
+        .aggregate_province_plan(year, &lines, &ids, &stamp(v, now))
+        .map_err(store_err)?;
+    province_view(store, year)?.ok_or_else(|| {
+        AppError::Internal("kế hoạch của tỉnh vừa tổng hợp không đọc lại được".into())
+    })
 }
 
 /// The province's plan approved (on the chair's decision, whose number is kept).
@@ -801,8 +959,11 @@ pub fn approve(
         return Err(AppError::Forbidden);
     }
     let decision = decision.map(str::trim).filter(|d| !d.is_empty());
-    store.approve_province_plan(year, decision, &stamp(v, now)).map_err(store_err)?;
-    province_view(store, year)?.ok_or_else(|| AppError::Internal("kế hoạch của tỉnh không đọc lại được".into()))
+    store
+        .approve_province_plan(year, decision, &stamp(v, now))
+        .map_err(store_err)?;
+    province_view(store, year)?
+        .ok_or_else(|| AppError::Internal("kế hoạch của tỉnh không đọc lại được".into()))
 }
 
 // ---------------------------------------------------------------- budget
@@ -831,27 +992,44 @@ pub fn commit_class_budget(
     now: DateTime<Utc>,
 ) -> Result<Vec<LedgerEntry>, AppError> {
     if c.total < 0 {
-        return Err(AppError::BadRequest("Kinh phí cam kết không được âm.".into()));
+        return Err(AppError::BadRequest(
+            "Kinh phí cam kết không được âm.".into(),
+        ));
     }
     if c.learners_by_unit.iter().all(|(_, n)| *n == 0) {
-        return Err(AppError::BadRequest("Lớp chưa có học viên của đơn vị nào để phân bổ kinh phí.".into()));
+        return Err(AppError::BadRequest(
+            "Lớp chưa có học viên của đơn vị nào để phân bổ kinh phí.".into(),
+        ));
     }
-    let learners: Vec<(String, u32)> = c.learners_by_unit.iter().map(|(u, n)| (u.to_string(), *n)).collect();
-    let entries: Vec<LedgerEntry> =
-        ledger_rules::commit_class(&class_id.to_string(), &c.programme, c.year, c.on, c.source, c.total, &learners)
-            .into_iter()
-            .map(|x| LedgerEntry {
-                class_id,
-                programme: x.programme,
-                year: x.year,
-                unit_id: x.unit.parse().unwrap_or_default(),
-                source: x.source.code().to_string(),
-                on: x.on,
-                amount: x.amount,
-                document: None,
-            })
-            .collect();
-    store.commit_class(class_id, &entries, &Stamp::new(actor, now)).map_err(store_err)?;
+    let learners: Vec<(String, u32)> = c
+        .learners_by_unit
+        .iter()
+        .map(|(u, n)| (u.to_string(), *n))
+        .collect();
+    let entries: Vec<LedgerEntry> = ledger_rules::commit_class(
+        &class_id.to_string(),
+        &c.programme,
+        c.year,
+        c.on,
+        c.source,
+        c.total,
+        &learners,
+    )
+    .into_iter()
+    .map(|x| LedgerEntry {
+        class_id,
+        programme: x.programme,
+        year: x.year,
+        unit_id: x.unit.parse().unwrap_or_default(),
+        source: x.source.code().to_string(),
+        on: x.on,
+        amount: x.amount,
+        document: None,
+    })
+    .collect();
+    store
+        .commit_class(class_id, &entries, &Stamp::new(actor, now))
+        .map_err(store_err)?;
     Ok(entries)
 }
 
@@ -874,12 +1052,20 @@ fn class_learners(
     starts_on: NaiveDate,
 ) -> Result<Vec<(nangluc_core::training::Enrolment, Option<i64>)>, AppError> {
     let mut out = Vec::new();
-    for r in store.current_where(Table::Enrolments, "class_id", nangluc_store::Value::Int(class_id))? {
+    for r in store.current_where(
+        Table::Enrolments,
+        "class_id",
+        nangluc_store::Value::Int(class_id),
+    )? {
         let Fact::Enrolment(e) = r.data else { continue };
         let unit = match e.nominated_by {
             Some(u) => Some(u),
             None => store
-                .current_where(Table::Employments, "person_id", nangluc_store::Value::Int(e.person_id))?
+                .current_where(
+                    Table::Employments,
+                    "person_id",
+                    nangluc_store::Value::Int(e.person_id),
+                )?
                 .into_iter()
                 .find(|x| x.valid.contains(starts_on))
                 .and_then(|x| match x.data {
@@ -895,7 +1081,11 @@ fn class_learners(
 /// What an approved class commits, read from the store: its planned cost,
 /// from its learners' funding source, split over the units sending them —
 /// what the class approval hook passes to [`commit_class_budget`].
-pub fn class_budget(store: &mut Store, class_id: i64, on: NaiveDate) -> Result<ClassBudget, AppError> {
+pub fn class_budget(
+    store: &mut Store,
+    class_id: i64,
+    on: NaiveDate,
+) -> Result<ClassBudget, AppError> {
     use chrono::Datelike;
     use nangluc_core::training::EnrolmentStatus as E;
     let Some(Fact::Class(class)) = current(store, Table::Classes, class_id)? else {
@@ -903,7 +1093,12 @@ pub fn class_budget(store: &mut Store, class_id: i64, on: NaiveDate) -> Result<C
     };
     let programme = match current(store, Table::Programmes, class.programme_id)? {
         Some(Fact::Programme(p)) => p.code,
-        _ => return Err(AppError::NotFound(format!("chương trình số {}", class.programme_id))),
+        _ => {
+            return Err(AppError::NotFound(format!(
+                "chương trình số {}",
+                class.programme_id
+            )));
+        }
     };
     let learners: Vec<_> = class_learners(store, class_id, class.starts_on)?
         .into_iter()
@@ -919,7 +1114,9 @@ pub fn class_budget(store: &mut Store, class_id: i64, on: NaiveDate) -> Result<C
         programme,
         year: class.starts_on.year(),
         on,
-        source: learners.first().map_or(FundingSource::StateBudget, |(e, _)| e.funding),
+        source: learners
+            .first()
+            .map_or(FundingSource::StateBudget, |(e, _)| e.funding),
         total: class.planned_cost,
         learners_by_unit: by_unit.into_iter().collect(),
     })
@@ -939,11 +1136,18 @@ pub fn class_payments(store: &mut Store, class_id: i64) -> Result<Vec<Payment>, 
             continue;
         }
         let Some(unit) = unit else { continue };
-        sums.entry((unit, e.funding.code())).or_insert((e.funding, 0)).1 += e.cost;
+        sums.entry((unit, e.funding.code()))
+            .or_insert((e.funding, 0))
+            .1 += e.cost;
     }
     Ok(sums
         .into_iter()
-        .map(|((unit_id, _), (source, amount))| Payment { unit_id, source, amount, document: None })
+        .map(|((unit_id, _), (source, amount))| Payment {
+            unit_id,
+            source,
+            amount,
+            document: None,
+        })
         .collect())
 }
 
@@ -969,14 +1173,17 @@ pub fn settle_class_budget(
 ) -> Result<ledger_rules::Settlement, AppError> {
     let committed = store.class_commitments(class_id)?;
     let Some(first) = committed.first() else {
-        return Err(AppError::BadRequest(format!("Lớp {class_id} chưa được cam kết kinh phí, chưa quyết toán được.")));
+        return Err(AppError::BadRequest(format!(
+            "Lớp {class_id} chưa được cam kết kinh phí, chưa quyết toán được."
+        )));
     };
     if actual.iter().any(|p| p.amount < 0) {
         return Err(AppError::BadRequest("Số tiền đã chi không được âm.".into()));
     }
     let (programme, year) = (first.entry.programme.clone(), first.entry.year);
     let code = class_id.to_string();
-    let commitments: Vec<ledger_rules::Commitment> = committed.iter().map(|c| to_commitment(&c.entry)).collect();
+    let commitments: Vec<ledger_rules::Commitment> =
+        committed.iter().map(|c| to_commitment(&c.entry)).collect();
     let spendings: Vec<LedgerEntry> = actual
         .iter()
         .map(|p| LedgerEntry {
@@ -1002,7 +1209,9 @@ pub fn settle_class_budget(
         overrun: s.overrun,
         message: s.message.clone(),
     };
-    store.settle_class(&spendings, &row, &Stamp::new(actor, now)).map_err(store_err)?;
+    store
+        .settle_class(&spendings, &row, &Stamp::new(actor, now))
+        .map_err(store_err)?;
     Ok(s)
 }
 
@@ -1051,8 +1260,16 @@ pub fn ledger(store: &mut Store, year: i32) -> Result<Ledger, AppError> {
                 amount: a.amount,
             })
             .collect(),
-        commitments: rows.commitments.iter().map(|c| to_commitment(&c.entry)).collect(),
-        spendings: rows.spendings.iter().map(|s| to_spending(&s.entry)).collect(),
+        commitments: rows
+            .commitments
+            .iter()
+            .map(|c| to_commitment(&c.entry))
+            .collect(),
+        spendings: rows
+            .spendings
+            .iter()
+            .map(|s| to_spending(&s.entry))
+            .collect(),
         settlements: rows
             .settlements
             .iter()
@@ -1144,7 +1361,10 @@ pub struct BudgetView {
     pub units: Vec<UnitRef>,
 }
 
-fn variance_lines(rows: Vec<VarianceRow>, label: impl Fn(&ledger_rules::VarianceKey) -> String) -> Vec<VarianceLine> {
+fn variance_lines(
+    rows: Vec<VarianceRow>,
+    label: impl Fn(&ledger_rules::VarianceKey) -> String,
+) -> Vec<VarianceLine> {
     rows.into_iter()
         .map(|r| VarianceLine {
             label: label(&r.key),
@@ -1159,7 +1379,12 @@ fn variance_lines(rows: Vec<VarianceRow>, label: impl Fn(&ledger_rules::Variance
         .collect()
 }
 
-pub fn budget_view(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -> Result<BudgetView, AppError> {
+pub fn budget_view(
+    store: &mut Store,
+    v: &Viewer,
+    year: i32,
+    today: NaiveDate,
+) -> Result<BudgetView, AppError> {
     if !reads_budget(v.role) {
         return Err(AppError::Forbidden);
     }
@@ -1167,13 +1392,20 @@ pub fn budget_view(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -
     let names = programme_names(store)?;
     let l = ledger(store, year)?;
     let unit_name = |s: &str| {
-        s.parse::<i64>().ok().map(|id| unit_ref(&units, id).name).unwrap_or_else(|| s.to_string())
+        s.parse::<i64>()
+            .ok()
+            .map(|id| unit_ref(&units, id).name)
+            .unwrap_or_else(|| s.to_string())
     };
     let rows = store.ledger(Some(year))?;
     let mut open_classes: Vec<OpenClass> = Vec::new();
     for c in &rows.commitments {
         let e = &c.entry;
-        if rows.settlements.iter().any(|(s, _)| s.class_id == e.class_id) {
+        if rows
+            .settlements
+            .iter()
+            .any(|(s, _)| s.class_id == e.class_id)
+        {
             continue;
         }
         if !open_classes.iter().any(|o| o.class_id == e.class_id) {
@@ -1189,13 +1421,23 @@ pub fn budget_view(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -
             open_classes.push(OpenClass {
                 class_id: e.class_id,
                 class_code,
-                programme: names.get(&e.programme).cloned().unwrap_or_else(|| e.programme.clone()),
+                programme: names
+                    .get(&e.programme)
+                    .cloned()
+                    .unwrap_or_else(|| e.programme.clone()),
                 parts: Vec::new(),
             });
         }
-        let o = open_classes.iter_mut().find(|o| o.class_id == e.class_id).expect("pushed above");
+        let o = open_classes
+            .iter_mut()
+            .find(|o| o.class_id == e.class_id)
+            .expect("pushed above");
         let source = source_of(&e.source);
-        match o.parts.iter_mut().find(|p| p.unit_id == e.unit_id && p.source.code == source.code()) {
+        match o
+            .parts
+            .iter_mut()
+            .find(|p| p.unit_id == e.unit_id && p.source.code == source.code())
+        {
             Some(p) => p.committed += e.amount,
             None => o.parts.push(OpenPart {
                 unit_id: e.unit_id,
@@ -1228,10 +1470,13 @@ pub fn budget_view(store: &mut Store, v: &Viewer, year: i32, today: NaiveDate) -
         by_source: variance_lines(ledger_rules::variance(&l, VarianceBy::SOURCE), |k| {
             k.source.map(|s| s.label().to_string()).unwrap_or_default()
         }),
-        by_programme: variance_lines(ledger_rules::variance(&l, VarianceBy::PROGRAMME), |k| match &k.programme {
-            Some(p) => names.get(p).cloned().unwrap_or_else(|| p.clone()),
-            None => "Chưa gắn chương trình".to_string(),
-        }),
+        by_programme: variance_lines(
+            ledger_rules::variance(&l, VarianceBy::PROGRAMME),
+            |k| match &k.programme {
+                Some(p) => names.get(p).cloned().unwrap_or_else(|| p.clone()),
+                None => "Chưa gắn chương trình".to_string(),
+            },
+        ),
         settlements: rows
             .settlements
             .iter()
@@ -1265,21 +1510,35 @@ pub struct AllocationInput {
 }
 
 /// Finance records an allocation (phân bổ dự toán).
-pub fn add_allocation(store: &mut Store, v: &Viewer, a: &AllocationInput, now: DateTime<Utc>) -> Result<i64, AppError> {
+pub fn add_allocation(
+    store: &mut Store,
+    v: &Viewer,
+    a: &AllocationInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
     if v.role != Role::Finance {
         return Err(AppError::Forbidden);
     }
     if a.amount <= 0 {
-        return Err(AppError::BadRequest("Số tiền phân bổ phải lớn hơn 0.".into()));
+        return Err(AppError::BadRequest(
+            "Số tiền phân bổ phải lớn hơn 0.".into(),
+        ));
     }
     if !units_on(store, vn_day(now))?.contains_key(&a.unit_id) {
         return Err(AppError::NotFound(format!("đơn vị có mã số {}", a.unit_id)));
     }
-    let programme = a.programme.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let programme = a
+        .programme
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
     if let Some(p) = &programme
         && !programme_names(store)?.contains_key(p)
     {
-        return Err(AppError::BadRequest(format!("Không có chương trình mã «{p}» trong danh mục.")));
+        return Err(AppError::BadRequest(format!(
+            "Không có chương trình mã «{p}» trong danh mục."
+        )));
     }
     Ok(store.add_allocation(
         &NewAllocation {
@@ -1342,8 +1601,12 @@ fn load_duties(store: &mut Store) -> Result<Loaded, AppError> {
     let rows = store.duties()?;
     let mut duties = Vec::with_capacity(rows.len());
     for r in &rows {
-        let due: Vec<DueRule> = serde_json::from_str(&r.duty.due_rules)
-            .map_err(|e| AppError::Store(format!("thời hạn của nhiệm vụ {} không đọc được: {e}", r.duty.code)))?;
+        let due: Vec<DueRule> = serde_json::from_str(&r.duty.due_rules).map_err(|e| {
+            AppError::Store(format!(
+                "thời hạn của nhiệm vụ {} không đọc được: {e}",
+                r.duty.code
+            ))
+        })?;
         duties.push(Duty {
             id: r.id.to_string(),
             task: r.duty.task.clone(),
@@ -1366,7 +1629,11 @@ fn load_duties(store: &mut Store) -> Result<Loaded, AppError> {
             note: u.note,
         })
         .collect();
-    Ok(Loaded { rows, duties, updates })
+    Ok(Loaded {
+        rows,
+        duties,
+        updates,
+    })
 }
 
 /// What is overdue (since each duty was entered) and what is coming.
@@ -1374,13 +1641,29 @@ fn alerts(l: &Loaded, today: NaiveDate) -> (Vec<Overdue>, Vec<Reminder>) {
     let mut overdue = Vec::new();
     for (r, d) in l.rows.iter().zip(&l.duties) {
         let since = vn_day(r.stamp.at);
-        overdue.extend(duty_rules::overdue(std::slice::from_ref(d), &l.updates, since, today));
+        overdue.extend(duty_rules::overdue(
+            std::slice::from_ref(d),
+            &l.updates,
+            since,
+            today,
+        ));
     }
-    overdue.sort_by(|a, b| a.deadline.cmp(&b.deadline).then_with(|| a.duty_id.cmp(&b.duty_id)));
-    (overdue, duty_rules::reminders(&l.duties, &l.updates, today, REMIND_DAYS))
+    overdue.sort_by(|a, b| {
+        a.deadline
+            .cmp(&b.deadline)
+            .then_with(|| a.duty_id.cmp(&b.duty_id))
+    });
+    (
+        overdue,
+        duty_rules::reminders(&l.duties, &l.updates, today, REMIND_DAYS),
+    )
 }
 
-pub fn duties_view(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<DutiesView, AppError> {
+pub fn duties_view(
+    store: &mut Store,
+    v: &Viewer,
+    today: NaiveDate,
+) -> Result<DutiesView, AppError> {
     if !reads_duties(v.role) {
         return Err(AppError::Forbidden);
     }
@@ -1388,7 +1671,12 @@ pub fn duties_view(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<Du
     let (overdue, reminders) = alerts(&l, today);
     Ok(DutiesView {
         today: Day(today),
-        duties: l.rows.iter().zip(&l.duties).map(|(r, d)| duty_line(r, d, &l.updates, today)).collect(),
+        duties: l
+            .rows
+            .iter()
+            .zip(&l.duties)
+            .map(|(r, d)| duty_line(r, d, &l.updates, today))
+            .collect(),
         overdue,
         reminders,
         can_update: updates_duties(v.role),
@@ -1398,7 +1686,12 @@ pub fn duties_view(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<Du
 
 /// A duty with its next deadline and where it stands for it (or, without
 /// one, its latest state).
-fn duty_line(r: &nangluc_store::DutyRow, d: &Duty, updates: &[StatusUpdate], today: NaiveDate) -> DutyLine {
+fn duty_line(
+    r: &nangluc_store::DutyRow,
+    d: &Duty,
+    updates: &[StatusUpdate],
+    today: NaiveDate,
+) -> DutyLine {
     let next = d.next_due(today);
     let state = match next {
         Some(n) => duty_rules::state_of(&d.id, n, updates, today),
@@ -1457,7 +1750,12 @@ pub struct DutyView {
     pub states: Vec<Coded>,
 }
 
-pub fn duty_view(store: &mut Store, v: &Viewer, id: i64, today: NaiveDate) -> Result<DutyView, AppError> {
+pub fn duty_view(
+    store: &mut Store,
+    v: &Viewer,
+    id: i64,
+    today: NaiveDate,
+) -> Result<DutyView, AppError> {
     if !reads_duties(v.role) {
         return Err(AppError::Forbidden);
     }
@@ -1490,7 +1788,13 @@ pub fn duty_view(store: &mut Store, v: &Viewer, id: i64, today: NaiveDate) -> Re
     let files = store
         .duty_files(id)?
         .into_iter()
-        .map(|f| DutyFileView { id: f.id, file_name: f.file_name, size: f.size, by: f.stamp.actor, at: Moment(f.stamp.at) })
+        .map(|f| DutyFileView {
+            id: f.id,
+            file_name: f.file_name,
+            size: f.size,
+            by: f.stamp.actor,
+            at: Moment(f.stamp.at),
+        })
         .collect();
     Ok(DutyView {
         duty,
@@ -1498,7 +1802,10 @@ pub fn duty_view(store: &mut Store, v: &Viewer, id: i64, today: NaiveDate) -> Re
         updates,
         files,
         can_update: updates_duties(v.role),
-        states: DutyState::ALL.iter().map(|s| Coded::new(s.code(), s.label())).collect(),
+        states: DutyState::ALL
+            .iter()
+            .map(|s| Coded::new(s.code(), s.label()))
+            .collect(),
     })
 }
 
@@ -1540,7 +1847,11 @@ pub fn add_duty_update(
             return Err(AppError::BadRequest("Tệp đính kèm cần có tên.".into()));
         }
     }
-    let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let note = input
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
     store
         .add_duty_update(
             id,
@@ -1549,7 +1860,9 @@ pub fn add_duty_update(
                 state: state.code(),
                 on: vn_day(now),
                 note,
-                file: file.as_ref().map(|(n, t, b)| (n.as_str(), t.as_str(), b.as_slice())),
+                file: file
+                    .as_ref()
+                    .map(|(n, t, b)| (n.as_str(), t.as_str(), b.as_slice())),
             },
             &stamp(v, now),
         )
@@ -1557,7 +1870,12 @@ pub fn add_duty_update(
 }
 
 /// A file of a duty, for download.
-pub fn duty_file(store: &mut Store, v: &Viewer, duty_id: i64, file_id: i64) -> Result<Upload, AppError> {
+pub fn duty_file(
+    store: &mut Store,
+    v: &Viewer,
+    duty_id: i64,
+    file_id: i64,
+) -> Result<Upload, AppError> {
     if !reads_duties(v.role) {
         return Err(AppError::Forbidden);
     }
@@ -1569,7 +1887,12 @@ pub fn duty_file(store: &mut Store, v: &Viewer, duty_id: i64, file_id: i64) -> R
 
 /// Enters the period plan's responsibility matrix (`[[duties]]` of the plan
 /// file) as duties; rows already entered (same number) are left alone.
-pub fn import_duties(store: &mut Store, v: &Viewer, plan: &nangluc_engine::Plan, now: DateTime<Utc>) -> Result<usize, AppError> {
+pub fn import_duties(
+    store: &mut Store,
+    v: &Viewer,
+    plan: &nangluc_engine::Plan,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
     if v.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
@@ -1592,16 +1915,34 @@ pub struct DutyInput {
 }
 
 /// The Sở Nội vụ adds a row to the matrix.
-pub fn create_duty(store: &mut Store, v: &Viewer, d: &DutyInput, now: DateTime<Utc>) -> Result<i64, AppError> {
+pub fn create_duty(
+    store: &mut Store,
+    v: &Viewer,
+    d: &DutyInput,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
     if v.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
     let trimmed = |s: &str| s.trim().to_string();
     if d.code.trim().is_empty() || d.task.trim().is_empty() || d.lead.trim().is_empty() {
-        return Err(AppError::BadRequest("Cần ghi số thứ tự, nội dung nhiệm vụ và cơ quan chủ trì.".into()));
+        return Err(AppError::BadRequest(
+            "Cần ghi số thứ tự, nội dung nhiệm vụ và cơ quan chủ trì.".into(),
+        ));
     }
-    let duty = Duty::from_text(trimmed(&d.code), trimmed(&d.task), trimmed(&d.lead), d.partners.iter().map(|p| trimmed(p)).filter(|p| !p.is_empty()).collect(), d.products.clone().filter(|p| !p.trim().is_empty()), &d.when)
-        .map_err(|e| AppError::BadRequest(format!("{}.", capitalise(&e.to_string()))))?;
+    let duty = Duty::from_text(
+        trimmed(&d.code),
+        trimmed(&d.task),
+        trimmed(&d.lead),
+        d.partners
+            .iter()
+            .map(|p| trimmed(p))
+            .filter(|p| !p.is_empty())
+            .collect(),
+        d.products.clone().filter(|p| !p.trim().is_empty()),
+        &d.when,
+    )
+    .map_err(|e| AppError::BadRequest(format!("{}.", capitalise(&e.to_string()))))?;
     let row = NewDuty {
         code: duty.id,
         task: duty.task,
@@ -1609,9 +1950,12 @@ pub fn create_duty(store: &mut Store, v: &Viewer, d: &DutyInput, now: DateTime<U
         partners: duty.partners,
         products: duty.products,
         when_text: duty.when,
-        due_rules: serde_json::to_string(&duty.due).map_err(|e| AppError::Internal(e.to_string()))?,
+        due_rules: serde_json::to_string(&duty.due)
+            .map_err(|e| AppError::Internal(e.to_string()))?,
     };
-    Ok(store.create_duties(&[row], &stamp(v, now)).map_err(store_err)?[0])
+    Ok(store
+        .create_duties(&[row], &stamp(v, now))
+        .map_err(store_err)?[0])
 }
 
 /// The same, for the demo loader and the CLI (no account).
@@ -1635,20 +1979,27 @@ pub fn import_plan_duties(
                 partners: duty.partners,
                 products: duty.products,
                 when_text: duty.when,
-                due_rules: serde_json::to_string(&duty.due).map_err(|e| AppError::Internal(e.to_string()))?,
+                due_rules: serde_json::to_string(&duty.due)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
             })
         })
         .collect::<Result<_, AppError>>()?;
     if new.is_empty() {
         return Ok(0);
     }
-    store.create_duties(&new, &Stamp::new(actor, now)).map_err(store_err)?;
+    store
+        .create_duties(&new, &Stamp::new(actor, now))
+        .map_err(store_err)?;
     Ok(new.len())
 }
 
 /// What a unit's HR officer sees first: next year's plan of their unit and
 /// its deadline (`None` for other roles).
-pub fn unit_home(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<Option<String>, AppError> {
+pub fn unit_home(
+    store: &mut Store,
+    v: &Viewer,
+    today: NaiveDate,
+) -> Result<Option<String>, AppError> {
     use chrono::Datelike;
     let (Role::UnitHr, Some(unit)) = (v.role, v.unit_id) else {
         return Ok(None);
@@ -1665,14 +2016,21 @@ pub fn unit_home(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<Opti
         None => format!("Kế hoạch đào tạo, bồi dưỡng năm {year} của đơn vị: chưa lập — {when}."),
         Some(p) => {
             let late = if p.late { " (gửi trễ hạn)" } else { "" };
-            format!("Kế hoạch đào tạo, bồi dưỡng năm {year} của đơn vị: {}{late} — {when}.", coded_status(&p.status).label)
+            format!(
+                "Kế hoạch đào tạo, bồi dưỡng năm {year} của đơn vị: {}{late} — {when}.",
+                coded_status(&p.status).label
+            )
         }
     }))
 }
 
 /// The home page's alerts for the Sở Nội vụ: overdue duties and deadlines
 /// within [`REMIND_DAYS`].
-pub fn home_alerts(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<(Vec<Overdue>, Vec<Reminder>), AppError> {
+pub fn home_alerts(
+    store: &mut Store,
+    v: &Viewer,
+    today: NaiveDate,
+) -> Result<(Vec<Overdue>, Vec<Reminder>), AppError> {
     if v.role != Role::Admin {
         return Ok((Vec::new(), Vec::new()));
     }

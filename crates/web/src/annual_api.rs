@@ -31,10 +31,19 @@ pub fn year_or_next(q: &YearQuery, today: NaiveDate) -> i32 {
     q.year.unwrap_or(today.year() + 1)
 }
 
-pub async fn plans(State(state): State<AppState>, v: Viewer, Query(q): Query<YearQuery>) -> Result<Json<annual::Overview>, AppError> {
+pub async fn plans(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<YearQuery>,
+) -> Result<Json<annual::Overview>, AppError> {
     let today = state.clock.today();
     let year = year_or_next(&q, today);
-    Ok(Json(state.pool.run(move |s| annual::overview(s, &v, year, today)).await?))
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| annual::overview(s, &v, year, today))
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,14 +60,26 @@ pub async fn create_plan(
 ) -> Result<Response, AppError> {
     v.check_api_write(&headers)?;
     let now = state.clock.now();
-    let id = state.pool.run(move |s| annual::create_plan(s, &v, body.unit_id, body.year, now)).await?;
+    let id = state
+        .pool
+        .run(move |s| annual::create_plan(s, &v, body.unit_id, body.year, now))
+        .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
-pub async fn plan(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Result<Json<annual::PlanView>, AppError> {
+pub async fn plan(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Json<annual::PlanView>, AppError> {
     let today = state.clock.today();
     let plan = state.plan.clone();
-    Ok(Json(state.pool.run(move |s| annual::plan_view(s, plan.as_deref(), &v, id, today)).await?))
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| annual::plan_view(s, plan.as_deref(), &v, id, today))
+            .await?,
+    ))
 }
 
 pub async fn add_line(
@@ -71,7 +92,10 @@ pub async fn add_line(
     v.check_api_write(&headers)?;
     let now = state.clock.now();
     let plan = state.plan.clone();
-    let line = state.pool.run(move |s| annual::add_line(s, plan.as_deref(), &v, id, &body, now)).await?;
+    let line = state
+        .pool
+        .run(move |s| annual::add_line(s, plan.as_deref(), &v, id, &body, now))
+        .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": line }))).into_response())
 }
 
@@ -83,7 +107,10 @@ pub async fn remove_line(
 ) -> Result<StatusCode, AppError> {
     v.check_api_write(&headers)?;
     let now = state.clock.now();
-    state.pool.run(move |s| annual::remove_line(s, &v, id, line, now)).await?;
+    state
+        .pool
+        .run(move |s| annual::remove_line(s, &v, id, line, now))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -102,12 +129,22 @@ pub async fn act(
 ) -> Result<Json<Value>, AppError> {
     v.check_api_write(&headers)?;
     let action = PlanAction::from_code(&action)
-        .filter(|a| matches!(a, PlanAction::Submit | PlanAction::Return | PlanAction::Accept))
+        .filter(|a| {
+            matches!(
+                a,
+                PlanAction::Submit | PlanAction::Return | PlanAction::Accept
+            )
+        })
         .ok_or_else(|| AppError::NotFound(format!("thao tác «{action}»")))?;
     let comment = body.and_then(|b| b.0.comment);
     let now = state.clock.now();
-    let to = state.pool.run(move |s| annual::act(s, &v, id, action, comment.as_deref(), now)).await?;
-    Ok(Json(json!({ "id": id, "status": { "code": to.code(), "label": to.label() } })))
+    let to = state
+        .pool
+        .run(move |s| annual::act(s, &v, id, action, comment.as_deref(), now))
+        .await?;
+    Ok(Json(
+        json!({ "id": id, "status": { "code": to.code(), "label": to.label() } }),
+    ))
 }
 
 pub async fn aggregate(
@@ -118,7 +155,12 @@ pub async fn aggregate(
 ) -> Result<Json<annual::ProvinceView>, AppError> {
     v.check_api_write(&headers)?;
     let now = state.clock.now();
-    Ok(Json(state.pool.run(move |s| annual::aggregate(s, &v, year, now)).await?))
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| annual::aggregate(s, &v, year, now))
+            .await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -136,13 +178,27 @@ pub async fn approve(
     v.check_api_write(&headers)?;
     let decision = body.and_then(|b| b.0.decision);
     let now = state.clock.now();
-    Ok(Json(state.pool.run(move |s| annual::approve(s, &v, year, decision.as_deref(), now)).await?))
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| annual::approve(s, &v, year, decision.as_deref(), now))
+            .await?,
+    ))
 }
 
-pub async fn budget(State(state): State<AppState>, v: Viewer, Query(q): Query<YearQuery>) -> Result<Json<annual::BudgetView>, AppError> {
+pub async fn budget(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<YearQuery>,
+) -> Result<Json<annual::BudgetView>, AppError> {
     let today = state.clock.today();
     let year = year_or_next(&q, today);
-    Ok(Json(state.pool.run(move |s| annual::budget_view(s, &v, year, today)).await?))
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| annual::budget_view(s, &v, year, today))
+            .await?,
+    ))
 }
 
 pub async fn add_allocation(
@@ -153,7 +209,10 @@ pub async fn add_allocation(
 ) -> Result<Response, AppError> {
     v.check_api_write(&headers)?;
     let now = state.clock.now();
-    let id = state.pool.run(move |s| annual::add_allocation(s, &v, &body, now)).await?;
+    let id = state
+        .pool
+        .run(move |s| annual::add_allocation(s, &v, &body, now))
+        .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -181,8 +240,15 @@ pub async fn commit_class(
             annual::commit_class_budget(s, &v.username, id, &budget, now)
         })
         .await?;
-    let parts: Vec<Value> = entries.iter().map(|e| json!({ "unit_id": e.unit_id, "amount": e.amount })).collect();
-    Ok((StatusCode::CREATED, Json(json!({ "class_id": id, "commitments": parts }))).into_response())
+    let parts: Vec<Value> = entries
+        .iter()
+        .map(|e| json!({ "unit_id": e.unit_id, "amount": e.amount }))
+        .collect();
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "class_id": id, "commitments": parts })),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -207,16 +273,32 @@ pub async fn settle_class(
     let s = state
         .pool
         .run(move |s| {
-            let payments = if body.payments.is_empty() { annual::class_payments(s, id)? } else { body.payments };
+            let payments = if body.payments.is_empty() {
+                annual::class_payments(s, id)?
+            } else {
+                body.payments
+            };
             annual::settle_class_budget(s, &v.username, id, body.settled_on, &payments, now)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?),
+    )
+        .into_response())
 }
 
-pub async fn duties(State(state): State<AppState>, v: Viewer) -> Result<Json<annual::DutiesView>, AppError> {
+pub async fn duties(
+    State(state): State<AppState>,
+    v: Viewer,
+) -> Result<Json<annual::DutiesView>, AppError> {
     let today = state.clock.today();
-    Ok(Json(state.pool.run(move |s| annual::duties_view(s, &v, today)).await?))
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| annual::duties_view(s, &v, today))
+            .await?,
+    ))
 }
 
 pub async fn create_duty(
@@ -227,13 +309,25 @@ pub async fn create_duty(
 ) -> Result<Response, AppError> {
     v.check_api_write(&headers)?;
     let now = state.clock.now();
-    let id = state.pool.run(move |s| annual::create_duty(s, &v, &body, now)).await?;
+    let id = state
+        .pool
+        .run(move |s| annual::create_duty(s, &v, &body, now))
+        .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
-pub async fn duty(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Result<Json<annual::DutyView>, AppError> {
+pub async fn duty(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Json<annual::DutyView>, AppError> {
     let today = state.clock.today();
-    Ok(Json(state.pool.run(move |s| annual::duty_view(s, &v, id, today)).await?))
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| annual::duty_view(s, &v, id, today))
+            .await?,
+    ))
 }
 
 pub async fn add_duty_update(
@@ -245,7 +339,10 @@ pub async fn add_duty_update(
 ) -> Result<Response, AppError> {
     v.check_api_write(&headers)?;
     let now = state.clock.now();
-    let uid = state.pool.run(move |s| annual::add_duty_update(s, &v, id, &body, None, now)).await?;
+    let uid = state
+        .pool
+        .run(move |s| annual::add_duty_update(s, &v, id, &body, None, now))
+        .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": uid }))).into_response())
 }
 
@@ -281,16 +378,35 @@ pub async fn upload_duty_file(
     let now = state.clock.now();
     let uid = state
         .pool
-        .run(move |s| annual::add_duty_update(s, &v, id, &input, Some((q.name, content_type, body.to_vec())), now))
+        .run(move |s| {
+            annual::add_duty_update(
+                s,
+                &v,
+                id,
+                &input,
+                Some((q.name, content_type, body.to_vec())),
+                now,
+            )
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": uid }))).into_response())
 }
 
-pub async fn import_duties(State(state): State<AppState>, v: Viewer, headers: HeaderMap) -> Result<Json<Value>, AppError> {
+pub async fn import_duties(
+    State(state): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+) -> Result<Json<Value>, AppError> {
     v.check_api_write(&headers)?;
-    let plan = state.plan.clone().ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
+    let plan = state
+        .plan
+        .clone()
+        .ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
     let now = state.clock.now();
-    let n = state.pool.run(move |s| annual::import_duties(s, &v, &plan.plan, now)).await?;
+    let n = state
+        .pool
+        .run(move |s| annual::import_duties(s, &v, &plan.plan, now))
+        .await?;
     Ok(Json(json!({ "imported": n })))
 }
 
@@ -299,8 +415,15 @@ pub async fn import_duties(State(state): State<AppState>, v: Viewer, headers: He
 fn docx(bytes: Vec<u8>, name: &str) -> Response {
     (
         [
-            (CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )
@@ -316,9 +439,16 @@ fn reads_documents(v: &Viewer) -> Result<(), AppError> {
 }
 
 /// `GET /reports/annual-plan.docx?year=Y` (pages and API).
-pub async fn annual_plan_docx(State(state): State<AppState>, v: Viewer, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+pub async fn annual_plan_docx(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
     reads_documents(&v)?;
-    let plan = state.plan.clone().ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
+    let plan = state
+        .plan
+        .clone()
+        .ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
     let today = state.clock.today();
     let year = year_or_next(&q, today);
     let bytes = state
@@ -332,7 +462,11 @@ pub async fn annual_plan_docx(State(state): State<AppState>, v: Viewer, Query(q)
 }
 
 /// `GET /reports/annual-plan.xlsx?year=Y`: the year's figures as a workbook.
-pub async fn annual_plan_xlsx(State(state): State<AppState>, v: Viewer, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+pub async fn annual_plan_xlsx(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
     reads_documents(&v)?;
     let today = state.clock.today();
     let year = year_or_next(&q, today);
@@ -340,13 +474,20 @@ pub async fn annual_plan_xlsx(State(state): State<AppState>, v: Viewer, Query(q)
         .pool
         .run(move |s| {
             let sheets = crate::documents::annual_plan_sheets(s, year, today)?;
-            nangluc_io::export::write_tables_to_bytes(&sheets).map_err(|e| AppError::Internal(e.to_string()))
+            nangluc_io::export::write_tables_to_bytes(&sheets)
+                .map_err(|e| AppError::Internal(e.to_string()))
         })
         .await?;
     Ok((
         [
-            (CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"ke-hoach-dtbd-{year}.xlsx\"")),
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"ke-hoach-dtbd-{year}.xlsx\""),
+            ),
         ],
         bytes,
     )
@@ -365,18 +506,28 @@ pub fn review_kind(s: &str) -> Result<ReviewKind, AppError> {
     match s {
         "mid-term" | "so-ket" => Ok(ReviewKind::MidTerm),
         "final" | "tong-ket" => Ok(ReviewKind::Final),
-        _ => Err(AppError::BadRequest(format!("Loại báo cáo «{s}» không có: dùng mid-term (sơ kết) hoặc final (tổng kết)."))),
+        _ => Err(AppError::BadRequest(format!(
+            "Loại báo cáo «{s}» không có: dùng mid-term (sơ kết) hoặc final (tổng kết)."
+        ))),
     }
 }
 
 /// `GET /reports/review.docx?kind=mid-term|final[&as_of=dd/mm/yyyy]`.
-pub async fn review_docx(State(state): State<AppState>, v: Viewer, Query(q): Query<ReviewQuery>) -> Result<Response, AppError> {
+pub async fn review_docx(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ReviewQuery>,
+) -> Result<Response, AppError> {
     reads_documents(&v)?;
     let kind = review_kind(&q.kind)?;
-    let plan = state.plan.clone().ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
+    let plan = state
+        .plan
+        .clone()
+        .ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
     let as_of = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
         None => state.clock.today(),
-        Some(s) => parse_day(s).ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ.")))?,
+        Some(s) => parse_day(s)
+            .ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ.")))?,
     };
     let bytes = state
         .pool
@@ -405,7 +556,11 @@ pub fn extend_openapi(doc: &mut Value) {
     let path_param = |name: &str, what: &str| json!({ "name": name, "in": "path", "required": true, "description": what, "schema": int });
     let query = |name: &str, what: &str, schema: Value| json!({ "name": name, "in": "query", "required": false, "description": what, "schema": schema });
     let body = |schema: Value| json!({ "required": true, "content": { "application/json": { "schema": schema } } });
-    let write = |summary: &str, tag: &str, params: Value, request: Option<Value>, response: Value| {
+    let write = |summary: &str,
+                 tag: &str,
+                 params: Value,
+                 request: Option<Value>,
+                 response: Value| {
         let mut op = json!({
             "summary": summary, "tags": [tag], "parameters": params,
             "description": "Với phiên trình duyệt (cookie) cần gửi kèm tiêu đề X-CSRF-Token.",

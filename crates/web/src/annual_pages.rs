@@ -28,11 +28,21 @@ fn render<T: Template>(t: &T) -> Result<Response, AppError> {
 /// A whole number from a form field (empty: 0); dots and spaces between
 /// thousands are accepted, as people write amounts (1.500.000).
 fn whole(field: &str, s: &Option<String>) -> Result<i64, AppError> {
-    let t: String = s.as_deref().unwrap_or("").chars().filter(|c| !matches!(c, '.' | ' ' | '\u{a0}')).collect();
+    let t: String = s
+        .as_deref()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !matches!(c, '.' | ' ' | '\u{a0}'))
+        .collect();
     if t.is_empty() {
         return Ok(0);
     }
-    t.parse().map_err(|_| AppError::BadRequest(format!("{field}: «{}» không phải số nguyên.", s.as_deref().unwrap_or(""))))
+    t.parse().map_err(|_| {
+        AppError::BadRequest(format!(
+            "{field}: «{}» không phải số nguyên.",
+            s.as_deref().unwrap_or("")
+        ))
+    })
 }
 
 /// Money in templates.
@@ -59,13 +69,24 @@ struct PlansPage {
     docs: bool,
 }
 
-pub async fn plans(State(state): State<AppState>, v: Viewer, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+pub async fn plans(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
     let today = state.clock.today();
     let year = year_or_next(&q, today);
     let viewer = v.clone();
-    let o = state.pool.run(move |s| annual::overview(s, &viewer, year, today)).await?;
+    let o = state
+        .pool
+        .run(move |s| annual::overview(s, &viewer, year, today))
+        .await?;
     render(&PlansPage {
-        chrome: Chrome::new(&v, format!("Kế hoạch đào tạo, bồi dưỡng năm {year}"), "/annual-plans"),
+        chrome: Chrome::new(
+            &v,
+            format!("Kế hoạch đào tạo, bồi dưỡng năm {year}"),
+            "/annual-plans",
+        ),
         period: state.plan.as_ref().map(|p| p.plan.name.clone()),
         is_hr: v.role == Role::UnitHr,
         is_admin: v.role == Role::Admin,
@@ -81,10 +102,17 @@ pub struct CreateForm {
     year: i32,
 }
 
-pub async fn create_plan(State(state): State<AppState>, v: Viewer, Form(f): Form<CreateForm>) -> Result<Response, AppError> {
+pub async fn create_plan(
+    State(state): State<AppState>,
+    v: Viewer,
+    Form(f): Form<CreateForm>,
+) -> Result<Response, AppError> {
     v.check_csrf(f.csrf.as_deref())?;
     let now = state.clock.now();
-    let id = state.pool.run(move |s| annual::create_plan(s, &v, f.unit_id, f.year, now)).await?;
+    let id = state
+        .pool
+        .run(move |s| annual::create_plan(s, &v, f.unit_id, f.year, now))
+        .await?;
     Ok(Redirect::to(&format!("/annual-plans/{id}")).into_response())
 }
 
@@ -95,13 +123,24 @@ struct PlanPage {
     p: annual::PlanView,
 }
 
-pub async fn plan(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn plan(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let today = state.clock.today();
     let plan = state.plan.clone();
     let viewer = v.clone();
-    let p = state.pool.run(move |s| annual::plan_view(s, plan.as_deref(), &viewer, id, today)).await?;
+    let p = state
+        .pool
+        .run(move |s| annual::plan_view(s, plan.as_deref(), &viewer, id, today))
+        .await?;
     render(&PlanPage {
-        chrome: Chrome::new(&v, format!("Kế hoạch năm {} — {}", p.plan.year, p.plan.unit.name), "/annual-plans"),
+        chrome: Chrome::new(
+            &v,
+            format!("Kế hoạch năm {} — {}", p.plan.year, p.plan.unit.name),
+            "/annual-plans",
+        ),
         p,
     })
 }
@@ -130,7 +169,10 @@ impl LineForm {
             .unwrap_or("")
             .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
             .filter(|s| !s.is_empty())
-            .map(|s| s.parse::<i64>().map_err(|_| AppError::BadRequest(format!("«{s}» không phải mã số người."))))
+            .map(|s| {
+                s.parse::<i64>()
+                    .map_err(|_| AppError::BadRequest(format!("«{s}» không phải mã số người.")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(LineInput {
             programme: self.programme.clone(),
@@ -157,7 +199,10 @@ pub async fn add_line(
     let input = f.input()?;
     let now = state.clock.now();
     let plan = state.plan.clone();
-    state.pool.run(move |s| annual::add_line(s, plan.as_deref(), &v, id, &input, now)).await?;
+    state
+        .pool
+        .run(move |s| annual::add_line(s, plan.as_deref(), &v, id, &input, now))
+        .await?;
     Ok(Redirect::to(&format!("/annual-plans/{id}")).into_response())
 }
 
@@ -174,7 +219,10 @@ pub async fn remove_line(
 ) -> Result<Response, AppError> {
     v.check_csrf(f.csrf.as_deref())?;
     let now = state.clock.now();
-    state.pool.run(move |s| annual::remove_line(s, &v, id, line, now)).await?;
+    state
+        .pool
+        .run(move |s| annual::remove_line(s, &v, id, line, now))
+        .await?;
     Ok(Redirect::to(&format!("/annual-plans/{id}")).into_response())
 }
 
@@ -185,11 +233,20 @@ pub struct ActForm {
     comment: Option<String>,
 }
 
-pub async fn act(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>, Form(f): Form<ActForm>) -> Result<Response, AppError> {
+pub async fn act(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, AppError> {
     v.check_csrf(f.csrf.as_deref())?;
-    let action = PlanAction::from_code(&f.action).ok_or_else(|| AppError::BadRequest(format!("Không có thao tác «{}».", f.action)))?;
+    let action = PlanAction::from_code(&f.action)
+        .ok_or_else(|| AppError::BadRequest(format!("Không có thao tác «{}».", f.action)))?;
     let now = state.clock.now();
-    state.pool.run(move |s| annual::act(s, &v, id, action, f.comment.as_deref(), now)).await?;
+    state
+        .pool
+        .run(move |s| annual::act(s, &v, id, action, f.comment.as_deref(), now))
+        .await?;
     Ok(Redirect::to(&format!("/annual-plans/{id}")).into_response())
 }
 
@@ -199,17 +256,33 @@ pub struct ApproveForm {
     decision: Option<String>,
 }
 
-pub async fn aggregate(State(state): State<AppState>, v: Viewer, Path(year): Path<i32>, Form(f): Form<CsrfOnly>) -> Result<Response, AppError> {
+pub async fn aggregate(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(year): Path<i32>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, AppError> {
     v.check_csrf(f.csrf.as_deref())?;
     let now = state.clock.now();
-    state.pool.run(move |s| annual::aggregate(s, &v, year, now)).await?;
+    state
+        .pool
+        .run(move |s| annual::aggregate(s, &v, year, now))
+        .await?;
     Ok(Redirect::to(&format!("/annual-plans?year={year}")).into_response())
 }
 
-pub async fn approve(State(state): State<AppState>, v: Viewer, Path(year): Path<i32>, Form(f): Form<ApproveForm>) -> Result<Response, AppError> {
+pub async fn approve(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(year): Path<i32>,
+    Form(f): Form<ApproveForm>,
+) -> Result<Response, AppError> {
     v.check_csrf(f.csrf.as_deref())?;
     let now = state.clock.now();
-    state.pool.run(move |s| annual::approve(s, &v, year, f.decision.as_deref(), now)).await?;
+    state
+        .pool
+        .run(move |s| annual::approve(s, &v, year, f.decision.as_deref(), now))
+        .await?;
     Ok(Redirect::to(&format!("/annual-plans?year={year}")).into_response())
 }
 
@@ -225,20 +298,34 @@ struct BudgetPage {
     sources: Vec<(&'static str, &'static str)>,
 }
 
-pub async fn budget(State(state): State<AppState>, v: Viewer, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+pub async fn budget(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
     let today = state.clock.today();
     let year = year_or_next(&q, today);
     let viewer = v.clone();
-    let b = state.pool.run(move |s| annual::budget_view(s, &viewer, year, today)).await?;
+    let b = state
+        .pool
+        .run(move |s| annual::budget_view(s, &viewer, year, today))
+        .await?;
     render(&BudgetPage {
-        chrome: Chrome::new(&v, format!("Kinh phí đào tạo, bồi dưỡng năm {year}"), "/budget"),
+        chrome: Chrome::new(
+            &v,
+            format!("Kinh phí đào tạo, bồi dưỡng năm {year}"),
+            "/budget",
+        ),
         sections: vec![
             ("Theo đơn vị", b.by_unit.clone()),
             ("Theo nguồn kinh phí", b.by_source.clone()),
             ("Theo chương trình", b.by_programme.clone()),
         ],
         b,
-        sources: FundingSource::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+        sources: FundingSource::ALL
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .collect(),
     })
 }
 
@@ -253,19 +340,28 @@ pub struct AllocationForm {
     note: Option<String>,
 }
 
-pub async fn add_allocation(State(state): State<AppState>, v: Viewer, Form(f): Form<AllocationForm>) -> Result<Response, AppError> {
+pub async fn add_allocation(
+    State(state): State<AppState>,
+    v: Viewer,
+    Form(f): Form<AllocationForm>,
+) -> Result<Response, AppError> {
     v.check_csrf(f.csrf.as_deref())?;
     let input = AllocationInput {
         year: f.year,
         unit_id: f.unit_id,
-        source: FundingSource::from_code(&f.source).ok_or_else(|| AppError::BadRequest(format!("Không có nguồn kinh phí «{}».", f.source)))?,
+        source: FundingSource::from_code(&f.source).ok_or_else(|| {
+            AppError::BadRequest(format!("Không có nguồn kinh phí «{}».", f.source))
+        })?,
         programme: f.programme,
         amount: whole("Số tiền", &f.amount)?,
         note: f.note,
     };
     let year = f.year;
     let now = state.clock.now();
-    state.pool.run(move |s| annual::add_allocation(s, &v, &input, now)).await?;
+    state
+        .pool
+        .run(move |s| annual::add_allocation(s, &v, &input, now))
+        .await?;
     Ok(Redirect::to(&format!("/budget?year={year}")).into_response())
 }
 
@@ -279,26 +375,51 @@ pub async fn settle_class(
 ) -> Result<Response, AppError> {
     v.check_csrf(f.get("csrf").map(String::as_str))?;
     annual::keeps_class_budget(&v)?;
-    let settled_on = match f.get("settled_on").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        Some(s) => parse_day(s).ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ.")))?,
+    let settled_on = match f
+        .get("settled_on")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => parse_day(s)
+            .ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ.")))?,
         None => state.clock.today(),
     };
-    let document = f.get("document").map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+    let document = f
+        .get("document")
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty());
     let mut payments = Vec::new();
     let mut keys: Vec<&String> = f.keys().filter(|k| k.starts_with("paid_")).collect();
     keys.sort();
     for key in keys {
         let mut parts = key["paid_".len()..].splitn(2, '_');
-        let (Some(unit), Some(source)) = (parts.next(), parts.next()) else { continue };
-        let unit_id: i64 = unit.parse().map_err(|_| AppError::BadRequest(format!("Trường «{key}» không hợp lệ.")))?;
-        let source = FundingSource::from_code(source).ok_or_else(|| AppError::BadRequest(format!("Không có nguồn «{source}».")))?;
-        payments.push(annual::Payment { unit_id, source, amount: whole("Số tiền đã chi", &f.get(key).cloned())?, document: document.clone() });
+        let (Some(unit), Some(source)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let unit_id: i64 = unit
+            .parse()
+            .map_err(|_| AppError::BadRequest(format!("Trường «{key}» không hợp lệ.")))?;
+        let source = FundingSource::from_code(source)
+            .ok_or_else(|| AppError::BadRequest(format!("Không có nguồn «{source}».")))?;
+        payments.push(annual::Payment {
+            unit_id,
+            source,
+            amount: whole("Số tiền đã chi", &f.get(key).cloned())?,
+            document: document.clone(),
+        });
     }
     let year = settled_on.format("%Y").to_string();
     let now = state.clock.now();
     let actor = v.username.clone();
-    state.pool.run(move |s| annual::settle_class_budget(s, &actor, id, settled_on, &payments, now)).await?;
-    Ok(Redirect::to(&format!("/budget?year={}", f.get("year").cloned().unwrap_or(year))).into_response())
+    state
+        .pool
+        .run(move |s| annual::settle_class_budget(s, &actor, id, settled_on, &payments, now))
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/budget?year={}",
+        f.get("year").cloned().unwrap_or(year)
+    ))
+    .into_response())
 }
 
 // ---------------------------------------------------------------- duties
@@ -314,15 +435,32 @@ struct DutiesPage {
 pub async fn duties(State(state): State<AppState>, v: Viewer) -> Result<Response, AppError> {
     let today = state.clock.today();
     let viewer = v.clone();
-    let d = state.pool.run(move |s| annual::duties_view(s, &viewer, today)).await?;
-    render(&DutiesPage { chrome: Chrome::new(&v, "Phân công trách nhiệm", "/duties"), d, has_plan: state.plan.is_some() })
+    let d = state
+        .pool
+        .run(move |s| annual::duties_view(s, &viewer, today))
+        .await?;
+    render(&DutiesPage {
+        chrome: Chrome::new(&v, "Phân công trách nhiệm", "/duties"),
+        d,
+        has_plan: state.plan.is_some(),
+    })
 }
 
-pub async fn import_duties(State(state): State<AppState>, v: Viewer, Form(f): Form<CsrfOnly>) -> Result<Response, AppError> {
+pub async fn import_duties(
+    State(state): State<AppState>,
+    v: Viewer,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, AppError> {
     v.check_csrf(f.csrf.as_deref())?;
-    let plan = state.plan.clone().ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
+    let plan = state
+        .plan
+        .clone()
+        .ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
     let now = state.clock.now();
-    state.pool.run(move |s| annual::import_duties(s, &v, &plan.plan, now)).await?;
+    state
+        .pool
+        .run(move |s| annual::import_duties(s, &v, &plan.plan, now))
+        .await?;
     Ok(Redirect::to("/duties").into_response())
 }
 
@@ -338,18 +476,30 @@ pub struct NewDutyForm {
     when: String,
 }
 
-pub async fn create_duty(State(state): State<AppState>, v: Viewer, Form(f): Form<NewDutyForm>) -> Result<Response, AppError> {
+pub async fn create_duty(
+    State(state): State<AppState>,
+    v: Viewer,
+    Form(f): Form<NewDutyForm>,
+) -> Result<Response, AppError> {
     v.check_csrf(f.csrf.as_deref())?;
     let input = annual::DutyInput {
         code: f.code,
         task: f.task,
         lead: f.lead,
-        partners: f.partners.unwrap_or_default().split([';', '\n']).map(str::to_string).collect(),
+        partners: f
+            .partners
+            .unwrap_or_default()
+            .split([';', '\n'])
+            .map(str::to_string)
+            .collect(),
         products: f.products,
         when: f.when,
     };
     let now = state.clock.now();
-    let id = state.pool.run(move |s| annual::create_duty(s, &v, &input, now)).await?;
+    let id = state
+        .pool
+        .run(move |s| annual::create_duty(s, &v, &input, now))
+        .await?;
     Ok(Redirect::to(&format!("/duties/{id}")).into_response())
 }
 
@@ -360,11 +510,21 @@ struct DutyPage {
     d: annual::DutyView,
 }
 
-pub async fn duty(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn duty(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let today = state.clock.today();
     let viewer = v.clone();
-    let d = state.pool.run(move |s| annual::duty_view(s, &viewer, id, today)).await?;
-    render(&DutyPage { chrome: Chrome::new(&v, format!("Nhiệm vụ {}", d.duty.code), "/duties"), d })
+    let d = state
+        .pool
+        .run(move |s| annual::duty_view(s, &viewer, id, today))
+        .await?;
+    render(&DutyPage {
+        chrome: Chrome::new(&v, format!("Nhiệm vụ {}", d.duty.code), "/duties"),
+        d,
+    })
 }
 
 /// The update form is `multipart/form-data`: it may carry a file (the
@@ -376,41 +536,87 @@ pub async fn add_duty_update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let content_type = headers.get(CONTENT_TYPE).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     let parts = multipart::parse(content_type, &body)?;
-    let field = |name: &str| parts.iter().find(|p| p.name == name && p.filename.is_none()).map(|p| p.text());
-    v.check_csrf(field("csrf").as_deref())?;
-    let deadline = match field("deadline").as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(parse_day(s).ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ.")))?),
+    let field = |name: &str| {
+        parts
+            .iter()
+            .find(|p| p.name == name && p.filename.is_none())
+            .map(|p| p.text())
     };
-    let input = DutyUpdateInput { deadline, state: field("state").unwrap_or_default(), note: field("note") };
+    v.check_csrf(field("csrf").as_deref())?;
+    let deadline = match field("deadline")
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(s) => Some(
+            parse_day(s)
+                .ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ.")))?,
+        ),
+    };
+    let input = DutyUpdateInput {
+        deadline,
+        state: field("state").unwrap_or_default(),
+        note: field("note"),
+    };
     let file = parts
         .iter()
         .find(|p| p.name == "file" && p.filename.as_deref().is_some_and(|f| !f.is_empty()))
         .map(|p| {
             (
                 p.filename.clone().unwrap_or_default(),
-                p.content_type.clone().unwrap_or_else(|| "application/octet-stream".into()),
+                p.content_type
+                    .clone()
+                    .unwrap_or_else(|| "application/octet-stream".into()),
                 p.data.clone(),
             )
         });
     let now = state.clock.now();
-    state.pool.run(move |s| annual::add_duty_update(s, &v, id, &input, file, now)).await?;
+    state
+        .pool
+        .run(move |s| annual::add_duty_update(s, &v, id, &input, file, now))
+        .await?;
     Ok(Redirect::to(&format!("/duties/{id}")).into_response())
 }
 
-pub async fn duty_file(State(state): State<AppState>, v: Viewer, Path((id, file)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    let (name, content_type, bytes) = state.pool.run(move |s| annual::duty_file(s, &v, id, file)).await?;
+pub async fn duty_file(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path((id, file)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let (name, content_type, bytes) = state
+        .pool
+        .run(move |s| annual::duty_file(s, &v, id, file))
+        .await?;
     // The name is the uploader's: keep it printable and quote-free in the header.
-    let safe: String = name.chars().map(|c| if c.is_control() || c == '"' || c == '\\' { '_' } else { c }).collect();
-    let ascii: String = safe.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || c == '"' || c == '\\' {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let ascii: String = safe
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { '_' })
+        .collect();
     Ok((
         [
             (CONTENT_TYPE, content_type),
             (
                 CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::pages::encode_query(&safe)),
+                format!(
+                    "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+                    crate::pages::encode_query(&safe)
+                ),
             ),
         ],
         bytes,

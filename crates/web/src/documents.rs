@@ -8,8 +8,8 @@ use nangluc_core::training::FundingSource;
 use nangluc_core::{AsOf, Fact, Table};
 use nangluc_engine::{Plan, PlanResult};
 use nangluc_io::docx::{
-    AnnualPlanDoc, BudgetLine, DocumentHeader, InclusionRow, InclusionTable, ProgrammeClasses, ReviewDoc, ReviewKind,
-    Signer, TextSection,
+    AnnualPlanDoc, BudgetLine, DocumentHeader, InclusionRow, InclusionTable, ProgrammeClasses,
+    ReviewDoc, ReviewKind, Signer, TextSection,
 };
 use nangluc_io::export::{Table as Sheet, Value as Cell};
 use nangluc_store::Store;
@@ -97,7 +97,10 @@ pub fn annual_plan(
         .lines
         .iter()
         .map(|l| ProgrammeClasses {
-            programme: names.get(&l.programme).cloned().unwrap_or_else(|| l.programme.clone()),
+            programme: names
+                .get(&l.programme)
+                .cloned()
+                .unwrap_or_else(|| l.programme.clone()),
             audience: String::new(),
             year,
             classes: l.classes.max(0) as u64,
@@ -118,7 +121,12 @@ pub fn annual_plan(
                     FundingSource::Sponsor => l.costs.sponsor,
                 })
                 .sum();
-            let allocated: i64 = ledger.allocations.iter().filter(|a| a.source == s.code()).map(|a| a.amount).sum();
+            let allocated: i64 = ledger
+                .allocations
+                .iter()
+                .filter(|a| a.source == s.code())
+                .map(|a| a.amount)
+                .sum();
             BudgetLine {
                 source: s.label().to_string(),
                 amount: amount.max(0) as u64,
@@ -137,13 +145,20 @@ pub fn annual_plan(
             heading: "TỔ CHỨC THỰC HIỆN".into(),
             paragraphs: duties
                 .iter()
-                .map(|d| format!("- {} chủ trì: {} (thời hạn: {}).", d.duty.lead, d.duty.task, d.duty.when_text))
+                .map(|d| {
+                    format!(
+                        "- {} chủ trì: {} (thời hạn: {}).",
+                        d.duty.lead, d.duty.task, d.duty.when_text
+                    )
+                })
                 .collect(),
         });
     }
     let mut basis = vec![format!("Căn cứ {}", plan.name)];
     if let Some(decision) = &province.decision {
-        basis.push(format!("Căn cứ Quyết định số {decision} phê duyệt kế hoạch năm {year}"));
+        basis.push(format!(
+            "Căn cứ Quyết định số {decision} phê duyệt kế hoạch năm {year}"
+        ));
     }
     let doc = AnnualPlanDoc {
         header: header(store, on, "KH-UBND")?,
@@ -151,7 +166,11 @@ pub fn annual_plan(
         legal_basis: basis,
         purpose: vec![format!(
             "Tổng hợp nhu cầu đào tạo, bồi dưỡng năm {year} của {} cơ quan, đơn vị; bảo đảm thực hiện các chỉ tiêu của {}.",
-            store.annual_plans(Some(year))?.iter().filter(|p| p.province_plan_id == Some(province.id)).count(),
+            store
+                .annual_plans(Some(year))?
+                .iter()
+                .filter(|p| p.province_plan_id == Some(province.id))
+                .count(),
             plan.name
         )],
         result,
@@ -179,17 +198,30 @@ pub fn review(
         paragraphs: vec![format!(
             "Đến ngày {}, {} trên {} chỉ tiêu đã đạt.",
             on.format("%d/%m/%Y"),
-            result.targets.iter().filter(|t| t.holds == Some(true)).count(),
+            result
+                .targets
+                .iter()
+                .filter(|t| t.holds == Some(true))
+                .count(),
             result.targets.len()
         )],
     }];
     let approved: Vec<i32> = (from..=to.min(on.year() + 1))
-        .filter(|y| store.province_plan(*y).ok().flatten().is_some_and(|p| p.status == "approved"))
+        .filter(|y| {
+            store
+                .province_plan(*y)
+                .ok()
+                .flatten()
+                .is_some_and(|p| p.status == "approved")
+        })
         .collect();
     if !approved.is_empty() {
         sections.push(TextSection {
             heading: "KẾ HOẠCH HẰNG NĂM".into(),
-            paragraphs: approved.iter().map(|y| format!("- Kế hoạch năm {y} đã được phê duyệt.")).collect(),
+            paragraphs: approved
+                .iter()
+                .map(|y| format!("- Kế hoạch năm {y} đã được phê duyệt."))
+                .collect(),
         });
     }
     let start = NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or(on);
@@ -210,10 +242,14 @@ pub fn review(
 /// Person-times trained (completed enrolments ending in `[from, to]`) by
 /// programme: women, ethnic minorities, and people working in ethnic-minority
 /// areas, as the review reports count them.
-fn inclusion(store: &mut Store, from: NaiveDate, to: NaiveDate) -> Result<InclusionTable, AppError> {
-    use std::collections::{BTreeMap, HashMap, HashSet};
+fn inclusion(
+    store: &mut Store,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<InclusionTable, AppError> {
     use nangluc_core::person::Sex;
     use nangluc_core::training::EnrolmentStatus;
+    use std::collections::{BTreeMap, HashMap, HashSet};
     let mut people: HashMap<i64, (bool, bool)> = HashMap::new();
     for r in store.latest(Table::People)? {
         if let Fact::Person(p) = r.data {
@@ -242,7 +278,10 @@ fn inclusion(store: &mut Store, from: NaiveDate, to: NaiveDate) -> Result<Inclus
         if e.status != EnrolmentStatus::Completed || e.ends_on < from || e.ends_on > to {
             continue;
         }
-        let label = names.get(&e.programme_id).cloned().unwrap_or_else(|| format!("Chương trình {}", e.programme_id));
+        let label = names
+            .get(&e.programme_id)
+            .cloned()
+            .unwrap_or_else(|| format!("Chương trình {}", e.programme_id));
         let row = rows.entry(label.clone()).or_insert_with(|| InclusionRow {
             label,
             total: 0,
@@ -272,7 +311,11 @@ fn inclusion(store: &mut Store, from: NaiveDate, to: NaiveDate) -> Result<Inclus
 /// The annual plan's figures as sheets (for `--xlsx` and the download): the
 /// province's plan by programme, the unit plans with their status and
 /// lateness, and the budget variance by unit, source and programme.
-pub fn annual_plan_sheets(store: &mut Store, year: i32, on: NaiveDate) -> Result<Vec<Sheet>, AppError> {
+pub fn annual_plan_sheets(
+    store: &mut Store,
+    year: i32,
+    on: NaiveDate,
+) -> Result<Vec<Sheet>, AppError> {
     let units: std::collections::HashMap<i64, String> = store
         .as_of(Table::Units, &AsOf::date(on))?
         .into_iter()
@@ -289,9 +332,24 @@ pub fn annual_plan_sheets(store: &mut Store, year: i32, on: NaiveDate) -> Result
             _ => None,
         })
         .collect();
-    let cols = |c: &[(&str, f64)]| c.iter().map(|(h, w)| (h.to_string(), *w)).collect::<Vec<_>>();
-    let money_cols = [("Ngân sách nhà nước (đ)", 18.0), ("Đơn vị (đ)", 16.0), ("Người học (đ)", 16.0), ("Tài trợ (đ)", 16.0)];
-    let mut province_cols = vec![("Mã chương trình", 14.0), ("Chương trình", 40.0), ("Số đơn vị", 10.0), ("Số lớp", 10.0), ("Lượt người", 12.0)];
+    let cols = |c: &[(&str, f64)]| {
+        c.iter()
+            .map(|(h, w)| (h.to_string(), *w))
+            .collect::<Vec<_>>()
+    };
+    let money_cols = [
+        ("Ngân sách nhà nước (đ)", 18.0),
+        ("Đơn vị (đ)", 16.0),
+        ("Người học (đ)", 16.0),
+        ("Tài trợ (đ)", 16.0),
+    ];
+    let mut province_cols = vec![
+        ("Mã chương trình", 14.0),
+        ("Chương trình", 40.0),
+        ("Số đơn vị", 10.0),
+        ("Số lớp", 10.0),
+        ("Lượt người", 12.0),
+    ];
     province_cols.extend(money_cols);
     let province = store.province_plan(year)?;
     let province_rows = province
@@ -315,18 +373,34 @@ pub fn annual_plan_sheets(store: &mut Store, year: i32, on: NaiveDate) -> Result
                 .collect()
         })
         .unwrap_or_default();
-    let status = province.as_ref().map_or("chưa tổng hợp".to_string(), |p| match p.status.as_str() {
-        "approved" => format!("đã phê duyệt{}", p.decision.as_deref().map(|d| format!(", Quyết định số {d}")).unwrap_or_default()),
-        _ => "đã tổng hợp, chờ phê duyệt".to_string(),
+    let status = province.as_ref().map_or("chưa tổng hợp".to_string(), |p| {
+        match p.status.as_str() {
+            "approved" => format!(
+                "đã phê duyệt{}",
+                p.decision
+                    .as_deref()
+                    .map(|d| format!(", Quyết định số {d}"))
+                    .unwrap_or_default()
+            ),
+            _ => "đã tổng hợp, chờ phê duyệt".to_string(),
+        }
     });
     let mut unit_rows = Vec::new();
     for p in store.annual_plans(Some(year))? {
         let lines = store.plan_lines(p.id)?;
-        let st = nangluc_planning::annual::PlanStatus::from_code(&p.status).map_or(p.status.clone(), |s| s.label().to_string());
+        let st = nangluc_planning::annual::PlanStatus::from_code(&p.status)
+            .map_or(p.status.clone(), |s| s.label().to_string());
         unit_rows.push(vec![
-            Cell::text(units.get(&p.unit_id).cloned().unwrap_or_else(|| p.unit_id.to_string())),
+            Cell::text(
+                units
+                    .get(&p.unit_id)
+                    .cloned()
+                    .unwrap_or_else(|| p.unit_id.to_string()),
+            ),
             Cell::text(st),
-            p.submitted_at.map_or(Cell::Empty, |t| Cell::Date(t.with_timezone(&crate::fmt::vietnam()).date_naive())),
+            p.submitted_at.map_or(Cell::Empty, |t| {
+                Cell::Date(t.with_timezone(&crate::fmt::vietnam()).date_naive())
+            }),
             Cell::text(if p.late { "Trễ hạn" } else { "" }),
             Cell::Int(lines.iter().map(|l| l.classes).sum()),
             Cell::Int(lines.iter().map(|l| l.person_times).sum()),
@@ -336,10 +410,18 @@ pub fn annual_plan_sheets(store: &mut Store, year: i32, on: NaiveDate) -> Result
     let ledger = crate::annual::ledger(store, year)?;
     use nangluc_planning::budget::{VarianceBy, variance};
     let mut variance_rows = Vec::new();
-    for (by, what) in [(VarianceBy::UNIT, "Đơn vị"), (VarianceBy::SOURCE, "Nguồn"), (VarianceBy::PROGRAMME, "Chương trình")] {
+    for (by, what) in [
+        (VarianceBy::UNIT, "Đơn vị"),
+        (VarianceBy::SOURCE, "Nguồn"),
+        (VarianceBy::PROGRAMME, "Chương trình"),
+    ] {
         for r in variance(&ledger, by) {
             let label = match (&r.key.unit, r.key.source, &r.key.programme) {
-                (Some(u), _, _) => u.parse::<i64>().ok().and_then(|id| units.get(&id).cloned()).unwrap_or_else(|| u.clone()),
+                (Some(u), _, _) => u
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|id| units.get(&id).cloned())
+                    .unwrap_or_else(|| u.clone()),
                 (_, Some(s), _) => s.label().to_string(),
                 (_, _, Some(p)) => names.get(p).cloned().unwrap_or_else(|| p.clone()),
                 _ => "Chưa gắn chương trình".to_string(),
@@ -368,16 +450,37 @@ pub fn annual_plan_sheets(store: &mut Store, year: i32, on: NaiveDate) -> Result
         Sheet {
             sheet: "Kế hoạch các đơn vị".into(),
             title: format!("KẾ HOẠCH NĂM {year} CỦA CÁC ĐƠN VỊ"),
-            subtitle: format!("Hạn gửi: {}", nangluc_planning::annual::submission_deadline(year).format("%d/%m/%Y")),
-            columns: cols(&[("Đơn vị", 40.0), ("Trạng thái", 28.0), ("Ngày gửi", 12.0), ("Trễ hạn", 10.0), ("Số lớp", 10.0), ("Lượt người", 12.0), ("Kinh phí (đ)", 18.0)]),
+            subtitle: format!(
+                "Hạn gửi: {}",
+                nangluc_planning::annual::submission_deadline(year).format("%d/%m/%Y")
+            ),
+            columns: cols(&[
+                ("Đơn vị", 40.0),
+                ("Trạng thái", 28.0),
+                ("Ngày gửi", 12.0),
+                ("Trễ hạn", 10.0),
+                ("Số lớp", 10.0),
+                ("Lượt người", 12.0),
+                ("Kinh phí (đ)", 18.0),
+            ]),
             text_columns: vec![],
             rows: unit_rows,
         },
         Sheet {
             sheet: "Kinh phí".into(),
             title: format!("KINH PHÍ ĐÀO TẠO, BỒI DƯỠNG NĂM {year}"),
-            subtitle: "Phân bổ, cam kết, đã chi, hoàn lại, còn lại và chênh lệch (chi − cam kết)".into(),
-            columns: cols(&[("Theo", 14.0), ("", 40.0), ("Phân bổ (đ)", 18.0), ("Cam kết (đ)", 18.0), ("Đã chi (đ)", 18.0), ("Hoàn lại (đ)", 16.0), ("Còn lại (đ)", 18.0), ("Chênh lệch (đ)", 16.0)]),
+            subtitle: "Phân bổ, cam kết, đã chi, hoàn lại, còn lại và chênh lệch (chi − cam kết)"
+                .into(),
+            columns: cols(&[
+                ("Theo", 14.0),
+                ("", 40.0),
+                ("Phân bổ (đ)", 18.0),
+                ("Cam kết (đ)", 18.0),
+                ("Đã chi (đ)", 18.0),
+                ("Hoàn lại (đ)", 16.0),
+                ("Còn lại (đ)", 18.0),
+                ("Chênh lệch (đ)", 16.0),
+            ]),
             text_columns: vec![],
             rows: variance_rows,
         },

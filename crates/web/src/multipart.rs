@@ -32,7 +32,9 @@ pub fn boundary(content_type: &str) -> Option<String> {
     }
     params.split(';').find_map(|p| {
         let (k, v) = p.split_once('=')?;
-        k.trim().eq_ignore_ascii_case("boundary").then(|| v.trim().trim_matches('"').to_string())
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_string())
     })
 }
 
@@ -55,7 +57,8 @@ fn param(header: &str, key: &str) -> Option<String> {
 pub fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, AppError> {
     let b = boundary(content_type).ok_or_else(|| bad("thiếu ranh giới multipart"))?;
     let delimiter = format!("--{b}").into_bytes();
-    let mut at = find(body, &delimiter, 0).ok_or_else(|| bad("không thấy phần nào"))? + delimiter.len();
+    let mut at =
+        find(body, &delimiter, 0).ok_or_else(|| bad("không thấy phần nào"))? + delimiter.len();
     let mut parts = Vec::new();
     loop {
         if body[at..].starts_with(b"--") {
@@ -77,7 +80,9 @@ pub fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, AppError> {
         let mut filename = None;
         let mut content_type = None;
         for line in head.split("\r\n") {
-            let Some((k, v)) = line.split_once(':') else { continue };
+            let Some((k, v)) = line.split_once(':') else {
+                continue;
+            };
             if k.trim().eq_ignore_ascii_case("content-disposition") {
                 name = param(v, "name");
                 filename = param(v, "filename");
@@ -106,12 +111,18 @@ mod tests {
                     --XyZ\r\nContent-Disposition: form-data; name=\"empty\"; filename=\"\"\r\n\r\n\r\n--XyZ--\r\n";
         let parts = parse("multipart/form-data; boundary=\"XyZ\"", body.as_bytes()).unwrap();
         assert_eq!(parts.len(), 3);
-        assert_eq!((parts[0].name.as_str(), parts[0].text()), ("note", "Đã gửi".to_string()));
+        assert_eq!(
+            (parts[0].name.as_str(), parts[0].text()),
+            ("note", "Đã gửi".to_string())
+        );
         assert_eq!(parts[1].filename.as_deref(), Some("báo cáo.pdf"));
         assert_eq!(parts[1].content_type.as_deref(), Some("application/pdf"));
         // A line that looks like a boundary but is not the boundary stays in the data.
         assert_eq!(parts[1].data, b"%PDF\r\n--x");
-        assert_eq!((parts[2].filename.as_deref(), parts[2].data.len()), (Some(""), 0));
+        assert_eq!(
+            (parts[2].filename.as_deref(), parts[2].data.len()),
+            (Some(""), 0)
+        );
         assert!(parse("application/x-www-form-urlencoded", body.as_bytes()).is_err());
         assert!(parse("multipart/form-data; boundary=XyZ", b"--XyZ\r\nbroken").is_err());
     }

@@ -17,7 +17,8 @@ use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Utc};
 use nangluc_core::qualification::QualificationKind;
 use nangluc_core::training::{
-    Class, ClassStatus, Enrolment, EnrolmentStatus, FundingSource, Grant, Programme, StudyForm, Topic, TrainingKind,
+    Class, ClassStatus, Enrolment, EnrolmentStatus, FundingSource, Grant, Programme, StudyForm,
+    Topic, TrainingKind,
 };
 use nangluc_core::{ChangeSet, Entity, Fact, Validity};
 use nangluc_store::{NewAccount, Store};
@@ -139,12 +140,21 @@ fn app() -> App {
     );
     store.apply(&c).unwrap();
     drop(store);
-    let path = std::env::temp_dir().join(format!("nangluc-annual-plan-{}.toml", db.0.file_name().unwrap().to_string_lossy()));
+    let path = std::env::temp_dir().join(format!(
+        "nangluc-annual-plan-{}.toml",
+        db.0.file_name().unwrap().to_string_lossy()
+    ));
     std::fs::write(&path, PLAN).unwrap();
     let plan = nangluc_web::targets::ActivePlan::load(&path).unwrap();
     let _ = std::fs::remove_file(&path);
-    let state = nangluc_web::AppState::open(&db.url(), 4, false).unwrap().with_plan(plan);
-    App { router: nangluc_web::router(state.clone()), state, db }
+    let state = nangluc_web::AppState::open(&db.url(), 4, false)
+        .unwrap()
+        .with_plan(plan);
+    App {
+        router: nangluc_web::router(state.clone()),
+        state,
+        db,
+    }
 }
 
 struct Reply {
@@ -155,7 +165,8 @@ struct Reply {
 
 impl Reply {
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.bytes)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.bytes).into_owned()
@@ -170,8 +181,15 @@ impl App {
     async fn send(&self, req: Request<Body>) -> Reply {
         let r = self.router.clone().oneshot(req).await.unwrap();
         let (status, headers) = (r.status(), r.headers().clone());
-        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap().to_vec();
-        Reply { status, headers, bytes }
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            bytes,
+        }
     }
 
     async fn token(&self, user: &str) -> String {
@@ -179,7 +197,9 @@ impl App {
             .send(
                 Request::post("/api/v1/tokens")
                     .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(json!({ "username": user, "password": format!("pw-{user}") }).to_string()))
+                    .body(Body::from(
+                        json!({ "username": user, "password": format!("pw-{user}") }).to_string(),
+                    ))
                     .unwrap(),
             )
             .await;
@@ -188,8 +208,13 @@ impl App {
     }
 
     async fn get(&self, path: &str, token: &str) -> Reply {
-        self.send(Request::get(path).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap())
-            .await
+        self.send(
+            Request::get(path)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
     }
 
     async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
@@ -220,12 +245,20 @@ impl App {
 }
 
 fn csrf_of(body: &str) -> String {
-    let at = body.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
+    let at =
+        body.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
     body[at..at + 64].to_string()
 }
 
 fn target_met(result: &Value, id: &str) -> u64 {
-    result["targets"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap()["met"].as_u64().unwrap()
+    result["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap()["met"]
+        .as_u64()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -242,12 +275,24 @@ async fn one_annual_cycle_end_to_end() {
     // The responsibility matrix comes from the period plan.
     app.clock("2025-08-20T03:00:00Z");
     let r = app.post("/api/v1/duties/import", &admin, json!({})).await;
-    assert_eq!((r.status, r.json()["imported"].as_u64()), (StatusCode::OK, Some(2)), "{}", r.text());
+    assert_eq!(
+        (r.status, r.json()["imported"].as_u64()),
+        (StatusCode::OK, Some(2)),
+        "{}",
+        r.text()
+    );
     let home = app.get("/", &admin).await.text();
-    assert!(home.contains("Còn 11 ngày (hạn 31/08/2025): Xây dựng Kế hoạch đào tạo, bồi dưỡng hàng năm"), "{home}");
+    assert!(
+        home.contains(
+            "Còn 11 ngày (hạn 31/08/2025): Xây dựng Kế hoạch đào tạo, bồi dưỡng hàng năm"
+        ),
+        "{home}"
+    );
 
     // The Sở Nội vụ's own unit plans on time (20/8/2025).
-    let r = app.post("/api/v1/annual-plans", &hr, json!({ "year": 2026 })).await;
+    let r = app
+        .post("/api/v1/annual-plans", &hr, json!({ "year": 2026 }))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let snv = r.json()["id"].as_i64().unwrap();
     let r = app
@@ -260,25 +305,90 @@ async fn one_annual_cycle_end_to_end() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     // An HR officer works on their own subtree only.
-    assert_eq!(app.get(&format!("/api/v1/annual-plans/{snv}"), &hr3).await.status, StatusCode::FORBIDDEN);
-    let r = app.post(&format!("/api/v1/annual-plans/{snv}/lines"), &hr3, json!({ "programme": "LLCT-TC", "person_times": 1 })).await;
+    assert_eq!(
+        app.get(&format!("/api/v1/annual-plans/{snv}"), &hr3)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/annual-plans/{snv}/lines"),
+            &hr3,
+            json!({ "programme": "LLCT-TC", "person_times": 1 }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.post(&format!("/api/v1/annual-plans/{snv}/submit"), &hr3, json!({})).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.post("/api/v1/annual-plans", &hr3, json!({ "unit_id": 2, "year": 2026 })).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/annual-plans/{snv}/submit"),
+            &hr3,
+            json!({})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(
+            "/api/v1/annual-plans",
+            &hr3,
+            json!({ "unit_id": 2, "year": 2026 })
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
     // Nor may it send people of another unit.
-    let r = app.post(&format!("/api/v1/annual-plans/{snv}/lines"), &hr, json!({ "programme": "LLCT-TC", "person_times": 1, "people": [3] })).await;
+    let r = app
+        .post(
+            &format!("/api/v1/annual-plans/{snv}/lines"),
+            &hr,
+            json!({ "programme": "LLCT-TC", "person_times": 1, "people": [3] }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.json()["message"].as_str().unwrap().contains("không công tác tại đơn vị"));
-    let r = app.post(&format!("/api/v1/annual-plans/{snv}/submit"), &hr, json!({})).await;
-    assert_eq!((r.status, r.json()["status"]["code"].as_str()), (StatusCode::OK, Some("submitted")), "{}", r.text());
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("không công tác tại đơn vị")
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/annual-plans/{snv}/submit"),
+            &hr,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["status"]["code"].as_str()),
+        (StatusCode::OK, Some("submitted")),
+        "{}",
+        r.text()
+    );
     // The Sở Nội vụ sees who has not sent theirs yet.
-    let o = app.get("/api/v1/annual-plans?year=2026", &admin).await.json();
-    assert_eq!((o["not_submitted"][0]["name"].as_str(), o["not_submitted"].as_array().unwrap().len()), (Some("Sở Tài chính"), 1));
+    let o = app
+        .get("/api/v1/annual-plans?year=2026", &admin)
+        .await
+        .json();
+    assert_eq!(
+        (
+            o["not_submitted"][0]["name"].as_str(),
+            o["not_submitted"].as_array().unwrap().len()
+        ),
+        (Some("Sở Tài chính"), 1)
+    );
     assert_eq!(o["deadline_passed"], false);
 
     // The Sở Tài chính plans after the deadline (5/9/2025) and forgets target 1.
     app.clock("2025-09-05T03:00:00Z");
-    let stc = app.post("/api/v1/annual-plans", &hr3, json!({ "year": 2026 })).await.json()["id"].as_i64().unwrap();
+    let stc = app
+        .post("/api/v1/annual-plans", &hr3, json!({ "year": 2026 }))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
     let r = app
         .post(
             &format!("/api/v1/annual-plans/{stc}/lines"),
@@ -287,12 +397,28 @@ async fn one_annual_cycle_end_to_end() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let view = app.get(&format!("/api/v1/annual-plans/{stc}"), &hr3).await.json();
+    let view = app
+        .get(&format!("/api/v1/annual-plans/{stc}"), &hr3)
+        .await
+        .json();
     let short = &view["check"]["shortfalls"];
     assert_eq!(short.as_array().unwrap().len(), 1, "{view}");
     // Two of its civil servants lack political theory: one in 2025, one in 2026.
-    assert_eq!((short[0]["target_id"].as_str(), short[0]["needed"].as_u64(), short[0]["planned"].as_u64()), (Some("1"), Some(1), Some(0)));
-    let r = app.post(&format!("/api/v1/annual-plans/{stc}/submit"), &hr3, json!({})).await;
+    assert_eq!(
+        (
+            short[0]["target_id"].as_str(),
+            short[0]["needed"].as_u64(),
+            short[0]["planned"].as_u64()
+        ),
+        (Some("1"), Some(1), Some(0))
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/annual-plans/{stc}/submit"),
+            &hr3,
+            json!({}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
 
     // The matrix: the 31/8 deadline passed with nothing done.
@@ -301,36 +427,95 @@ async fn one_annual_cycle_end_to_end() {
 
     // The Sở Nội vụ sees both, one late; the HR officer of unit 2 sees only its own.
     app.clock("2025-09-10T03:00:00Z");
-    let o = app.get("/api/v1/annual-plans?year=2026", &admin).await.json();
+    let o = app
+        .get("/api/v1/annual-plans?year=2026", &admin)
+        .await
+        .json();
     assert!(o["not_submitted"].as_array().unwrap().is_empty() && o["deadline_passed"] == true);
-    let late: Vec<(i64, bool)> = o["plans"].as_array().unwrap().iter().map(|p| (p["id"].as_i64().unwrap(), p["late"].as_bool().unwrap())).collect();
+    let late: Vec<(i64, bool)> = o["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_i64().unwrap(), p["late"].as_bool().unwrap()))
+        .collect();
     assert_eq!(late.len(), 2);
-    assert!(late.contains(&(snv, false)) && late.contains(&(stc, true)), "{late:?}");
+    assert!(
+        late.contains(&(snv, false)) && late.contains(&(stc, true)),
+        "{late:?}"
+    );
     assert_eq!(o["deadline"], "2025-08-31");
     let mine = app.get("/api/v1/annual-plans?year=2026", &hr).await.json();
     assert_eq!(mine["plans"].as_array().unwrap().len(), 1);
     let page = app.get("/annual-plans?year=2026", &admin).await.text();
-    assert!(page.contains("Trễ hạn") && page.contains("Sở Tài chính") && page.contains("31/08/2025"), "{page}");
+    assert!(
+        page.contains("Trễ hạn") && page.contains("Sở Tài chính") && page.contains("31/08/2025"),
+        "{page}"
+    );
 
     // A unit cannot accept its own plan; a return needs a comment.
-    assert_eq!(app.post(&format!("/api/v1/annual-plans/{stc}/accept"), &hr3, json!({})).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.post(&format!("/api/v1/annual-plans/{stc}/return"), &admin, json!({ "comment": " " })).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/annual-plans/{stc}/accept"),
+            &hr3,
+            json!({})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/annual-plans/{stc}/return"),
+            &admin,
+            json!({ "comment": " " })
+        )
+        .await
+        .status,
+        StatusCode::BAD_REQUEST
+    );
     // The Sở Nội vụ returns it from the page's form, with its comment.
-    let page = app.get(&format!("/annual-plans/{stc}"), &admin).await.text();
+    let page = app
+        .get(&format!("/annual-plans/{stc}"), &admin)
+        .await
+        .text();
     assert!(page.contains("còn thiếu 1"), "{page}");
     let comment = "Bổ sung lớp trung cấp lý luận chính trị cho công chức còn thiếu (chỉ tiêu 1)";
-    let form = format!("csrf={}&action=return&comment={}", csrf_of(&page), nangluc_web::pages::encode_query(comment));
-    let r = app.form(&format!("/annual-plans/{stc}/act"), &admin, &form).await;
+    let form = format!(
+        "csrf={}&action=return&comment={}",
+        csrf_of(&page),
+        nangluc_web::pages::encode_query(comment)
+    );
+    let r = app
+        .form(&format!("/annual-plans/{stc}/act"), &admin, &form)
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let r = app.post(&format!("/api/v1/annual-plans/{snv}/accept"), &admin, json!({})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/annual-plans/{snv}/accept"),
+            &admin,
+            json!({}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
 
     // The unit reads the comment, fixes the plan and resubmits.
     app.clock("2025-09-12T03:00:00Z");
-    let view = app.get(&format!("/api/v1/annual-plans/{stc}"), &hr3).await.json();
+    let view = app
+        .get(&format!("/api/v1/annual-plans/{stc}"), &hr3)
+        .await
+        .json();
     assert_eq!(view["plan"]["status"]["code"], "returned");
-    let returned = view["events"].as_array().unwrap().iter().find(|e| e["to_status"]["code"] == "returned").unwrap().clone();
-    assert_eq!((returned["comment"].as_str(), returned["actor"].as_str()), (Some(comment), Some("admin")));
+    let returned = view["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["to_status"]["code"] == "returned")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (returned["comment"].as_str(), returned["actor"].as_str()),
+        (Some(comment), Some("admin"))
+    );
     let r = app
         .post(
             &format!("/api/v1/annual-plans/{stc}/lines"),
@@ -339,22 +524,73 @@ async fn one_annual_cycle_end_to_end() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let view = app.get(&format!("/api/v1/annual-plans/{stc}"), &hr3).await.json();
-    assert!(view["check"]["shortfalls"].as_array().unwrap().is_empty(), "{view}");
-    assert_eq!(app.post(&format!("/api/v1/annual-plans/{stc}/submit"), &hr3, json!({})).await.status, StatusCode::OK);
+    let view = app
+        .get(&format!("/api/v1/annual-plans/{stc}"), &hr3)
+        .await
+        .json();
+    assert!(
+        view["check"]["shortfalls"].as_array().unwrap().is_empty(),
+        "{view}"
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/annual-plans/{stc}/submit"),
+            &hr3,
+            json!({})
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
     // Still flagged late: the first submission was.
-    let view = app.get(&format!("/api/v1/annual-plans/{stc}"), &admin).await.json();
-    assert_eq!((view["plan"]["late"].as_bool(), view["plan"]["status"]["code"].as_str()), (Some(true), Some("submitted")));
-    assert!(view["plan"]["submitted_at"].as_str().unwrap().starts_with("2025-09-12"));
+    let view = app
+        .get(&format!("/api/v1/annual-plans/{stc}"), &admin)
+        .await
+        .json();
+    assert_eq!(
+        (
+            view["plan"]["late"].as_bool(),
+            view["plan"]["status"]["code"].as_str()
+        ),
+        (Some(true), Some("submitted"))
+    );
+    assert!(
+        view["plan"]["submitted_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2025-09-12")
+    );
     // A submitted plan is not edited.
-    let r = app.post(&format!("/api/v1/annual-plans/{stc}/lines"), &hr3, json!({ "programme": "LLCT-TC", "person_times": 1 })).await;
+    let r = app
+        .post(
+            &format!("/api/v1/annual-plans/{stc}/lines"),
+            &hr3,
+            json!({ "programme": "LLCT-TC", "person_times": 1 }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 
     // Accept, aggregate, approve.
     app.clock("2025-09-20T03:00:00Z");
-    assert_eq!(app.post(&format!("/api/v1/annual-plans/{stc}/accept"), &admin, json!({})).await.status, StatusCode::OK);
-    assert_eq!(app.post("/api/v1/province-plans/2026/aggregate", &hr, json!({})).await.status, StatusCode::FORBIDDEN);
-    let r = app.post("/api/v1/province-plans/2026/aggregate", &admin, json!({})).await;
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/annual-plans/{stc}/accept"),
+            &admin,
+            json!({})
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post("/api/v1/province-plans/2026/aggregate", &hr, json!({}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .post("/api/v1/province-plans/2026/aggregate", &admin, json!({}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let p = r.json();
     let lines: Vec<(String, i64, i64, i64, i64)> = p["lines"]
@@ -371,26 +607,75 @@ async fn one_annual_cycle_end_to_end() {
             )
         })
         .collect();
-    assert_eq!(lines, vec![("LLCT-TC".into(), 2, 2, 3, 45_000_000), ("QLNN-CVC".into(), 1, 1, 1, 5_000_000)]);
+    assert_eq!(
+        lines,
+        vec![
+            ("LLCT-TC".into(), 2, 2, 3, 45_000_000),
+            ("QLNN-CVC".into(), 1, 1, 1, 5_000_000)
+        ]
+    );
     assert_eq!(p["totals"]["units"], 2);
-    let r = app.post("/api/v1/province-plans/2026/approve", &admin, json!({ "decision": "125/QĐ-UBND" })).await;
-    assert_eq!((r.status, r.json()["status"]["code"].as_str()), (StatusCode::OK, Some("approved")), "{}", r.text());
+    let r = app
+        .post(
+            "/api/v1/province-plans/2026/approve",
+            &admin,
+            json!({ "decision": "125/QĐ-UBND" }),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["status"]["code"].as_str()),
+        (StatusCode::OK, Some("approved")),
+        "{}",
+        r.text()
+    );
     for id in [snv, stc] {
-        let v = app.get(&format!("/api/v1/annual-plans/{id}"), &admin).await.json();
+        let v = app
+            .get(&format!("/api/v1/annual-plans/{id}"), &admin)
+            .await
+            .json();
         assert_eq!(v["plan"]["status"]["code"], "approved");
     }
-    assert_eq!(app.post("/api/v1/province-plans/2026/approve", &admin, json!({})).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.post("/api/v1/province-plans/2026/approve", &admin, json!({}))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
 
     // The documents of the year.
-    let r = app.get("/reports/annual-plan.docx?year=2026", &leader).await;
+    let r = app
+        .get("/reports/annual-plan.docx?year=2026", &leader)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert!(r.headers[header::CONTENT_TYPE].to_str().unwrap().contains("wordprocessingml"));
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("wordprocessingml")
+    );
     assert_eq!(&r.bytes[..2], b"PK", "a .docx is a zip");
-    assert_eq!(app.get("/reports/review.docx?kind=mid-term", &admin).await.status, StatusCode::OK);
-    let x = app.get("/reports/annual-plan.xlsx?year=2026", &finance).await;
+    assert_eq!(
+        app.get("/reports/review.docx?kind=mid-term", &admin)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let x = app
+        .get("/reports/annual-plan.xlsx?year=2026", &finance)
+        .await;
     assert_eq!((x.status, &x.bytes[..2]), (StatusCode::OK, &b"PK"[..]));
-    assert_eq!(app.get("/reports/annual-plan.docx?year=2026", &hr).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.get("/reports/annual-plan.docx?year=2031", &admin).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.get("/reports/annual-plan.docx?year=2026", &hr)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/reports/annual-plan.docx?year=2031", &admin)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
 
     // Finance allocates; the class approved under the plan commits budget.
     app.clock("2026-01-10T03:00:00Z");
@@ -399,23 +684,61 @@ async fn one_annual_cycle_end_to_end() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     }
     assert_eq!(
-        app.post("/api/v1/budget/allocations", &admin, json!({ "year": 2026, "unit_id": 3, "source": "state_budget", "amount": 1 })).await.status,
+        app.post(
+            "/api/v1/budget/allocations",
+            &admin,
+            json!({ "year": 2026, "unit_id": 3, "source": "state_budget", "amount": 1 })
+        )
+        .await
+        .status,
         StatusCode::FORBIDDEN
     );
     let commit = json!({ "programme": "LLCT-TC", "year": 2026, "on": "2026-02-15", "source": "state_budget", "total": 45_000_000,
                          "learners_by_unit": [[2, 1], [3, 2]] });
-    assert_eq!(app.post("/api/v1/budget/classes/2/commitment", &hr, commit.clone()).await.status, StatusCode::FORBIDDEN);
-    let r = app.post("/api/v1/budget/classes/2/commitment", &admin, commit.clone()).await;
+    assert_eq!(
+        app.post("/api/v1/budget/classes/2/commitment", &hr, commit.clone())
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .post(
+            "/api/v1/budget/classes/2/commitment",
+            &admin,
+            commit.clone(),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    assert_eq!(r.json()["commitments"], json!([{ "unit_id": 2, "amount": 15_000_000 }, { "unit_id": 3, "amount": 30_000_000 }]));
-    assert_eq!(app.post("/api/v1/budget/classes/2/commitment", &admin, commit).await.status, StatusCode::BAD_REQUEST, "committed once");
+    assert_eq!(
+        r.json()["commitments"],
+        json!([{ "unit_id": 2, "amount": 15_000_000 }, { "unit_id": 3, "amount": 30_000_000 }])
+    );
+    assert_eq!(
+        app.post("/api/v1/budget/classes/2/commitment", &admin, commit)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST,
+        "committed once"
+    );
     let b = app.get("/api/v1/budget?year=2026", &finance).await.json();
-    let stc_row = b["by_unit"].as_array().unwrap().iter().find(|r| r["label"] == "Sở Tài chính").unwrap().clone();
-    assert_eq!((stc_row["committed"].as_i64(), stc_row["available"].as_i64()), (Some(30_000_000), Some(20_000_000)));
+    let stc_row = b["by_unit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["label"] == "Sở Tài chính")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (stc_row["committed"].as_i64(), stc_row["available"].as_i64()),
+        (Some(30_000_000), Some(20_000_000))
+    );
 
     // The class ends (29/5/2026): its learners complete it — recorded here
     // as the class finish step will — and finance settles it.
-    let before = app.get("/api/v1/dashboard?as_of=2026-06-30", &admin).await.json();
+    let before = app
+        .get("/api/v1/dashboard?as_of=2026-06-30", &admin)
+        .await
+        .json();
     assert_eq!(target_met(&before, "1"), 1);
     {
         let mut store = Store::open(&app.db.url()).unwrap();
@@ -449,39 +772,109 @@ async fn one_annual_cycle_end_to_end() {
         { "unit_id": 3, "source": "state_budget", "amount": 28_500_000 } ] });
     // Finance settles from the budget page: one amount per unit committed.
     let page = app.get("/budget?year=2026", &finance).await.text();
-    assert!(page.contains("LLCT-2026-01") && page.contains("name=\"paid_3_state_budget\""), "{page}");
+    assert!(
+        page.contains("LLCT-2026-01") && page.contains("name=\"paid_3_state_budget\""),
+        "{page}"
+    );
     let form = format!(
         "csrf={}&year=2026&settled_on=15/06/2026&document=CT-12&paid_2_state_budget=14.000.000&paid_3_state_budget=28500000",
         csrf_of(&page)
     );
-    let r = app.form("/budget/classes/2/settlement", &finance, &form).await;
+    let r = app
+        .form("/budget/classes/2/settlement", &finance, &form)
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    assert_eq!(app.post("/api/v1/budget/classes/2/settlement", &finance, settle).await.status, StatusCode::BAD_REQUEST, "settled once");
+    assert_eq!(
+        app.post("/api/v1/budget/classes/2/settlement", &finance, settle)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST,
+        "settled once"
+    );
 
     // The variance by unit, source and programme.
     let b = app.get("/api/v1/budget?year=2026", &leader).await.json();
-    let row = |list: &str, label: &str| b[list].as_array().unwrap().iter().find(|r| r["label"] == label).unwrap().clone();
+    let row = |list: &str, label: &str| {
+        b[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["label"] == label)
+            .unwrap()
+            .clone()
+    };
     let s = row("by_unit", "Sở Tài chính");
     assert_eq!(
-        (s["allocated"].as_i64(), s["committed"].as_i64(), s["spent"].as_i64(), s["released"].as_i64(), s["available"].as_i64(), s["variance"].as_i64()),
-        (Some(50_000_000), Some(30_000_000), Some(28_500_000), Some(1_500_000), Some(21_500_000), Some(-1_500_000))
+        (
+            s["allocated"].as_i64(),
+            s["committed"].as_i64(),
+            s["spent"].as_i64(),
+            s["released"].as_i64(),
+            s["available"].as_i64(),
+            s["variance"].as_i64()
+        ),
+        (
+            Some(50_000_000),
+            Some(30_000_000),
+            Some(28_500_000),
+            Some(1_500_000),
+            Some(21_500_000),
+            Some(-1_500_000)
+        )
     );
     let src = row("by_source", "Ngân sách nhà nước");
-    assert_eq!((src["allocated"].as_i64(), src["spent"].as_i64(), src["available"].as_i64()), (Some(70_000_000), Some(42_500_000), Some(27_500_000)));
+    assert_eq!(
+        (
+            src["allocated"].as_i64(),
+            src["spent"].as_i64(),
+            src["available"].as_i64()
+        ),
+        (Some(70_000_000), Some(42_500_000), Some(27_500_000))
+    );
     let prog = row("by_programme", "Trung cấp lý luận chính trị");
-    assert_eq!((prog["committed"].as_i64(), prog["spent"].as_i64(), prog["variance"].as_i64()), (Some(45_000_000), Some(42_500_000), Some(-2_500_000)));
+    assert_eq!(
+        (
+            prog["committed"].as_i64(),
+            prog["spent"].as_i64(),
+            prog["variance"].as_i64()
+        ),
+        (Some(45_000_000), Some(42_500_000), Some(-2_500_000))
+    );
     let page = app.get("/budget?year=2026", &finance).await.text();
-    assert!(page.contains("28.500.000 đ") && page.contains("hoàn lại 2.500.000 đồng"), "{page}");
-    assert_eq!(app.get("/api/v1/budget?year=2026", &hr).await.status, StatusCode::FORBIDDEN);
+    assert!(
+        page.contains("28.500.000 đ") && page.contains("hoàn lại 2.500.000 đồng"),
+        "{page}"
+    );
+    assert_eq!(
+        app.get("/api/v1/budget?year=2026", &hr).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // …and the target moved: all four civil servants now hold political theory.
-    let after = app.get("/api/v1/dashboard?as_of=2026-06-30", &admin).await.json();
+    let after = app
+        .get("/api/v1/dashboard?as_of=2026-06-30", &admin)
+        .await
+        .json();
     assert_eq!(target_met(&after, "1"), 4);
 
     // Duties: the overdue row is done once reported, with its file.
     let duties = app.get("/api/v1/duties", &admin).await.json();
-    let annual_duty = duties["duties"].as_array().unwrap().iter().find(|x| x["code"] == "1.2b").unwrap()["id"].as_i64().unwrap();
-    assert!(duties["overdue"].as_array().unwrap().iter().any(|o| o["deadline"] == "2025-08-31"), "{duties}");
+    let annual_duty = duties["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "1.2b")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert!(
+        duties["overdue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["deadline"] == "2025-08-31"),
+        "{duties}"
+    );
     let r = app
         .send(
             Request::post(format!("/api/v1/duties/{annual_duty}/files?name=bao-cao-2025.pdf&state=hoan_thanh&deadline=2025-08-31"))
@@ -493,17 +886,51 @@ async fn one_annual_cycle_end_to_end() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let duties = app.get("/api/v1/duties", &admin).await.json();
-    assert!(!duties["overdue"].as_array().unwrap().iter().any(|o| o["deadline"] == "2025-08-31"), "{duties}");
-    let one = app.get(&format!("/api/v1/duties/{annual_duty}"), &leader).await.json();
+    assert!(
+        !duties["overdue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["deadline"] == "2025-08-31"),
+        "{duties}"
+    );
+    let one = app
+        .get(&format!("/api/v1/duties/{annual_duty}"), &leader)
+        .await
+        .json();
     let file_id = one["files"][0]["id"].as_i64().unwrap();
-    let f = app.get(&format!("/duties/{annual_duty}/files/{file_id}"), &leader).await;
-    assert_eq!((f.status, f.bytes.as_slice()), (StatusCode::OK, &b"%PDF-1.4 ke hoach"[..]));
-    assert_eq!(app.post(&format!("/api/v1/duties/{annual_duty}/updates"), &leader, json!({ "state": "hoan_thanh" })).await.status, StatusCode::FORBIDDEN);
+    let f = app
+        .get(&format!("/duties/{annual_duty}/files/{file_id}"), &leader)
+        .await;
+    assert_eq!(
+        (f.status, f.bytes.as_slice()),
+        (StatusCode::OK, &b"%PDF-1.4 ke hoach"[..])
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/duties/{annual_duty}/updates"),
+            &leader,
+            json!({ "state": "hoan_thanh" })
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
     let page = app.get("/duties", &admin).await.text();
-    assert!(page.contains("Trong quý IV hằng năm") && page.contains("31/08/2026"), "{page}");
+    assert!(
+        page.contains("Trong quý IV hằng năm") && page.contains("31/08/2026"),
+        "{page}"
+    );
 
     // The review duty (Q4) reported in progress from its page, with a file.
-    let review_duty = duties["duties"].as_array().unwrap().iter().find(|x| x["code"] == "5.6").unwrap()["id"].as_i64().unwrap();
+    let review_duty = duties["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "5.6")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
     let page = app.get(&format!("/duties/{review_duty}"), &hr).await.text();
     assert!(page.contains("enctype=\"multipart/form-data\""));
     let body = format!(
@@ -518,38 +945,70 @@ async fn one_annual_cycle_end_to_end() {
         .send(
             Request::post(format!("/duties/{review_duty}/updates"))
                 .header(header::AUTHORIZATION, format!("Bearer {hr}"))
-                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b0undary")
+                .header(
+                    header::CONTENT_TYPE,
+                    "multipart/form-data; boundary=b0undary",
+                )
                 .body(Body::from(body))
                 .unwrap(),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let one = app.get(&format!("/api/v1/duties/{review_duty}"), &admin).await.json();
-    assert_eq!((one["duty"]["state"]["code"].as_str(), one["updates"][0]["by"].as_str()), (Some("dang_thuc_hien"), Some("hr")));
+    let one = app
+        .get(&format!("/api/v1/duties/{review_duty}"), &admin)
+        .await
+        .json();
+    assert_eq!(
+        (
+            one["duty"]["state"]["code"].as_str(),
+            one["updates"][0]["by"].as_str()
+        ),
+        (Some("dang_thuc_hien"), Some("hr"))
+    );
     assert_eq!(one["files"][0]["file_name"], "đề cương.txt");
-    let f = app.get(&format!("/duties/{review_duty}/files/{}", one["files"][0]["id"]), &admin).await;
+    let f = app
+        .get(
+            &format!("/duties/{review_duty}/files/{}", one["files"][0]["id"]),
+            &admin,
+        )
+        .await;
     assert_eq!(f.bytes, "Đề cương rà soát".as_bytes());
 
     // A row added by hand: its deadline is read from the Vietnamese wording.
     let row = json!({ "code": "5.2", "task": "Tập huấn kỹ năng, nghiệp vụ quản lý công tác đào tạo, bồi dưỡng", "lead": "Sở Nội vụ",
                       "partners": ["Các sở, ban, ngành"], "when": "02 lần/năm" });
-    assert_eq!(app.post("/api/v1/duties", &hr, row.clone()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post("/api/v1/duties", &hr, row.clone()).await.status,
+        StatusCode::FORBIDDEN
+    );
     let r = app.post("/api/v1/duties", &admin, row).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let one = app.get(&format!("/api/v1/duties/{}", r.json()["id"]), &admin).await.json();
+    let one = app
+        .get(&format!("/api/v1/duties/{}", r.json()["id"]), &admin)
+        .await
+        .json();
     // On 15/6/2026 the next of its two yearly deadlines is 30/6.
     assert_eq!(one["duty"]["next_due"], "2026-06-30");
     let bad = json!({ "code": "9", "task": "x", "lead": "y", "when": "khi nào rảnh" });
     let r = app.post("/api/v1/duties", &admin, bad).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.json()["message"].as_str().unwrap().contains("Không hiểu thời hạn «khi nào rảnh»"), "{}", r.text());
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Không hiểu thời hạn «khi nào rảnh»"),
+        "{}",
+        r.text()
+    );
 }
 
 #[tokio::test]
 async fn a_browser_session_needs_its_csrf_token_for_api_writes() {
     let app = app();
     // A browser session (cookie), not a bearer token.
-    let login = app.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+    let login = app
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
     let cookie = login
         .headers
         .get_all(header::SET_COOKIE)
@@ -563,7 +1022,9 @@ async fn a_browser_session_needs_its_csrf_token_for_api_writes() {
             Request::post("/login")
                 .header(header::COOKIE, &cookie)
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!("username=hr&password=pw-hr&csrf={token}&next=/")))
+                .body(Body::from(format!(
+                    "username=hr&password=pw-hr&csrf={token}&next=/"
+                )))
                 .unwrap(),
         )
         .await;
@@ -575,14 +1036,24 @@ async fn a_browser_session_needs_its_csrf_token_for_api_writes() {
         .find(|c| c.starts_with("nangluc_session="))
         .unwrap();
     let post = |csrf: Option<String>| {
-        let mut b = Request::post("/api/v1/annual-plans").header(header::COOKIE, &session).header(header::CONTENT_TYPE, "application/json");
+        let mut b = Request::post("/api/v1/annual-plans")
+            .header(header::COOKIE, &session)
+            .header(header::CONTENT_TYPE, "application/json");
         if let Some(c) = csrf {
             b = b.header("x-csrf-token", c);
         }
-        b.body(Body::from(json!({ "year": 2026 }).to_string())).unwrap()
+        b.body(Body::from(json!({ "year": 2026 }).to_string()))
+            .unwrap()
     };
     assert_eq!(app.send(post(None)).await.status, StatusCode::FORBIDDEN);
-    let page = app.send(Request::get("/annual-plans?year=2026").header(header::COOKIE, &session).body(Body::empty()).unwrap()).await;
+    let page = app
+        .send(
+            Request::get("/annual-plans?year=2026")
+                .header(header::COOKIE, &session)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     let csrf = csrf_of(&page.text());
     assert_eq!(app.send(post(Some(csrf))).await.status, StatusCode::CREATED);
 }
@@ -612,20 +1083,43 @@ async fn openapi_lists_the_annual_plan_paths() {
 #[tokio::test]
 async fn a_unit_officer_works_from_the_pages() {
     let app = app();
-    let (hr3, hr, leader) = (app.token("hr3").await, app.token("hr").await, app.token("leader").await);
+    let (hr3, hr, leader) = (
+        app.token("hr3").await,
+        app.token("hr").await,
+        app.token("leader").await,
+    );
     app.clock("2025-08-25T03:00:00Z");
     let home = app.get("/", &hr3).await.text();
     assert!(home.contains("Kế hoạch đào tạo, bồi dưỡng năm 2026 của đơn vị: chưa lập — hạn gửi Sở Nội vụ 31/08/2025 (còn 6 ngày)."), "{home}");
     let page = app.get("/annual-plans?year=2026", &hr3).await.text();
-    assert!(page.contains("Thực hiện Kế hoạch đào tạo, bồi dưỡng thử nghiệm của tỉnh") && page.contains("Lập kế hoạch năm 2026"), "{page}");
+    assert!(
+        page.contains("Thực hiện Kế hoạch đào tạo, bồi dưỡng thử nghiệm của tỉnh")
+            && page.contains("Lập kế hoạch năm 2026"),
+        "{page}"
+    );
     let csrf = csrf_of(&page);
-    let r = app.form("/annual-plans", &hr3, &format!("csrf={csrf}&unit_id=3&year=2026")).await;
+    let r = app
+        .form(
+            "/annual-plans",
+            &hr3,
+            &format!("csrf={csrf}&unit_id=3&year=2026"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let location = r.headers[header::LOCATION].to_str().unwrap().to_string();
-    let id: i64 = location.trim_start_matches("/annual-plans/").parse().unwrap();
+    let id: i64 = location
+        .trim_start_matches("/annual-plans/")
+        .parse()
+        .unwrap();
 
     // A form without its token changes nothing.
-    let r = app.form(&format!("/annual-plans/{id}/lines"), &hr3, "programme=LLCT-TC&person_times=2").await;
+    let r = app
+        .form(
+            &format!("/annual-plans/{id}/lines"),
+            &hr3,
+            "programme=LLCT-TC&person_times=2",
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app
         .form(
@@ -636,22 +1130,55 @@ async fn a_unit_officer_works_from_the_pages() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let page = app.get(&location, &hr3).await.text();
-    assert!(page.contains("Trung cấp lý luận chính trị") && page.contains("30.000.000 đ") && page.contains("Lê Văn Bình"), "{page}");
+    assert!(
+        page.contains("Trung cấp lý luận chính trị")
+            && page.contains("30.000.000 đ")
+            && page.contains("Lê Văn Bình"),
+        "{page}"
+    );
     assert!(page.contains("Kế hoạch đáp ứng nhu cầu năm 2026"), "{page}");
     // Whom to send: the unit's people short of a target, with their numbers.
-    assert!(page.contains("Người của đơn vị chưa đạt chỉ tiêu") && page.contains("Chỉ tiêu 1: Lê Văn Bình — mã số <strong>3</strong>"), "{page}");
+    assert!(
+        page.contains("Người của đơn vị chưa đạt chỉ tiêu")
+            && page.contains("Chỉ tiêu 1: Lê Văn Bình — mã số <strong>3</strong>"),
+        "{page}"
+    );
     // The officer of unit 2 may neither read nor change unit 3's plan.
     assert_eq!(app.get(&location, &hr).await.status, StatusCode::FORBIDDEN);
     let other = csrf_of(&app.get("/annual-plans?year=2026", &hr).await.text());
-    assert_eq!(app.form(&format!("/annual-plans/{id}/act"), &hr, &format!("csrf={other}&action=submit")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.form(
+            &format!("/annual-plans/{id}/act"),
+            &hr,
+            &format!("csrf={other}&action=submit")
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
 
-    let r = app.form(&format!("/annual-plans/{id}/act"), &hr3, &format!("csrf={csrf}&action=submit")).await;
+    let r = app
+        .form(
+            &format!("/annual-plans/{id}/act"),
+            &hr3,
+            &format!("csrf={csrf}&action=submit"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let page = app.get(&location, &leader).await.text();
-    assert!(page.contains("Đã gửi Sở Nội vụ") && !page.contains("Trễ hạn"), "{page}");
-    assert!(!page.contains("name=\"action\""), "the leadership reads only");
+    assert!(
+        page.contains("Đã gửi Sở Nội vụ") && !page.contains("Trễ hạn"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("name=\"action\""),
+        "the leadership reads only"
+    );
     let home = app.get("/", &hr3).await.text();
-    assert!(home.contains("của đơn vị: Đã gửi Sở Nội vụ — hạn gửi"), "{home}");
+    assert!(
+        home.contains("của đơn vị: Đã gửi Sở Nội vụ — hạn gửi"),
+        "{home}"
+    );
 }
 
 /// The ledger read from the class itself, as the class hooks will call it:
@@ -663,20 +1190,57 @@ async fn a_class_commits_and_settles_from_its_own_records() {
     let admin = app.token("admin").await;
     let mut store = Store::open(&app.db.url()).unwrap();
     let b = nangluc_web::annual::class_budget(&mut store, 1, d(2024, 2, 1)).unwrap();
-    assert_eq!((b.programme.as_str(), b.year, b.total, b.source, b.learners_by_unit.clone()), ("QLNN-CVC", 2024, 250_000_000, FundingSource::StateBudget, vec![(2, 2)]));
+    assert_eq!(
+        (
+            b.programme.as_str(),
+            b.year,
+            b.total,
+            b.source,
+            b.learners_by_unit.clone()
+        ),
+        (
+            "QLNN-CVC",
+            2024,
+            250_000_000,
+            FundingSource::StateBudget,
+            vec![(2, 2)]
+        )
+    );
     let paid = nangluc_web::annual::class_payments(&mut store, 1).unwrap();
-    assert_eq!(paid.iter().map(|p| (p.unit_id, p.source, p.amount)).collect::<Vec<_>>(), vec![(2, FundingSource::StateBudget, 10_000_000)]);
+    assert_eq!(
+        paid.iter()
+            .map(|p| (p.unit_id, p.source, p.amount))
+            .collect::<Vec<_>>(),
+        vec![(2, FundingSource::StateBudget, 10_000_000)]
+    );
     assert!(nangluc_web::annual::class_budget(&mut store, 99, d(2024, 2, 1)).is_err());
 
     // Through the API without a body: the same figures.
     let r = app
-        .send(Request::post("/api/v1/budget/classes/1/commitment").header(header::AUTHORIZATION, format!("Bearer {admin}")).body(Body::empty()).unwrap())
+        .send(
+            Request::post("/api/v1/budget/classes/1/commitment")
+                .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    assert_eq!(r.json()["commitments"], json!([{ "unit_id": 2, "amount": 250_000_000 }]));
-    let r = app.post("/api/v1/budget/classes/1/settlement", &admin, json!({ "settled_on": "2024-06-10" })).await;
+    assert_eq!(
+        r.json()["commitments"],
+        json!([{ "unit_id": 2, "amount": 250_000_000 }])
+    );
+    let r = app
+        .post(
+            "/api/v1/budget/classes/1/settlement",
+            &admin,
+            json!({ "settled_on": "2024-06-10" }),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    assert_eq!((r.json()["spent"].as_i64(), r.json()["released"].as_i64()), (Some(10_000_000), Some(240_000_000)));
+    assert_eq!(
+        (r.json()["spent"].as_i64(), r.json()["released"].as_i64()),
+        (Some(10_000_000), Some(240_000_000))
+    );
     let b = app.get("/api/v1/budget?year=2024", &admin).await.json();
     assert_eq!(b["by_unit"][0]["label"], "Sở Nội vụ");
     assert_eq!(b["by_unit"][0]["spent"], 10_000_000);

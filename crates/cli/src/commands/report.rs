@@ -62,7 +62,12 @@ enum What {
 
 fn evaluate(db: &str, plan: &Plan, as_of: NaiveDate) -> Result<PlanResult> {
     let snapshot = load_snapshot(db, None)?;
-    Ok(nangluc_engine::evaluate_with(plan, &snapshot, as_of, &Options::default()))
+    Ok(nangluc_engine::evaluate_with(
+        plan,
+        &snapshot,
+        as_of,
+        &Options::default(),
+    ))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -82,21 +87,37 @@ fn tables(result: &PlanResult, xlsx: Option<&Path>) -> Result<()> {
 pub fn run(db: &str, args: Args) -> Result<()> {
     let day = today();
     match args.what {
-        What::AnnualPlan { year, plan, output, xlsx } => {
+        What::AnnualPlan {
+            year,
+            plan,
+            output,
+            xlsx,
+        } => {
             let plan = read_plan(&plan)?;
             let result = evaluate(db, &plan, day)?;
             let mut store = open_store(db)?;
             if let Some(path) = &xlsx {
                 // The targets and their need, then the year's plans and budget.
-                let mut sheets = vec![nangluc_io::results::targets_table(&result), nangluc_io::results::annex_table(&result)];
-                sheets.extend(nangluc_web::documents::annual_plan_sheets(&mut store, year, day)?);
+                let mut sheets = vec![
+                    nangluc_io::results::targets_table(&result),
+                    nangluc_io::results::annex_table(&result),
+                ];
+                sheets.extend(nangluc_web::documents::annual_plan_sheets(
+                    &mut store, year, day,
+                )?);
                 nangluc_io::export::write_tables(&sheets, path)?;
                 eprintln!("Đã ghi bảng số liệu vào '{}'.", path.display());
             }
             let bytes = nangluc_web::documents::annual_plan(&mut store, &plan, result, year, day)?;
             write(&output, &bytes)
         }
-        What::Review { kind, as_of, plan, output, xlsx } => {
+        What::Review {
+            kind,
+            as_of,
+            plan,
+            output,
+            xlsx,
+        } => {
             let plan = read_plan(&plan)?;
             let as_of = as_of.unwrap_or(day);
             let result = evaluate(db, &plan, as_of)?;
