@@ -1356,9 +1356,22 @@ pub struct BudgetView {
     pub settlements: Vec<SettlementLine>,
     /// Classes committed and not yet settled.
     pub open_classes: Vec<OpenClass>,
+    /// The province's annual plan's cost by source against what is allocated
+    /// (empty before the plan is aggregated).
+    pub plan_by_source: Vec<PlannedSource>,
     pub can_edit: bool,
     /// Units to allocate to.
     pub units: Vec<UnitRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedSource {
+    pub source: Coded,
+    /// In the province's annual plan (aggregated or approved).
+    pub planned: i64,
+    pub allocated: i64,
+    /// allocated − planned: below 0, the plan is not yet funded.
+    pub difference: i64,
 }
 
 fn variance_lines(
@@ -1447,6 +1460,36 @@ pub fn budget_view(
             }),
         }
     }
+    let plan_by_source = match store.province_plan(year)? {
+        None => Vec::new(),
+        Some(p) => FundingSource::ALL
+            .iter()
+            .map(|src| {
+                let planned: i64 = p
+                    .lines
+                    .iter()
+                    .map(|l| match src {
+                        FundingSource::StateBudget => l.costs.state_budget,
+                        FundingSource::Unit => l.costs.unit,
+                        FundingSource::Learner => l.costs.learner,
+                        FundingSource::Sponsor => l.costs.sponsor,
+                    })
+                    .sum();
+                let allocated: i64 = rows
+                    .allocations
+                    .iter()
+                    .filter(|a| a.source == src.code())
+                    .map(|a| a.amount)
+                    .sum();
+                PlannedSource {
+                    source: Coded::new(src.code(), src.label()),
+                    planned,
+                    allocated,
+                    difference: allocated - planned,
+                }
+            })
+            .collect(),
+    };
     let mut sorted_units: Vec<UnitRef> = units.values().cloned().collect();
     sorted_units.sort_by(|a, b| nangluc_core::text::compare(&a.name, &b.name));
     Ok(BudgetView {
@@ -1492,6 +1535,7 @@ pub fn budget_view(
             })
             .collect(),
         open_classes,
+        plan_by_source,
         can_edit: v.role == Role::Finance,
         units: sorted_units,
     })

@@ -831,6 +831,22 @@ async fn one_annual_cycle_end_to_end() {
         ),
         (Some(70_000_000), Some(42_500_000), Some(27_500_000))
     );
+    // The plan's cost by source against the allocations.
+    let planned = b["plan_by_source"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["source"]["code"] == "state_budget")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            planned["planned"].as_i64(),
+            planned["allocated"].as_i64(),
+            planned["difference"].as_i64()
+        ),
+        (Some(45_000_000), Some(70_000_000), Some(25_000_000))
+    );
     let prog = row("by_programme", "Trung cấp lý luận chính trị");
     assert_eq!(
         (
