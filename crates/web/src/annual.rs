@@ -981,6 +981,25 @@ pub struct ClassBudget {
     pub learners_by_unit: Vec<(i64, u32)>,
 }
 
+/// Whether a class falls outside the province's approved annual plan for its
+/// year (no approved plan, or its programme not in it): said, not refused —
+/// a class may answer a need that arose during the year.
+pub fn outside_plan(store: &mut Store, c: &ClassBudget) -> Result<Option<String>, AppError> {
+    Ok(match store.province_plan(c.year)? {
+        Some(p) if p.status == "approved" && p.lines.iter().any(|l| l.programme == c.programme) => {
+            None
+        }
+        Some(p) if p.status == "approved" => Some(format!(
+            "Chương trình {} không có trong kế hoạch năm {} đã phê duyệt.",
+            c.programme, c.year
+        )),
+        _ => Some(format!(
+            "Kế hoạch năm {} của tỉnh chưa được phê duyệt.",
+            c.year
+        )),
+    })
+}
+
 /// Commits a class's budget when it is approved. The class approval hook
 /// calls this with the approving account's name; the API offers it to the
 /// Sở Nội vụ and finance until that hook exists.

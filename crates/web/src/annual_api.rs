@@ -230,14 +230,18 @@ pub async fn commit_class(
     annual::keeps_class_budget(&v)?;
     let now = state.clock.now();
     let today = state.clock.today();
-    let entries = state
+    let (entries, warning) = state
         .pool
         .run(move |s| {
             let budget = match body {
                 Some(Json(b)) => b,
                 None => annual::class_budget(s, id, today)?,
             };
-            annual::commit_class_budget(s, &v.username, id, &budget, now)
+            let warning = annual::outside_plan(s, &budget)?;
+            Ok((
+                annual::commit_class_budget(s, &v.username, id, &budget, now)?,
+                warning,
+            ))
         })
         .await?;
     let parts: Vec<Value> = entries
@@ -246,7 +250,7 @@ pub async fn commit_class(
         .collect();
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "class_id": id, "commitments": parts })),
+        Json(json!({ "class_id": id, "commitments": parts, "warning": warning })),
     )
         .into_response())
 }

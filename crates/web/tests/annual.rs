@@ -713,6 +713,8 @@ async fn one_annual_cycle_end_to_end() {
         r.json()["commitments"],
         json!([{ "unit_id": 2, "amount": 15_000_000 }, { "unit_id": 3, "amount": 30_000_000 }])
     );
+    // The class is under the approved plan.
+    assert_eq!(r.json()["warning"], Value::Null);
     assert_eq!(
         app.post("/api/v1/budget/classes/2/commitment", &admin, commit)
             .await
@@ -1241,6 +1243,10 @@ async fn a_class_commits_and_settles_from_its_own_records() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(
+        r.json()["warning"],
+        "Kế hoạch năm 2024 của tỉnh chưa được phê duyệt."
+    );
     assert_eq!(
         r.json()["commitments"],
         json!([{ "unit_id": 2, "amount": 250_000_000 }])
