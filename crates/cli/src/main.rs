@@ -45,6 +45,8 @@ enum Command {
     Import(commands::files::ImportArgs),
     /// Xuất danh sách ra Excel, sắp xếp theo thứ tự tiếng Việt.
     Export(commands::files::ExportArgs),
+    /// Văn bản để ký (Word): kế hoạch năm của tỉnh kèm phụ lục, báo cáo sơ kết, tổng kết.
+    Report(commands::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Template(args) => commands::files::template(args),
         Command::Import(args) => commands::files::import(&cli.db, args),
         Command::Export(args) => commands::files::export(&cli.db, args),
+        Command::Report(args) => commands::report::run(&cli.db, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,6 +21,10 @@
 //! * [`nomination`]: a class's life and who may move it, its target group,
 //!   the warnings of a nomination, seats with unit quotas and a waiting list
 //!   by need.
+//! * [`annual`]: a unit's annual plan: its life (draft → submitted →
+//!   returned or accepted → aggregated → approved, who may move it), the
+//!   31 August deadline and late flag, the check against the targets for the
+//!   unit's own people, the province's aggregation by programme and source.
 //! * [`duty`]: the responsibility matrix: deadlines read from Vietnamese text,
 //!   next deadlines, reminders and the overdue list from status updates.
 //!
@@ -30,6 +34,7 @@
 //! let funding = fund(&draft, &Ceiling::Total { amount: 2_000_000_000 });
 //! ```
 
+pub mod annual;
 pub mod budget;
 pub mod commitment;
 pub mod duty;
@@ -37,6 +42,7 @@ pub mod needs;
 pub mod nomination;
 pub mod proposal;
 
+pub use annual::{Actor, PlanAction, PlanStatus, TargetCheck, aggregate, check_against_targets, is_late, transition};
 pub use budget::{
     CostNorms, CostRate, Estimate, Ledger, VarianceBy, VarianceRow, estimate, variance,
 };

@@ -10,8 +10,11 @@
 
 pub mod accounts;
 mod memo;
+pub mod annual;
 mod backend;
+pub mod budget;
 mod dialect;
+pub mod duties;
 mod migrate;
 mod postgres;
 pub mod registry;
@@ -30,6 +33,11 @@ use crate::dialect::Dialect;
 use crate::schema::{desc, read_versioned};
 
 pub use crate::accounts::{Account, AccountChange, AccountEvent, FailureCounts, NewAccount, Session};
+pub use crate::annual::{
+    AnnualPlanRow, Costs, NewPlanLine, PlanEventRow, PlanLineRow, ProvinceLineRow, ProvincePlanRow, Stamp, StatusMove,
+};
+pub use crate::budget::{AllocationRow, LedgerEntry, LedgerEntryRow, LedgerRows, NewAllocation, SettlementRow};
+pub use crate::duties::{DutyFileRow, DutyRow, DutyUpdateRow, NewDuty, NewDutyUpdate};
 pub use crate::registry::{ChangeCount, ChangeFilter, ChangeRow, PeoplePage, PeopleQuery, PersonHit};
 pub use crate::stats::{Stats, StatsSection};
 pub use crate::value::{Value, truncate_micros};
@@ -57,6 +65,10 @@ pub enum StoreError {
     EntityNotFound { table: &'static str, id: i64 },
     #[error("đối tượng {id} của bảng {table} đã tồn tại, không thể tạo mới với cùng mã")]
     EntityExists { table: &'static str, id: i64 },
+    /// A workflow move refused because the record is no longer where the
+    /// caller saw it (someone else moved it), or already exists.
+    #[error("{0}")]
+    Conflict(String),
     #[error("khoảng hiệu lực rỗng (từ {from} đến {to}) cho bảng {table}")]
     EmptyValidity { table: &'static str, from: chrono::NaiveDate, to: chrono::NaiveDate },
 }
@@ -425,6 +437,11 @@ impl Store {
         let tables: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
         let dialect = self.db.dialect();
         self.transaction(|db| {
+            // Workflow records name units, people and classes by id: they go
+            // with the facts (children before parents).
+            for t in annual::WORKFLOW_TABLES {
+                db.batch(&format!("DELETE FROM {t}"))?;
+            }
             match dialect {
                 Dialect::Postgres => db.batch(&format!("TRUNCATE {}, changes RESTART IDENTITY", tables.join(", ")))?,
                 Dialect::Sqlite => {

@@ -18,6 +18,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") },
     Migration { version: 2, name: "accounts", sql: include_str!("../migrations/0002_accounts.sql") },
     Migration { version: 3, name: "classes", sql: include_str!("../migrations/0003_classes.sql") },
+    Migration { version: 4, name: "annual_plans", sql: include_str!("../migrations/0004_annual_plans.sql") },
     Migration { version: 5, name: "account_events", sql: include_str!("../migrations/0005_account_events.sql") },
     Migration { version: 6, name: "people_search_index", sql: include_str!("../migrations/0006_people_search_index.sql") },
 ];

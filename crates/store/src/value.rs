@@ -183,6 +183,13 @@ impl Row {
     pub(crate) fn get_ts(&self, i: usize) -> Result<DateTime<Utc>, StoreError> {
         self.opt_ts(i)?.ok_or_else(|| bad(i, "thời điểm", &Value::Null))
     }
+
+    pub(crate) fn get_bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
+        match self.get(i) {
+            Value::Bytes(b) => Ok(b.clone()),
+            v => Err(bad(i, "dữ liệu nhị phân", v)),
+        }
+    }
 }
 
 /// Reads the columns of a row one after the other, so that a fact's reader

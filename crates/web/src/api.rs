@@ -63,6 +63,9 @@ pub async fn me(v: Viewer) -> Json<Value> {
         (Perm::Classes, "classes"),
         (Perm::Dashboard, "dashboard"),
         (Perm::Audit, "changes"),
+        (Perm::AnnualPlans, "annual-plans"),
+        (Perm::Budget, "budget"),
+        (Perm::Duties, "duties"),
     ]
     .into_iter()
     .filter(|(p, _)| v.role.allows(*p))
@@ -371,6 +374,7 @@ pub fn openapi_document() -> Value {
     // Modules that own their routes describe them too.
     add_paths(&mut doc, crate::imports_pages::openapi_paths());
     add_training(&mut doc);
+    crate::annual_api::extend_openapi(&mut doc);
     doc
 }
 

@@ -75,6 +75,12 @@ pub enum Perm {
     Import,
     /// Managing accounts.
     Accounts,
+    /// Annual plans (a unit HR officer: their subtree's).
+    AnnualPlans,
+    /// The budget ledger.
+    Budget,
+    /// The responsibility matrix.
+    Duties,
 }
 
 impl Role {
@@ -82,9 +88,11 @@ impl Role {
         use Perm::*;
         match self {
             Role::Admin => true,
-            Role::UnitHr => matches!(p, People | Units | Programmes | Classes | Dashboard | Import),
-            Role::Finance => matches!(p, People | Units | Programmes | Classes | Dashboard),
-            Role::Leader => matches!(p, Units | Programmes | Classes | Dashboard),
+            Role::UnitHr => matches!(p, People | Units | Programmes | Classes | Dashboard | Import | AnnualPlans | Duties),
+            Role::Finance => {
+                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties)
+            }
+            Role::Leader => matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties),
             Role::Institution => matches!(p, Programmes | Classes),
             Role::Employee => matches!(p, People | Programmes),
         }
@@ -134,6 +142,16 @@ impl Viewer {
         } else {
             Err(AppError::Forbidden)
         }
+    }
+
+    /// A write through the API: a bearer token carries no ambient authority,
+    /// a browser's cookie session must send its CSRF token in `X-CSRF-Token`.
+    /// (The viewer came from the `Authorization` header whenever one is sent.)
+    pub fn check_api_write(&self, headers: &HeaderMap) -> Result<(), AppError> {
+        if headers.contains_key(header::AUTHORIZATION) {
+            return Ok(());
+        }
+        self.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))
     }
 
     /// Checks the CSRF token a form posted (constant time).
@@ -419,7 +437,7 @@ pub fn ensure_demo_accounts(store: &mut Store) -> Result<Vec<DemoAccount>, AppEr
             links.finance,
             None,
             None,
-            "đọc hồ sơ, không sửa".into(),
+            "đọc hồ sơ; ghi phân bổ và quyết toán kinh phí".into(),
         ),
         (
             "lanhdao",

@@ -10,13 +10,18 @@
 
 pub mod accounts;
 pub mod accounts_pages;
+pub mod annual;
+pub mod annual_api;
+pub mod annual_pages;
 pub mod api;
 pub mod auth;
 pub mod charts;
+pub mod documents;
 pub mod error;
 pub mod fmt;
 pub mod imports;
 pub mod imports_pages;
+pub mod multipart;
 pub mod pages;
 pub mod pool;
 pub mod service;
@@ -29,8 +34,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
 use axum::http::header;
 use axum::middleware::{self, Next};
@@ -97,6 +101,8 @@ pub struct AppState {
     pub plan: Option<Arc<targets::ActivePlan>>,
     /// Workbooks checked in a dry run, waiting to be applied.
     pub uploads: Arc<imports::Uploads>,
+    /// The clock of workflow records (submission dates, deadlines).
+    pub clock: Arc<annual::Clock>,
 }
 
 impl AppState {
@@ -106,6 +112,7 @@ impl AppState {
             secure_cookies,
             plan: None,
             uploads: Arc::default(),
+            clock: Arc::new(annual::Clock::default()),
         })
     }
 
@@ -169,6 +176,27 @@ pub fn router(state: AppState) -> Router {
             "/imports",
             post(imports_pages::api_import).layer(DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
         )
+        .route("/annual-plans", get(annual_api::plans).post(annual_api::create_plan))
+        .route("/annual-plans/{id}", get(annual_api::plan))
+        .route("/annual-plans/{id}/lines", post(annual_api::add_line))
+        .route("/annual-plans/{id}/lines/{line}", delete(annual_api::remove_line))
+        .route("/annual-plans/{id}/{action}", post(annual_api::act))
+        .route("/province-plans/{year}/aggregate", post(annual_api::aggregate))
+        .route("/province-plans/{year}/approve", post(annual_api::approve))
+        .route("/budget", get(annual_api::budget))
+        .route("/budget/allocations", post(annual_api::add_allocation))
+        .route("/budget/classes/{id}/commitment", post(annual_api::commit_class))
+        .route("/budget/classes/{id}/settlement", post(annual_api::settle_class))
+        .route("/duties", get(annual_api::duties).post(annual_api::create_duty))
+        .route("/duties/import", post(annual_api::import_duties))
+        .route("/duties/{id}", get(annual_api::duty))
+        .route("/duties/{id}/updates", post(annual_api::add_duty_update))
+        .route(
+            "/duties/{id}/files",
+            post(annual_api::upload_duty_file).layer(DefaultBodyLimit::max(annual::MAX_FILE_BYTES + 64 * 1024)),
+        )
+        .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
+        .route("/reports/review.docx", get(annual_api::review_docx))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::home))
@@ -210,6 +238,27 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts", get(accounts_pages::list).post(accounts_pages::create))
         .route("/accounts/{id}/active", post(accounts_pages::set_active))
         .route("/accounts/{id}/password", post(accounts_pages::reset_password))
+        .route("/annual-plans", get(annual_pages::plans).post(annual_pages::create_plan))
+        .route("/annual-plans/{id}", get(annual_pages::plan))
+        .route("/annual-plans/{id}/lines", post(annual_pages::add_line))
+        .route("/annual-plans/{id}/lines/{line}/delete", post(annual_pages::remove_line))
+        .route("/annual-plans/{id}/act", post(annual_pages::act))
+        .route("/province-plans/{year}/aggregate", post(annual_pages::aggregate))
+        .route("/province-plans/{year}/approve", post(annual_pages::approve))
+        .route("/budget", get(annual_pages::budget))
+        .route("/budget/allocations", post(annual_pages::add_allocation))
+        .route("/budget/classes/{id}/settlement", post(annual_pages::settle_class))
+        .route("/duties", get(annual_pages::duties).post(annual_pages::create_duty))
+        .route("/duties/import", post(annual_pages::import_duties))
+        .route("/duties/{id}", get(annual_pages::duty))
+        .route(
+            "/duties/{id}/updates",
+            post(annual_pages::add_duty_update).layer(DefaultBodyLimit::max(annual::MAX_FILE_BYTES + 64 * 1024)),
+        )
+        .route("/duties/{id}/files/{file}", get(annual_pages::duty_file))
+        .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
+        .route("/reports/annual-plan.xlsx", get(annual_api::annual_plan_xlsx))
+        .route("/reports/review.docx", get(annual_api::review_docx))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn(auth::same_origin_only))

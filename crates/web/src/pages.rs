@@ -60,6 +60,9 @@ impl Chrome {
             (Perm::Programmes, "/programmes", "Chương trình"),
             (Perm::Classes, "/classes", "Lớp học"),
             (Perm::Dashboard, "/dashboard", "Chỉ tiêu"),
+            (Perm::AnnualPlans, "/annual-plans", "Kế hoạch năm"),
+            (Perm::Budget, "/budget", "Kinh phí"),
+            (Perm::Duties, "/duties", "Nhiệm vụ"),
             (Perm::Audit, "/audit", "Nhật ký"),
             (Perm::Import, "/imports", "Nhập dữ liệu"),
             (Perm::Accounts, "/accounts", "Tài khoản"),
@@ -342,9 +345,20 @@ struct HomePage {
     role: &'static str,
     today: Day,
     links: Vec<(String, &'static str, &'static str)>,
+    /// The Sở Nội vụ's alerts from the responsibility matrix.
+    overdue: Vec<nangluc_planning::duty::Overdue>,
+    reminders: Vec<nangluc_planning::duty::Reminder>,
+    /// A unit HR officer's plan for next year and its deadline.
+    unit_plan: Option<String>,
 }
 
-pub async fn home(v: Viewer) -> Result<Response, AppError> {
+pub async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, AppError> {
+    let viewer = v.clone();
+    let day = state.clock.today();
+    let ((overdue, reminders), unit_plan) = state
+        .pool
+        .run(move |s| Ok((crate::annual::home_alerts(s, &viewer, day)?, crate::annual::unit_home(s, &viewer, day)?)))
+        .await?;
     let mut links = Vec::new();
     if v.role == Role::Employee {
         if let Some(p) = v.person_id {
@@ -388,6 +402,24 @@ pub async fn home(v: Viewer) -> Result<Response, AppError> {
             "Theo dõi thực hiện chỉ tiêu kế hoạch đào tạo, bồi dưỡng.",
         ),
         (
+            Perm::AnnualPlans,
+            "/annual-plans",
+            "Kế hoạch năm",
+            "Kế hoạch đào tạo, bồi dưỡng hằng năm của các đơn vị (gửi trước 31/8) và của tỉnh.",
+        ),
+        (
+            Perm::Budget,
+            "/budget",
+            "Kinh phí",
+            "Phân bổ, cam kết, quyết toán kinh phí; chênh lệch theo đơn vị, nguồn, chương trình.",
+        ),
+        (
+            Perm::Duties,
+            "/duties",
+            "Nhiệm vụ",
+            "Phân công trách nhiệm: thời hạn, tiến độ, hồ sơ, việc quá hạn.",
+        ),
+        (
             Perm::Audit,
             "/audit",
             "Nhật ký thay đổi",
@@ -415,8 +447,11 @@ pub async fn home(v: Viewer) -> Result<Response, AppError> {
         chrome: Chrome::new(&v, "Trang chủ", "/"),
         name: v.display_name.clone(),
         role: v.role.label(),
-        today: Day(today()),
+        today: Day(day),
         links,
+        overdue,
+        reminders,
+        unit_plan,
     })
 }
 

@@ -858,3 +858,68 @@ fn finishing_a_class_moves_its_target_on_the_dashboard() {
     driver.screenshot(&shots.join("dashboard-after-class.png"));
     let _ = std::fs::remove_file(&plan);
 }
+
+/// A unit's HR officer prepares next year's plan in the browser: starts it,
+/// adds a line, sends it; the page shows its status and, after 31 August,
+/// the late flag.
+#[test]
+fn a_unit_officer_prepares_and_sends_next_years_plan() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    let plan = std::env::temp_dir().join(format!("nangluc-browser-annual-{}.toml", std::process::id()));
+    std::fs::write(&plan, PLAN).unwrap();
+    let port = start_server_with(&db, Some(plan.clone()));
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    driver.cmd("POST", "/window/rect", Some(json!({ "width": 1366, "height": 900 })));
+    driver.goto(&format!("{base}/annual-plans"));
+    driver.type_into(&driver.css("input[name=username]"), "hr");
+    driver.type_into(&driver.css("input[name=password]"), "pw-hr");
+    driver.click(&driver.css("form.stack button[type=submit]"));
+    driver.wait_url_end("/annual-plans");
+    wait_source(&driver, "Kế hoạch của các đơn vị");
+
+    // Next year's plan, for the officer's own unit (the first offered).
+    let today = nangluc_web::fmt::today();
+    let year = chrono::Datelike::year(&today) + 1;
+    let page = driver.text(&driver.css("main"));
+    assert!(page.contains(&format!("Kế hoạch đào tạo, bồi dưỡng năm {year}")), "{page}");
+    driver.click(&driver.css("form.filters button[type=submit]"));
+    let url = driver.wait_url_until(|u| u.contains("/annual-plans/"));
+    assert!(url.contains("/annual-plans/"), "{url}");
+    wait_source(&driver, "<h2>Thêm dòng</h2>");
+
+    driver.type_into(&driver.css("input[name=classes]"), "1");
+    driver.type_into(&driver.css("input[name=person_times]"), "2");
+    driver.type_into(&driver.css("input[name=cost_state_budget]"), "12.000.000");
+    driver.type_into(&driver.css("input[name=people]"), "2");
+    driver.click(&driver.css("form.filters button[type=submit]"));
+    // The form posts back to the same page: wait for the new line in its source.
+    wait_source(&driver, "12.000.000 đ");
+    let lines = driver.text(&driver.css("table.list"));
+    assert!(lines.contains("Bồi dưỡng ngạch chuyên viên chính") && lines.contains("12.000.000 đ") && lines.contains("Đặng Thị Ánh"), "{lines}");
+
+    driver.click(&driver.css("form.panel button[type=submit]"));
+    let deadline = nangluc_planning::annual::submission_deadline(year);
+    wait_source(&driver, "<strong>Đã gửi Sở Nội vụ</strong>");
+    let status = driver.text(&driver.css("p.status"));
+    assert!(status.contains("Đã gửi Sở Nội vụ"), "{status}");
+    assert_eq!(status.contains("Trễ hạn"), today > deadline, "{status}");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    driver.screenshot(&shots.join("annual-plan.png"));
+    let _ = std::fs::remove_file(&plan);
+}
+
+/// Waits until the page's source holds `needle` (a click navigates without
+/// waiting for the next page).
+fn wait_source(driver: &Driver, needle: &str) {
+    let started = Instant::now();
+    loop {
+        let source = driver.cmd("GET", "/source", None).as_str().unwrap_or_default().to_string();
+        if source.contains(needle) {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "«{needle}» never showed: {source}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

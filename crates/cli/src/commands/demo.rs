@@ -67,5 +67,17 @@ pub fn load(store: &mut nangluc_store::Store, db: &str, people: u64, seed: u64) 
         number(rows as i64),
         started.elapsed().as_secs_f64()
     );
+    let duties = load_duties(store)?;
+    eprintln!("Đã nạp {duties} nhiệm vụ của bảng phân công trách nhiệm (kế hoạch tỉnh Sóc Trăng).\n");
     super::stats::print(store, &nangluc_core::AsOf::date(config.today))
+}
+
+/// The responsibility matrix of the Sóc Trăng plan (its annex), entered as
+/// the demo province's duties: a matrix to follow from the first start.
+const MATRIX: &str = include_str!("../../../../plans/soc-trang-2021-2025.toml");
+
+fn load_duties(store: &mut nangluc_store::Store) -> Result<usize> {
+    let plan = nangluc_engine::Plan::parse(MATRIX, "soc-trang-2021-2025.toml")
+        .map_err(|e| anyhow::anyhow!("kế hoạch Sóc Trăng kèm theo có lỗi: {}", e.len()))?;
+    Ok(nangluc_web::annual::import_plan_duties(store, "demo", &plan, chrono::Utc::now())?)
 }

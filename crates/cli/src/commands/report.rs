@@ -1,0 +1,134 @@
+//! `nangluc report`: the documents to sign, as Word files — the province's
+//! annual plan with its annexes (from the aggregated annual plan, the ledger
+//! and the evaluation of the period plan) and the mid-term or final review.
+//! The same documents the web application offers for download.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use nangluc_engine::{Options, Plan, PlanResult};
+use nangluc_io::docx::ReviewKind;
+
+use super::plan::{load_snapshot, read_plan};
+use super::{open_store, parse_date, today};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Kind {
+    /// Sơ kết (giữa giai đoạn).
+    MidTerm,
+    /// Tổng kết (cuối giai đoạn).
+    Final,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum What {
+    /// Kế hoạch đào tạo, bồi dưỡng năm của tỉnh kèm phụ lục (từ kế hoạch năm đã tổng hợp).
+    AnnualPlan {
+        /// Năm kế hoạch.
+        #[arg(long)]
+        year: i32,
+        /// Tệp kế hoạch giai đoạn (TOML) mà kế hoạch năm thực hiện.
+        #[arg(long, default_value = nangluc_web::targets::DEFAULT_PLAN)]
+        plan: PathBuf,
+        /// Tệp Word ghi ra (.docx).
+        #[arg(long, short)]
+        output: PathBuf,
+        /// Ghi thêm các bảng số liệu chỉ tiêu ra tệp Excel này.
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+    },
+    /// Báo cáo sơ kết hoặc tổng kết kế hoạch giai đoạn.
+    Review {
+        #[arg(long, value_enum)]
+        kind: Kind,
+        /// Ngày đánh giá (dd/mm/yyyy); mặc định hôm nay.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        #[arg(long, default_value = nangluc_web::targets::DEFAULT_PLAN)]
+        plan: PathBuf,
+        #[arg(long, short)]
+        output: PathBuf,
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+    },
+}
+
+fn evaluate(db: &str, plan: &Plan, as_of: NaiveDate) -> Result<PlanResult> {
+    let snapshot = load_snapshot(db, None)?;
+    Ok(nangluc_engine::evaluate_with(
+        plan,
+        &snapshot,
+        as_of,
+        &Options::default(),
+    ))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("không ghi được '{}'", path.display()))?;
+    eprintln!("Đã ghi '{}'.", path.display());
+    Ok(())
+}
+
+fn tables(result: &PlanResult, xlsx: Option<&Path>) -> Result<()> {
+    if let Some(path) = xlsx {
+        nangluc_io::results::write_plan_result(result, path)?;
+        eprintln!("Đã ghi bảng số liệu vào '{}'.", path.display());
+    }
+    Ok(())
+}
+
+pub fn run(db: &str, args: Args) -> Result<()> {
+    let day = today();
+    match args.what {
+        What::AnnualPlan {
+            year,
+            plan,
+            output,
+            xlsx,
+        } => {
+            let plan = read_plan(&plan)?;
+            let result = evaluate(db, &plan, day)?;
+            let mut store = open_store(db)?;
+            if let Some(path) = &xlsx {
+                // The targets and their need, then the year's plans and budget.
+                let mut sheets = vec![
+                    nangluc_io::results::targets_table(&result),
+                    nangluc_io::results::annex_table(&result),
+                ];
+                sheets.extend(nangluc_web::documents::annual_plan_sheets(
+                    &mut store, year, day,
+                )?);
+                nangluc_io::export::write_tables(&sheets, path)?;
+                eprintln!("Đã ghi bảng số liệu vào '{}'.", path.display());
+            }
+            let bytes = nangluc_web::documents::annual_plan(&mut store, &plan, result, year, day)?;
+            write(&output, &bytes)
+        }
+        What::Review {
+            kind,
+            as_of,
+            plan,
+            output,
+            xlsx,
+        } => {
+            let plan = read_plan(&plan)?;
+            let as_of = as_of.unwrap_or(day);
+            let result = evaluate(db, &plan, as_of)?;
+            tables(&result, xlsx.as_deref())?;
+            let mut store = open_store(db)?;
+            let kind = match kind {
+                Kind::MidTerm => ReviewKind::MidTerm,
+                Kind::Final => ReviewKind::Final,
+            };
+            let bytes = nangluc_web::documents::review(&mut store, &plan, result, kind, as_of)?;
+            write(&output, &bytes)
+        }
+    }
+}
