@@ -471,7 +471,7 @@ fn account_changes_are_recorded_with_their_effect(store: &mut Store) {
 
 fn memos_last_until_the_next_change(store: &mut Store) {
     let builds = std::cell::Cell::new(0);
-    let mut read = |store: &mut Store, key: &str| {
+    let read = |store: &mut Store, key: &str| {
         *store
             .memo(key, |s| {
                 builds.set(builds.get() + 1);

@@ -2100,3 +2100,63 @@ pub fn home_alerts(
     let l = load_duties(store)?;
     Ok(alerts(&l, today))
 }
+
+// ---------------------------------------------------------------- class hooks
+
+/// The units a class's cost is committed to when it is approved: its
+/// learners' units if it has learners already; else the units whose
+/// accepted annual plans for the class's year ask for its programme, by the
+/// person-times they ask for (the class answers those plans); else the
+/// approving agency's own unit.
+fn commitment_units(store: &mut Store, v: &Viewer, c: &ClassBudget) -> Result<Vec<(i64, u32)>, AppError> {
+    if c.learners_by_unit.iter().any(|(_, n)| *n > 0) {
+        return Ok(c.learners_by_unit.clone());
+    }
+    let mut by_unit: BTreeMap<i64, u32> = BTreeMap::new();
+    for plan in store.annual_plans(Some(c.year))? {
+        let counted = matches!(
+            PlanStatus::from_code(&plan.status),
+            Some(PlanStatus::Accepted | PlanStatus::Aggregated | PlanStatus::Approved)
+        );
+        if !counted {
+            continue;
+        }
+        for line in store.plan_lines(plan.id)? {
+            if line.programme == c.programme && line.person_times > 0 {
+                *by_unit.entry(plan.unit_id).or_default() += u32::try_from(line.person_times).unwrap_or(u32::MAX);
+            }
+        }
+    }
+    if by_unit.is_empty()
+        && let Some(u) = v.unit_id
+    {
+        by_unit.insert(u, 1);
+    }
+    Ok(by_unit.into_iter().collect())
+}
+
+/// The class approval hook's side of the ledger: commits the class's planned
+/// cost (see [`commitment_units`] for whom to). A class without a planned
+/// cost, or already committed, commits nothing.
+pub fn commit_approved_class(store: &mut Store, v: &Viewer, class_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    let mut c = class_budget(store, class_id, vn_day(now))?;
+    if c.total <= 0 || !store.class_commitments(class_id)?.is_empty() {
+        return Ok(());
+    }
+    c.learners_by_unit = commitment_units(store, v, &c)?;
+    if c.learners_by_unit.is_empty() {
+        return Ok(());
+    }
+    commit_class_budget(store, &v.username, class_id, &c, now).map(|_| ())
+}
+
+/// The class finish hook's side of the ledger: settles what the learners'
+/// records say was spent, if the class was committed (classes approved
+/// before the ledger have nothing to settle).
+pub fn settle_finished_class(store: &mut Store, v: &Viewer, class_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    if store.class_commitments(class_id)?.is_empty() {
+        return Ok(());
+    }
+    let payments = class_payments(store, class_id)?;
+    settle_class_budget(store, &v.username, class_id, vn_day(now), &payments, now).map(|_| ())
+}

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use nangluc_core::training::{
     Class, ClassStatus, Enrolment, EnrolmentStatus, FundingSource, Programme, StudyForm,
 };
-use nangluc_core::{Applied, ChangeSet, Entity, Fact, Table, Validity, Versioned};
+use nangluc_core::{ChangeSet, Entity, Fact, Table, Validity, Versioned};
 use nangluc_engine::expr::Expr;
 use nangluc_engine::{Snapshot, SnapshotBuilder};
 use nangluc_planning::nomination::{
@@ -30,26 +30,18 @@ use crate::targets::ActivePlan;
 
 // ---------------------------------------------------------------- hooks
 
-/// Called once a class's approval is stored. The budget ledger's commitment
-/// (the class's planned cost, committed at approval) is to be recorded here.
-pub fn on_class_approved(
-    _store: &mut Store,
-    _class_id: i64,
-    _class: &Class,
-    _applied: &Applied,
-) -> Result<(), AppError> {
-    Ok(())
+/// Called once a class's approval is stored: the budget ledger commits its
+/// planned cost. It runs after the approval's change set: a ledger refusal is
+/// reported, and finance can commit by hand from the budget page.
+pub fn on_class_approved(store: &mut Store, v: &Viewer, class_id: i64) -> Result<(), AppError> {
+    crate::annual::commit_approved_class(store, v, class_id, chrono::Utc::now())
 }
 
 /// Called once a class's finishing (its completions and the qualifications
-/// they grant) is stored. The budget ledger's settlement is to be recorded here.
-pub fn on_class_finished(
-    _store: &mut Store,
-    _class_id: i64,
-    _class: &Class,
-    _applied: &Applied,
-) -> Result<(), AppError> {
-    Ok(())
+/// they grant) is stored: the ledger settles what its learners' records say
+/// was spent.
+pub fn on_class_finished(store: &mut Store, v: &Viewer, class_id: i64) -> Result<(), AppError> {
+    crate::annual::settle_finished_class(store, v, class_id, chrono::Utc::now())
 }
 
 // ---------------------------------------------------------------- one writer
@@ -648,11 +640,11 @@ pub fn class_action(
         status: to,
         ..cur.data.clone()
     };
-    restate_class(&mut change, &cur, class.clone());
+    restate_class(&mut change, &cur, class);
     let applied = service::apply(store, v, plan, change)?;
     match action {
-        ClassAction::Approve => on_class_approved(store, class_id, &class, &applied)?,
-        ClassAction::Finish => on_class_finished(store, class_id, &class, &applied)?,
+        ClassAction::Approve => on_class_approved(store, v, class_id)?,
+        ClassAction::Finish => on_class_finished(store, v, class_id)?,
         _ => {}
     }
     Ok(ActionOutcome {

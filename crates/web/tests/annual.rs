@@ -134,7 +134,7 @@ fn app() -> App {
             form: StudyForm::FullTime,
             min_size: 3,
             max_size: 50,
-            status: ClassStatus::Approved,
+            status: ClassStatus::Proposed,
             planned_cost: 45_000_000,
             target_group: None,
             unit_quotas: Vec::new(),
@@ -695,6 +695,14 @@ async fn one_annual_cycle_end_to_end() {
         .status,
         StatusCode::FORBIDDEN
     );
+    // Approving the class under the plan commits its planned cost, split as
+    // the accepted plans ask for its programme (1 and 2 person-times).
+    assert_eq!(
+        app.post("/api/v1/classes/2/actions/approve", &hr, json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.post("/api/v1/classes/2/actions/approve", &admin, json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let commit = json!({ "programme": "LLCT-TC", "year": 2026, "on": "2026-02-15", "source": "state_budget", "total": 45_000_000,
                          "learners_by_unit": [[2, 1], [3, 2]] });
     assert_eq!(
@@ -703,51 +711,43 @@ async fn one_annual_cycle_end_to_end() {
             .status,
         StatusCode::FORBIDDEN
     );
-    let r = app
-        .post(
-            "/api/v1/budget/classes/2/commitment",
-            &admin,
-            commit.clone(),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    assert_eq!(
-        r.json()["commitments"],
-        json!([{ "unit_id": 2, "amount": 15_000_000 }, { "unit_id": 3, "amount": 30_000_000 }])
-    );
-    // The class is under the approved plan.
-    assert_eq!(r.json()["warning"], Value::Null);
     assert_eq!(
         app.post("/api/v1/budget/classes/2/commitment", &admin, commit)
             .await
             .status,
         StatusCode::BAD_REQUEST,
-        "committed once"
+        "committed once, at approval"
     );
     let b = app.get("/api/v1/budget?year=2026", &finance).await.json();
-    let stc_row = b["by_unit"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["label"] == "Sở Tài chính")
-        .unwrap()
-        .clone();
+    let unit_row = |label: &str| {
+        b["by_unit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["label"] == label)
+            .unwrap()
+            .clone()
+    };
+    let (snv, stc) = (unit_row("Sở Nội vụ"), unit_row("Sở Tài chính"));
     assert_eq!(
-        (stc_row["committed"].as_i64(), stc_row["available"].as_i64()),
-        (Some(30_000_000), Some(20_000_000))
+        (snv["committed"].as_i64(), stc["committed"].as_i64(), stc["available"].as_i64()),
+        (Some(15_000_000), Some(30_000_000), Some(20_000_000))
     );
 
-    // The class ends (29/5/2026): its learners complete it — recorded here
-    // as the class finish step will — and finance settles it.
+    // The class runs: its three learners (nominated and given results on the
+    // roster, as crates/web/tests/classes.rs walks through) are enrolled with
+    // their results and costs; the class opens, starts and is finished.
     let before = app
         .get("/api/v1/dashboard?as_of=2026-06-30", &admin)
         .await
         .json();
     assert_eq!(target_met(&before, "1"), 1);
+    let r = app.post("/api/v1/classes/2/actions/open", &admin, json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     {
         let mut store = Store::open(&app.db.url()).unwrap();
-        let mut c = ChangeSet::new("test", "Kết thúc lớp LLCT-2026-01");
-        for (person, unit) in [(2, 2), (3, 3), (4, 3)] {
+        let mut c = ChangeSet::new("test", "Học viên lớp LLCT-2026-01");
+        for (person, unit, cost) in [(2, 2, 14_000_000), (3, 3, 14_250_000), (4, 3, 14_250_000)] {
             c.record(
                 Entity::New,
                 Validity::since(d(2026, 3, 2)),
@@ -756,13 +756,13 @@ async fn one_annual_cycle_end_to_end() {
                     programme_id: 2,
                     class_id: Some(2),
                     nominated_by: Some(unit),
-                    status: EnrolmentStatus::Completed,
+                    status: EnrolmentStatus::Nominated,
                     starts_on: d(2026, 3, 2),
                     ends_on: d(2026, 5, 29),
                     attendance_pct: Some(95),
                     result: Some("Khá".into()),
-                    certificate: None,
-                    cost: 15_000_000,
+                    certificate: Some(format!("LLCT-2026-{person}")),
+                    cost,
                     funding: FundingSource::StateBudget,
                     note: None,
                 }),
@@ -771,30 +771,21 @@ async fn one_annual_cycle_end_to_end() {
         store.apply(&c).unwrap();
         app.state.plan.as_ref().unwrap().invalidate();
     }
+    let r = app.post("/api/v1/classes/2/actions/start", &admin, json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     app.clock("2026-06-15T03:00:00Z");
+    // Finishing writes the completions and settles what the learners cost.
+    let r = app.post("/api/v1/classes/2/actions/finish", &admin, json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let settle = json!({ "settled_on": "2026-06-15", "payments": [
         { "unit_id": 2, "source": "state_budget", "amount": 14_000_000, "document": "Chứng từ 12/2026" },
         { "unit_id": 3, "source": "state_budget", "amount": 28_500_000 } ] });
-    // Finance settles from the budget page: one amount per unit committed.
-    let page = app.get("/budget?year=2026", &finance).await.text();
-    assert!(
-        page.contains("LLCT-2026-01") && page.contains("name=\"paid_3_state_budget\""),
-        "{page}"
-    );
-    let form = format!(
-        "csrf={}&year=2026&settled_on=15/06/2026&document=CT-12&paid_2_state_budget=14.000.000&paid_3_state_budget=28500000",
-        csrf_of(&page)
-    );
-    let r = app
-        .form("/budget/classes/2/settlement", &finance, &form)
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(
         app.post("/api/v1/budget/classes/2/settlement", &finance, settle)
             .await
             .status,
         StatusCode::BAD_REQUEST,
-        "settled once"
+        "settled once, at the finish"
     );
 
     // The variance by unit, source and programme.
