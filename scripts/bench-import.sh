@@ -10,7 +10,7 @@ people=${1:-100000}
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
 cargo build --release -q -p nangluc
-bin=target/release/nangluc
+bin=${CARGO_TARGET_DIR:-target}/release/nangluc
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
