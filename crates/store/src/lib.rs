@@ -622,24 +622,63 @@ fn entity_exists(db: &mut dyn Backend, table: Table, id: i64) -> Result<bool> {
 /// The ids of a change set's new entities, taken from each table's counter
 /// in one statement per table before the ops run (rather than one per op);
 /// handed out in op order, so the ids are the same sequence as one by one.
+///
+/// It also checks the entities the ops name in a few `IN (…)` queries rather
+/// than one query per op (a round trip each on PostgreSQL): given ids must be
+/// free, existing ids recorded.
 struct NewIds {
     /// Per table: the next id to hand out and the end of the block.
     blocks: [(i64, i64); Table::ALL.len()],
+    /// Given ids recorded so far by this change set (a second use is an error).
+    given: std::collections::HashSet<(Table, i64)>,
+    /// Existing ids found recorded before the change set.
+    existing: std::collections::HashSet<(Table, i64)>,
+}
+
+/// Which of `ids` (distinct) have rows in `table`.
+fn ids_present(db: &mut dyn Backend, table: Table, ids: &[i64]) -> Result<Vec<i64>> {
+    let placeholders: Vec<String> = (1..=IN_CHUNK).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT DISTINCT id FROM {} WHERE id IN ({})", table.name(), placeholders.join(", "));
+    let mut present = Vec::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let mut params: Vec<Value> = chunk.iter().map(|&id| Value::Int(id)).collect();
+        params.resize(IN_CHUNK, Value::Int(chunk[chunk.len() - 1]));
+        db.query_each(&sql, &params, &mut |row| {
+            present.push(row.get_i64(0)?);
+            Ok(())
+        })?;
+    }
+    Ok(present)
 }
 
 impl NewIds {
     fn allocate(db: &mut dyn Backend, ops: &[Op]) -> Result<NewIds> {
         let mut new = [0i64; Table::ALL.len()];
         let mut given = [0i64; Table::ALL.len()];
+        let mut named: Vec<(Vec<i64>, Vec<i64>)> = Table::ALL.iter().map(|_| (Vec::new(), Vec::new())).collect();
         for op in ops {
             if let Op::Record { entity, fact, .. } = op {
                 let t = fact.table() as usize;
                 match entity {
                     Entity::New => new[t] += 1,
-                    Entity::Given(id) => given[t] = given[t].max(*id),
-                    Entity::Existing(_) => {}
+                    Entity::Given(id) => {
+                        given[t] = given[t].max(*id);
+                        named[t].0.push(*id);
+                    }
+                    Entity::Existing(id) => named[t].1.push(*id),
                 }
             }
+        }
+        let mut existing = std::collections::HashSet::new();
+        for (table, (given_ids, existing_ids)) in Table::ALL.iter().zip(named.iter_mut()) {
+            given_ids.sort_unstable();
+            given_ids.dedup();
+            if let Some(&id) = ids_present(db, *table, given_ids)?.iter().min() {
+                return Err(StoreError::EntityExists { table: table.name(), id });
+            }
+            existing_ids.sort_unstable();
+            existing_ids.dedup();
+            existing.extend(ids_present(db, *table, existing_ids)?.into_iter().map(|id| (*table, id)));
         }
         let mut blocks = [(0, 0); Table::ALL.len()];
         for (t, table) in Table::ALL.iter().enumerate() {
@@ -657,7 +696,7 @@ impl NewIds {
                 blocks[t] = (first, first + new[t]);
             }
         }
-        Ok(NewIds { blocks })
+        Ok(NewIds { blocks, given: std::collections::HashSet::new(), existing })
     }
 
     fn next(&mut self, db: &mut dyn Backend, table: Table) -> Result<i64> {
@@ -685,8 +724,11 @@ fn record(
     valid: Validity,
     fact: &Fact,
 ) -> Result<(i64, i64)> {
-    let mut ids = NewIds { blocks: [(0, 0); Table::ALL.len()] };
+    let mut ids = NewIds::allocate(db, &[])?;
     if let Entity::Given(id) = entity {
+        if entity_exists(db, fact.table(), id)? {
+            return Err(StoreError::EntityExists { table: fact.table().name(), id });
+        }
         reserve_id(db, fact.table(), id)?;
     }
     record_with(db, &mut ids, change_id, at, entity, valid, fact)
@@ -708,14 +750,17 @@ fn record_with(
     }
     let id = match entity {
         Entity::New => ids.next(db, table)?,
+        // Free before the change set (checked by `NewIds::allocate`); taken
+        // twice within it is the error.
         Entity::Given(id) => {
-            if entity_exists(db, table, id)? {
+            if !ids.given.insert((table, id)) {
                 return Err(StoreError::EntityExists { table: table.name(), id });
             }
             id
         }
+        // Not recorded before the change set: perhaps earlier in it.
         Entity::Existing(id) => {
-            if !entity_exists(db, table, id)? {
+            if !ids.existing.contains(&(table, id)) && !entity_exists(db, table, id)? {
                 return Err(StoreError::EntityNotFound { table: table.name(), id });
             }
             id
