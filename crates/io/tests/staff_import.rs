@@ -393,3 +393,21 @@ fn the_staff_template_offers_the_provinces_job_positions() {
     let plan = plan_file(&with, SheetKind::Staff, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
     assert_eq!(plan.report.rows, 0);
 }
+
+#[test]
+fn a_long_file_reports_its_progress_row_by_row() {
+    let (mut dir, _) = province();
+    let mut rows = vec![header()];
+    for i in 0..600 {
+        rows.push(row(&format!("0790850{i:05}"), "Lê", "Văn", "An", "05/03/1980", "Nam", "Kinh", "SNV", "Công chức"));
+    }
+    let path = xlsx("dai.xlsx", "Nhân sự", &[], &rows);
+    let workbook = nangluc_io::read(&path).unwrap();
+    assert_eq!(nangluc_io::data_row_count(&workbook, SheetKind::Staff), 600);
+    let seen = std::cell::RefCell::new(Vec::new());
+    let plan = nangluc_io::plan_import_with_progress(&workbook, SheetKind::Staff, &mut dir, today(), &|n| seen.borrow_mut().push(n))
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(plan.report.tally(Table::People).created.len(), 600);
+    // Every few hundred rows, then the end.
+    assert_eq!(seen.into_inner(), [0, 256, 512, 600]);
+}

@@ -776,7 +776,10 @@ fn lookups_in_batches_answer_as_one_by_one(store: &mut Store, _: &Engine) {
     for i in 0..n {
         c.record(Entity::New, Validity::since(d(1990, 1, 1)), person(&format!("0790850{i:05}"), "Lê", "Văn", "An"));
     }
-    let applied = store.apply(&c).unwrap();
+    // Progress is told at the start, every few thousand ops, and at the end.
+    let mut progress = Vec::new();
+    let applied = store.apply_with_progress(&c, &mut |done| progress.push(done)).unwrap();
+    assert_eq!(progress, [0, n as u64]);
     // A correction: the old row is superseded, only the new one is current.
     let (id, _) = applied.records[3];
     let old_row = applied.records[3].1;
