@@ -60,8 +60,8 @@ pub trait Directory {
     fn qualifications_of(&mut self, person_id: i64) -> Result<Vec<Current<Qualification>>, String>;
     /// Every enrolment of the person, whatever its validity.
     fn enrolments_of(&mut self, person_id: i64) -> Result<Vec<Current<Enrolment>>, String>;
-    /// The job positions (vị trí việc làm) that hold on the date.
-    fn job_positions(&mut self, on: NaiveDate) -> Result<Vec<Current<JobPosition>>, String>;
+    /// Every version of the job positions (vị trí việc làm), whatever its validity.
+    fn job_positions(&mut self) -> Result<Vec<Current<JobPosition>>, String>;
     /// Reserves a new entity id, for an entity that other rows of the same
     /// change set refer to (a new person and their employment). The plan records
     /// it with `Entity::Given(id)`. An unused reservation leaves a gap, as
@@ -206,8 +206,8 @@ impl Directory for MemoryDirectory {
         Ok(self.knowledge.enrolments.iter().filter(|v| live(v) && v.data.person_id == person_id).map(current).collect())
     }
 
-    fn job_positions(&mut self, on: NaiveDate) -> Result<Vec<Current<JobPosition>>, String> {
-        Ok(self.knowledge.job_positions.iter().filter(|v| live(v) && v.valid.contains(on)).map(current).collect())
+    fn job_positions(&mut self) -> Result<Vec<Current<JobPosition>>, String> {
+        Ok(self.knowledge.job_positions.iter().filter(|v| live(v)).map(current).collect())
     }
 
     fn reserve_id(&mut self, _table: Table) -> Result<i64, String> {

@@ -13,7 +13,7 @@ use nangluc_core::qualification::Qualification;
 use nangluc_core::role::Role;
 use nangluc_core::training::{Class, Enrolment, Institution, Programme};
 use nangluc_core::unit::UnitVersion;
-use nangluc_core::{AsOf, Fact, Table, Versioned};
+use nangluc_core::{Fact, Table, Versioned};
 use nangluc_store::{Store, Value};
 
 use crate::directory::{Current, Directory, Wanted};
@@ -116,14 +116,26 @@ impl<'a> StoreDirectory<'a> {
         Self { store, by_text: HashMap::new(), by_person: HashMap::new(), reserved: HashMap::new(), block: HashMap::new() }
     }
 
-    fn rows<T: FromFact>(&mut self, column: &'static str, key: Key) -> Result<Vec<Current<T>>, String> {
+    /// The current rows of the key that `keep` accepts; loaded rows are
+    /// filtered before they are copied (a person's whole employment history
+    /// is loaded, one period is asked for).
+    fn rows_where<T: FromFact>(
+        &mut self,
+        column: &'static str,
+        key: Key,
+        keep: impl Fn(&Versioned<Fact>) -> bool,
+    ) -> Result<Vec<Current<T>>, String> {
         let loaded = match key {
             Key::Text(s) => self.by_text.get(&(T::TABLE, column)).and_then(|m| m.get(s)),
             Key::Person(id) => self.by_person.get(&T::TABLE).and_then(|m| m.get(&id)),
         };
-        let rows = match loaded {
-            Some(rows) => rows.clone(),
-            None => self.store.current_where(T::TABLE, column, key.value()).map_err(|e| e.to_string())?,
+        let rows: Vec<Versioned<Fact>> = match loaded {
+            Some(rows) => rows.iter().filter(|r| keep(r)).cloned().collect(),
+            None => {
+                let mut rows = self.store.current_where(T::TABLE, column, key.value()).map_err(|e| e.to_string())?;
+                rows.retain(|r| keep(r));
+                rows
+            }
         };
         Ok(rows
             .into_iter()
@@ -133,10 +145,12 @@ impl<'a> StoreDirectory<'a> {
             .collect())
     }
 
+    fn rows<T: FromFact>(&mut self, column: &'static str, key: Key) -> Result<Vec<Current<T>>, String> {
+        self.rows_where(column, key, |_| true)
+    }
+
     fn on<T: FromFact>(&mut self, column: &'static str, key: Key, on: NaiveDate) -> Result<Vec<Current<T>>, String> {
-        let mut rows = self.rows::<T>(column, key)?;
-        rows.retain(|r| r.valid.contains(on));
-        Ok(rows)
+        self.rows_where(column, key, |r| r.valid.contains(on))
     }
 
     fn latest<T: FromFact>(&mut self, column: &'static str, key: Key) -> Result<Option<Current<T>>, String> {
@@ -247,8 +261,8 @@ impl Directory for StoreDirectory<'_> {
         self.rows("person_id", Key::Person(person_id))
     }
 
-    fn job_positions(&mut self, on: NaiveDate) -> Result<Vec<Current<JobPosition>>, String> {
-        let rows = self.store.as_of(Table::JobPositions, &AsOf::date(on)).map_err(|e| e.to_string())?;
+    fn job_positions(&mut self) -> Result<Vec<Current<JobPosition>>, String> {
+        let rows = self.store.current_rows(Table::JobPositions).map_err(|e| e.to_string())?;
         Ok(rows
             .into_iter()
             .filter_map(|Versioned { row_id, id, valid, data, .. }| match data {

@@ -362,13 +362,19 @@ fn an_unknown_or_ended_job_position_is_an_error_at_its_place() {
     a.push(s("Kế toán trưởng"));
     let mut b = row("079085000222", "Trần", "Thị", "Hoa", "01/02/1985", "Nữ", "Kinh", "SNV", "Công chức");
     b.push(s("LD_HUYEN"));
-    let path = xlsx("vtvl-sai.xlsx", "Nhân sự", &[], &[h, a, b]);
+    // The same position is right for an employment that started before it
+    // ended, even before the catalogue recorded it (2015).
+    let mut c = row("079085000333", "Phạm", "", "Cường", "01/01/1975", "Nam", "Kinh", "SNV", "Công chức");
+    c.push(s("Lãnh đạo cấp huyện"));
+    c.push(s("01/01/2010"));
+    h.push(s("Từ ngày"));
+    let path = xlsx("vtvl-sai.xlsx", "Nhân sự", &[], &[h, a, b, c]);
     let errors = plan_file(&path, SheetKind::Staff, &mut dir, today()).unwrap_err();
     assert_eq!(
         messages(&errors),
         [
             "Sheet 'Nhân sự', dòng 2, cột 'Vị trí việc làm': vị trí việc làm 'Kế toán trưởng' không có trong hệ thống",
-            "Sheet 'Nhân sự', dòng 3, cột 'Vị trí việc làm': vị trí việc làm 'LD_HUYEN' không có trong hệ thống",
+            "Sheet 'Nhân sự', dòng 3, cột 'Vị trí việc làm': vị trí việc làm 'LD_HUYEN' đã hết hiệu lực từ ngày 01/07/2025",
         ]
     );
 }

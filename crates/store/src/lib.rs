@@ -466,6 +466,18 @@ impl Store {
         self.read_rows(table, &sql, &[value])
     }
 
+    /// Every row of a table currently believed, across all valid times (a
+    /// small catalogue such as the job positions), by entity then start.
+    pub fn current_rows(&mut self, table: Table) -> Result<Vec<Versioned<Fact>>> {
+        let d = desc(table);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE superseded_at IS NULL ORDER BY id, valid_from, row_id",
+            d.select_list(""),
+            d.name()
+        );
+        self.read_rows(table, &sql, &[])
+    }
+
     /// [`Store::current_where`] for many values at once (the keys of a whole
     /// file), handed to `f` row by row: a few queries of [`IN_CHUNK`] values
     /// instead of one per value. Every chunk has the same number of

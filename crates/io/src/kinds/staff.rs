@@ -159,40 +159,46 @@ fn names(ctx: &mut RowCtx) -> Option<(String, String, String)> {
     }
 }
 
-/// The job positions of the date, by code and by normalised code or name,
-/// built once per file.
+/// The job positions, by code and by normalised code or name, with the
+/// validity of each version; built once per file.
 struct Positions {
-    by_code: HashMap<String, i64>,
-    by_key: HashMap<String, Vec<i64>>,
+    by_code: HashMap<String, Vec<(i64, Validity)>>,
+    by_key: HashMap<String, Vec<(i64, Validity)>>,
 }
 
 impl Positions {
-    fn load(dir: &mut dyn Directory, on: NaiveDate) -> Result<Positions, String> {
-        let mut by_code = HashMap::new();
-        let mut by_key: HashMap<String, Vec<i64>> = HashMap::new();
-        for p in dir.job_positions(on)? {
-            by_code.insert(p.data.code.clone(), p.id);
+    fn load(dir: &mut dyn Directory) -> Result<Positions, String> {
+        let mut by_code: HashMap<String, Vec<(i64, Validity)>> = HashMap::new();
+        let mut by_key: HashMap<String, Vec<(i64, Validity)>> = HashMap::new();
+        for p in dir.job_positions()? {
+            by_code.entry(p.data.code.clone()).or_default().push((p.id, p.valid));
             for key in [norm(&p.data.code), norm(&p.data.name)] {
-                let ids = by_key.entry(key).or_default();
-                if !ids.contains(&p.id) {
-                    ids.push(p.id);
-                }
+                by_key.entry(key).or_default().push((p.id, p.valid));
             }
         }
         Ok(Positions { by_code, by_key })
     }
 
-    /// The position a cell names: its exact code, else one code or name
-    /// written any way.
-    fn find(&self, cell: &Cell) -> Result<i64, String> {
+    /// The position a cell names (its exact code, else one code or name
+    /// written any way) that had not ended when the employment starts. Only an
+    /// end counts: a catalogue recorded in 2015 still names the post of
+    /// someone who started in 2000.
+    fn find(&self, cell: &Cell, on: NaiveDate) -> Result<i64, String> {
         let text = parse::text(cell);
-        if let Some(id) = self.by_code.get(&text) {
-            return Ok(*id);
-        }
-        match self.by_key.get(&norm(&text)).map(Vec::as_slice) {
-            Some([id]) => Ok(*id),
-            Some(_) => Err(format!("tên vị trí việc làm '{text}' ứng với nhiều vị trí; hãy ghi mã vị trí")),
-            None => Err(format!("vị trí việc làm '{text}' không có trong hệ thống")),
+        let versions = self.by_code.get(&text).or_else(|| self.by_key.get(&norm(&text)));
+        let Some(versions) = versions else {
+            return Err(format!("vị trí việc làm '{text}' không có trong hệ thống"));
+        };
+        let mut open: Vec<i64> = versions.iter().filter(|(_, v)| v.to.is_none_or(|to| on < to)).map(|(id, _)| *id).collect();
+        open.sort_unstable();
+        open.dedup();
+        match open.as_slice() {
+            [id] => Ok(*id),
+            [] => {
+                let ended = versions.iter().filter_map(|(_, v)| v.to).max().unwrap_or(on);
+                Err(format!("vị trí việc làm '{text}' đã hết hiệu lực từ ngày {}", date_vi(ended)))
+            }
+            _ => Err(format!("tên vị trí việc làm '{text}' ứng với nhiều vị trí; hãy ghi mã vị trí")),
         }
     }
 }
@@ -223,7 +229,7 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory, positions: &Positions, today:
         );
     }
     let rank = ctx.present("rank", parse::rank);
-    let job_position = ctx.present("job_position", |c| positions.find(c));
+    let job_position = ctx.present("job_position", |c| positions.find(c, on));
     let appointed_on = ctx.opt("appointed_on", parse::date);
     let elected_on = ctx.opt("elected_on", parse::date);
     let post = ctx.present("post", parse::post).map(|p| {
@@ -262,7 +268,7 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory, positions: &Positions, today:
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
     let today = p.today;
     let progress = p.progress;
-    let positions = Positions::load(dir, today).map_err(dir_err)?;
+    let positions = Positions::load(dir).map_err(dir_err)?;
     let read_rows = read_all(layout, rows, progress, |ctx| read(ctx, dir, &positions, today), |r| r.person.identity_number.clone(), |ctx, r, first| {
         ctx.error("identity_number", format!("số định danh '{}' trùng với dòng {first}", r.person.identity_number))
     })?;
