@@ -21,14 +21,17 @@ use crate::directory::{Current, Directory, Wanted};
 /// Largest block of entity ids reserved at once.
 const MAX_ID_BLOCK: i64 = 4096;
 
+/// Current rows by key.
+type Loaded<K> = HashMap<K, Vec<Versioned<Fact>>>;
+
 /// The store, seen as the importer's directory.
 pub struct StoreDirectory<'a> {
     store: &'a mut Store,
     /// Rows loaded ahead, by table and key column, then by key. A key loaded
     /// with no rows has an empty list: known to be absent, no query needed.
-    by_text: HashMap<(Table, &'static str), HashMap<String, Vec<Versioned<Fact>>>>,
+    by_text: HashMap<(Table, &'static str), Loaded<String>>,
     /// Rows about people loaded ahead, by table, then by person id.
-    by_person: HashMap<Table, HashMap<i64, Vec<Versioned<Fact>>>>,
+    by_person: HashMap<Table, Loaded<i64>>,
     /// Entity ids reserved and not yet handed out, per table: (next, end).
     reserved: HashMap<Table, (i64, i64)>,
     /// The size of the next block to reserve, per table. It doubles, so a

@@ -251,7 +251,7 @@ fn a_class_list_is_imported_then_a_second_import_changes_nothing() {
 #[test]
 fn an_exported_class_list_imports_back_unchanged_and_a_changed_one_updates() {
     let (mut dir, _) = province();
-    let plan = plan_file(&class_file(), SheetKind::Classes, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
+    let plan = plan_file(class_file(), SheetKind::Classes, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
     dir.apply(&plan.change_set);
 
     let path = tmp("xuat-lop.xlsx");

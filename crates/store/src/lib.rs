@@ -242,7 +242,7 @@ impl Store {
             let mut ids = NewIds::allocate(db, &change.ops)?;
             let mut records = Vec::with_capacity(change.ops.len());
             for (i, op) in change.ops.iter().enumerate() {
-                if i as u64 % BULK_PROGRESS == 0 {
+                if (i as u64).is_multiple_of(BULK_PROGRESS) {
                     progress(i as u64);
                 }
                 match op {
