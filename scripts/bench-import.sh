@@ -10,17 +10,19 @@ people=${1:-100000}
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
 cargo build --release -q -p nangluc
-bin=target/release/nangluc
+bin=${CARGO_TARGET_DIR:-target}/release/nangluc
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 measure() {
     local name=$1; shift
     /usr/bin/time -v "$@" > "$work/$name.out" 2> "$work/$name.err" || { cat "$work/$name.err"; exit 1; }
-    local secs rss
+    local secs rss cpu
     secs=$(grep -F 'Elapsed (wall clock)' "$work/$name.err" | awk '{print $NF}')
     rss=$(grep -F 'Maximum resident set size' "$work/$name.err" | awk '{print $NF}')
-    printf '%-8s wall %-10s  peak RSS %6d MiB\n' "$name" "$secs" $((rss / 1024))
+    # CPU time (user + system): what the wall time would be on an idle core.
+    cpu=$(grep -E '(User|System) time' "$work/$name.err" | awk '{s += $NF} END {printf "%.2f s", s}')
+    printf '%-8s wall %-10s  CPU %-9s  peak RSS %6d MiB\n' "$name" "$secs" "$cpu" $((rss / 1024))
 }
 
 "$bin" --db "$work/source.db" demo --people "$people" > /dev/null 2>&1

@@ -46,12 +46,14 @@ ensure_chromium() {
 ensure_libreoffice() {
     # The Word-document tests convert .docx to PDF with LibreOffice; Liberation
     # Serif has Times New Roman's metrics; poppler-utils gives pdfinfo, pdftotext, pdftoppm.
+    # The .xls/.ods import tests convert workbooks with LibreOffice Calc.
     if ! command -v libreoffice >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&1 \
+        || ! dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 \
         || [ -z "$(fc-list 'Liberation Serif' 2>/dev/null)" ]; then
-        log "Cài LibreOffice Writer, phông Liberation và poppler-utils từ Debian"
+        log "Cài LibreOffice Writer và Calc, phông Liberation và poppler-utils từ Debian"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
-        apt-get install -y -qq libreoffice-writer-nogui fonts-liberation poppler-utils >/dev/null
+        apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation poppler-utils >/dev/null
     fi
     libreoffice --version
 }

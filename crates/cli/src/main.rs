@@ -58,7 +58,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::plan::check(args),
         Command::Evaluate(args) => commands::plan::evaluate(&cli.db, args),
         Command::Diff(args) => commands::plan::diff(&cli.db, args),
-        Command::Template(args) => commands::files::template(args),
+        Command::Template(args) => commands::files::template(&cli.db, args),
         Command::Import(args) => commands::files::import(&cli.db, args),
         Command::Export(args) => commands::files::export(&cli.db, args),
         Command::Report(args) => commands::report::run(&cli.db, args),

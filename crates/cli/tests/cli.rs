@@ -192,12 +192,14 @@ fn an_import_killed_midway_leaves_the_database_as_it_was() {
         let rows = people_rows(db.to_str().unwrap());
         // All or nothing, whenever the kill came.
         assert!(rows == before || rows == after, "after a kill at {tenth}/10: {rows} rows, expected {before} or {after}");
-        if still_running {
-            assert_eq!(rows, before, "killed at {tenth}/10 before it finished: nothing written");
+        // A process still running may already have committed (it then prints
+        // the report and frees the workbook): all of it is there. A kill
+        // before the commit left nothing; at least one kill must land there.
+        if still_running && rows == before {
             killed_midway += 1;
         }
         let check = rusqlite::Connection::open(&db).unwrap().query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap();
         assert_eq!(check, "ok");
     }
-    assert!(killed_midway > 0, "at least one kill landed while the import ran");
+    assert!(killed_midway > 0, "at least one kill landed while the import ran, before it committed");
 }

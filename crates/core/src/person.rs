@@ -39,12 +39,13 @@ impl Ethnicity {
     /// Finds a group by its name, ignoring case, diacritics and spacing
     /// ("hmong", "H'Mông", "Ê-đê").
     pub fn from_name(name: &str) -> Option<Self> {
-        let key = |s: &str| crate::text::search_key(s).replace([' ', '\'', '-'], "");
+        fn key(s: &str) -> String {
+            crate::text::search_key(s).replace([' ', '\'', '-'], "")
+        }
+        // The 54 keys once, not per name read (imports read one per row).
+        static KEYS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| ETHNIC_GROUPS.iter().map(|g| key(g)).collect());
         let wanted = key(name);
-        ETHNIC_GROUPS
-            .iter()
-            .position(|g| key(g) == wanted)
-            .map(|i| Self(i as u8 + 1))
+        KEYS.iter().position(|g| *g == wanted).map(|i| Self(i as u8 + 1))
     }
 
     pub fn code(self) -> u8 {

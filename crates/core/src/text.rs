@@ -24,7 +24,11 @@ pub fn search_key(s: &str) -> String {
 
 /// Normalises text to the composed form (NFC) that the database stores.
 pub fn nfc(s: &str) -> String {
-    s.nfc().collect()
+    // Most text is composed already; the quick check spares rebuilding it.
+    match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s.to_string(),
+        _ => s.nfc().collect(),
+    }
 }
 
 static COLLATOR: LazyLock<CollatorBorrowed<'static>> = LazyLock::new(|| {

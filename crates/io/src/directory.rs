@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use nangluc_core::employment::Employment;
 use nangluc_core::person::PersonDetails;
+use nangluc_core::position::JobPosition;
 use nangluc_core::qualification::Qualification;
 use nangluc_core::role::Role;
 use nangluc_core::training::{Class, Enrolment, Institution, Programme};
@@ -19,9 +20,30 @@ pub struct Current<T> {
     pub data: T,
 }
 
+/// The keys a file's rows will look up, gathered before the rows are read, so
+/// that a directory over a database can load them in a few queries instead of
+/// a few per row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Wanted {
+    pub identity_numbers: Vec<String>,
+    pub unit_codes: Vec<String>,
+    pub programme_codes: Vec<String>,
+    pub class_codes: Vec<String>,
+    pub institution_codes: Vec<String>,
+    /// Rows about the people found to load too (employments, roles,
+    /// qualifications, enrolments).
+    pub of_people: Vec<Table>,
+}
+
 /// Lookups over the current knowledge (rows not superseded). Errors are the
 /// store's messages.
 pub trait Directory {
+    /// Loads ahead what the lookups of `wanted` will ask. Answers stay the same
+    /// with or without it; a directory in memory has nothing to do.
+    fn prefetch(&mut self, _wanted: &Wanted) -> Result<(), String> {
+        Ok(())
+    }
+
     /// The person with this identity number, as of the date.
     fn person_by_identity(&mut self, identity_number: &str, on: NaiveDate) -> Result<Option<Current<PersonDetails>>, String>;
     fn unit_by_code(&mut self, code: &str, on: NaiveDate) -> Result<Option<Current<UnitVersion>>, String>;
@@ -38,6 +60,8 @@ pub trait Directory {
     fn qualifications_of(&mut self, person_id: i64) -> Result<Vec<Current<Qualification>>, String>;
     /// Every enrolment of the person, whatever its validity.
     fn enrolments_of(&mut self, person_id: i64) -> Result<Vec<Current<Enrolment>>, String>;
+    /// Every version of the job positions (vị trí việc làm), whatever its validity.
+    fn job_positions(&mut self) -> Result<Vec<Current<JobPosition>>, String>;
     /// Reserves a new entity id, for an entity that other rows of the same
     /// change set refer to (a new person and their employment). The plan records
     /// it with `Entity::Given(id)`. An unused reservation leaves a gap, as
@@ -180,6 +204,10 @@ impl Directory for MemoryDirectory {
 
     fn enrolments_of(&mut self, person_id: i64) -> Result<Vec<Current<Enrolment>>, String> {
         Ok(self.knowledge.enrolments.iter().filter(|v| live(v) && v.data.person_id == person_id).map(current).collect())
+    }
+
+    fn job_positions(&mut self) -> Result<Vec<Current<JobPosition>>, String> {
+        Ok(self.knowledge.job_positions.iter().filter(|v| live(v)).map(current).collect())
     }
 
     fn reserve_id(&mut self, _table: Table) -> Result<i64, String> {

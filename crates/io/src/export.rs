@@ -89,6 +89,16 @@ pub fn write_tables_to_bytes(tables: &[Table]) -> Result<Vec<u8>, WriteError> {
 }
 
 fn add_sheet(book: &mut Workbook, table: &Table) -> Result<(), WriteError> {
+    add_sheet_rows(book, table, table.rows.iter().map(|r| std::borrow::Cow::Borrowed(r.as_slice())))
+}
+
+/// Lays out a table whose rows come one at a time (`table.rows` is not
+/// read): an export of 100,000 people then never holds all its cells twice.
+fn add_sheet_rows<'r>(
+    book: &mut Workbook,
+    table: &Table,
+    rows: impl Iterator<Item = std::borrow::Cow<'r, [Value]>>,
+) -> Result<(), WriteError> {
     let ws = book.add_worksheet();
     ws.set_name(&table.sheet)?;
     let last = table.columns.len().saturating_sub(1) as u16;
@@ -118,7 +128,7 @@ fn add_sheet(book: &mut Workbook, table: &Table) -> Result<(), WriteError> {
         ws.set_column_width(c as u16, *width)?;
     }
     ws.set_row_height(HEADER_ROW, 32)?;
-    for (r, row) in table.rows.iter().enumerate() {
+    for (r, row) in rows.enumerate() {
         let r = HEADER_ROW + 1 + r as u32;
         for (c, v) in row.iter().enumerate() {
             let c16 = c as u16;
@@ -136,17 +146,30 @@ fn add_sheet(book: &mut Workbook, table: &Table) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Lays out the records of a kind by its column table.
-fn kind_table<R>(kind: SheetKind, records: &[R], value: fn(&R, &str) -> Value, on: NaiveDate, unit: &str) -> Table {
+/// Writes the records of a kind, in the given order, laid out by its column
+/// table; each row's cells are made as it is written.
+fn write_kind<R>(
+    kind: SheetKind,
+    records: &[&R],
+    value: fn(&R, &str) -> Value,
+    on: NaiveDate,
+    unit: &str,
+    path: impl AsRef<Path>,
+) -> Result<(), WriteError> {
     let columns: Vec<_> = kind.columns().iter().filter(|c| c.in_template()).collect();
-    Table {
+    let table = Table {
         sheet: kind.sheet_name().to_string(),
         title: kind.title().to_string(),
         subtitle: format!("Tính đến ngày {}: {} {unit}", date_vi(on), number_vi(records.len() as i64)),
         columns: columns.iter().map(|c| (c.header.to_string(), c.width)).collect(),
-        text_columns: columns.iter().enumerate().filter(|(_, c)| matches!(c.ty, ColType::Identity | ColType::Text)).map(|(i, _)| i).collect(),
-        rows: records.iter().map(|r| columns.iter().map(|c| value(r, c.key)).collect()).collect(),
-    }
+        text_columns: columns.iter().enumerate().filter(|(_, c)| matches!(c.ty, ColType::Identity | ColType::Text | ColType::JobPosition)).map(|(i, _)| i).collect(),
+        rows: Vec::new(),
+    };
+    let mut book = Workbook::new();
+    let rows = records.iter().map(|r| std::borrow::Cow::Owned(columns.iter().map(|c| value(r, c.key)).collect()));
+    add_sheet_rows(&mut book, &table, rows)?;
+    book.save(path)?;
+    Ok(())
 }
 
 fn by_name(p: &nangluc_core::person::PersonDetails) -> Vec<u8> {
@@ -155,41 +178,41 @@ fn by_name(p: &nangluc_core::person::PersonDetails) -> Vec<u8> {
 
 /// Staff, sorted by given name, then family and middle name.
 pub fn staff(records: &[staff::Record], on: NaiveDate, path: impl AsRef<Path>) -> Result<(), WriteError> {
-    let mut records = records.to_vec();
+    let mut records: Vec<&staff::Record> = records.iter().collect();
     records.sort_by_cached_key(|r| (by_name(&r.person), r.person.identity_number.clone()));
-    write_table(&kind_table(SheetKind::Staff, &records, staff::value, on, "người"), path)
+    write_kind(SheetKind::Staff, &records, staff::value, on, "người", path)
 }
 
 /// Qualifications, by person (Vietnamese name order), then date obtained.
 pub fn qualifications(records: &[qualifications::Record], on: NaiveDate, path: impl AsRef<Path>) -> Result<(), WriteError> {
-    let mut records = records.to_vec();
+    let mut records: Vec<&qualifications::Record> = records.iter().collect();
     records.sort_by_cached_key(|r| (by_name(&r.person), r.person.identity_number.clone(), r.qualification.obtained_on));
-    write_table(&kind_table(SheetKind::Qualifications, &records, qualifications::value, on, "văn bằng, chứng chỉ"), path)
+    write_kind(SheetKind::Qualifications, &records, qualifications::value, on, "văn bằng, chứng chỉ", path)
 }
 
 /// Training history, by person, then end date.
 pub fn training(records: &[training::Record], on: NaiveDate, path: impl AsRef<Path>) -> Result<(), WriteError> {
-    let mut records = records.to_vec();
+    let mut records: Vec<&training::Record> = records.iter().collect();
     records.sort_by_cached_key(|r| (by_name(&r.person), r.person.identity_number.clone(), r.enrolment.ends_on));
-    write_table(&kind_table(SheetKind::Training, &records, training::value, on, "lượt"), path)
+    write_kind(SheetKind::Training, &records, training::value, on, "lượt", path)
 }
 
 pub fn units(records: &[units::Record], on: NaiveDate, path: impl AsRef<Path>) -> Result<(), WriteError> {
-    let mut records = records.to_vec();
+    let mut records: Vec<&units::Record> = records.iter().collect();
     records.sort_by(|a, b| a.unit.code.cmp(&b.unit.code));
-    write_table(&kind_table(SheetKind::Units, &records, units::value, on, "đơn vị"), path)
+    write_kind(SheetKind::Units, &records, units::value, on, "đơn vị", path)
 }
 
 pub fn programmes(records: &[programmes::Record], on: NaiveDate, path: impl AsRef<Path>) -> Result<(), WriteError> {
-    let mut records = records.to_vec();
+    let mut records: Vec<&programmes::Record> = records.iter().collect();
     records.sort_by(|a, b| a.programme.code.cmp(&b.programme.code));
-    write_table(&kind_table(SheetKind::Programmes, &records, programmes::value, on, "chương trình"), path)
+    write_kind(SheetKind::Programmes, &records, programmes::value, on, "chương trình", path)
 }
 
 pub fn classes(records: &[classes::Record], on: NaiveDate, path: impl AsRef<Path>) -> Result<(), WriteError> {
-    let mut records = records.to_vec();
+    let mut records: Vec<&classes::Record> = records.iter().collect();
     records.sort_by(|a, b| (a.class.starts_on, &a.class.code).cmp(&(b.class.starts_on, &b.class.code)));
-    write_table(&kind_table(SheetKind::Classes, &records, classes::value, on, "lớp"), path)
+    write_kind(SheetKind::Classes, &records, classes::value, on, "lớp", path)
 }
 
 // Building export records from what is known now, as of a date.
@@ -220,6 +243,7 @@ fn latest<T>(rows: &[Versioned<T>], on: NaiveDate) -> HashMap<i64, &Versioned<T>
 /// Staff rows as of a date: every person with an employment holding then.
 pub fn staff_records(k: &Knowledge, on: NaiveDate) -> Vec<staff::Record> {
     let units = latest(&k.units, on);
+    let positions = latest(&k.job_positions, on);
     // Indexed by person once: a province has tens of thousands of people.
     let mut jobs: HashMap<i64, &Versioned<nangluc_core::employment::Employment>> = HashMap::new();
     for e in on_date(&k.employments, on) {
@@ -236,6 +260,7 @@ pub fn staff_records(k: &Knowledge, on: NaiveDate) -> Vec<staff::Record> {
         out.push(staff::Record {
             person: person.data.clone(),
             unit: unit.data.clone(),
+            job_position: job.data.job_position_id.and_then(|id| positions.get(&id)).map(|p| p.data.name.clone()),
             employment: job.data.clone(),
             since: job.valid.from,
             roles: roles.remove(&person.id).unwrap_or_default(),

@@ -2,6 +2,7 @@
 //! their order, case, diacritics, spacing or a note in parentheses.
 
 use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use nangluc_core::text::{nfc, search_key};
 
@@ -31,6 +32,15 @@ pub fn norm(s: &str) -> String {
     key.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
+/// [`norm`] of a fixed text (a header, a label, a code), computed once per
+/// text: every cell is compared with whole lists of these.
+pub fn norm_static(s: &'static str) -> &'static str {
+    static SEEN: LazyLock<Mutex<HashMap<&'static str, &'static str>>> = LazyLock::new(Default::default);
+    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    // The texts are the program's own constants, so what is kept is bounded.
+    seen.entry(s).or_insert_with(|| Box::leak(norm(s).into_boxed_str()))
+}
+
 /// The text with parenthesised parts removed: "Ngày sinh (ngày/tháng/năm)" → "Ngày sinh".
 fn without_parentheses(s: &str) -> String {
     let mut out = String::new();
@@ -51,7 +61,7 @@ pub fn match_header(kind: SheetKind, text: &str) -> Option<&'static str> {
     let candidates = [norm(text), norm(&without_parentheses(text))];
     for key in candidates.iter().filter(|k| !k.is_empty()) {
         for col in kind.columns() {
-            if norm(col.header) == *key || col.aliases.iter().any(|a| norm(a) == *key) {
+            if norm_static(col.header) == *key || col.aliases.iter().any(|a| norm_static(a) == *key) {
                 return Some(col.key);
             }
         }

@@ -23,9 +23,9 @@ pub mod sheet;
 pub mod store_directory;
 pub mod template;
 
-pub use directory::{Current, Directory, MemoryDirectory};
+pub use directory::{Current, Directory, MemoryDirectory, Wanted};
 pub use error::{ImportError, WriteError};
 pub use kinds::SheetKind;
-pub use plan::{ImportPlan, ImportReport, Tally, plan_file, plan_import};
+pub use plan::{ImportPlan, ImportReport, Tally, data_row_count, plan_file, plan_import, plan_import_with_progress};
 pub use sheet::{Workbook, read, read_bytes};
 pub use store_directory::StoreDirectory;

@@ -9,7 +9,10 @@ use nangluc_core::text::nfc;
 use nangluc_core::training::{ClassStatus, EnrolmentStatus, FundingSource, StudyForm, Topic, TrainingKind};
 use nangluc_core::unit::{Sector, UnitKind, UnitLevel};
 
-use crate::header::norm;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::header::{norm, norm_static};
 use crate::sheet::Cell;
 
 /// The coded enums of the core, seen through one interface.
@@ -59,13 +62,29 @@ pub const LANGUAGES: &[(&str, &str)] = &[
     ("mnong", "Tiếng Mnông"),
 ];
 
+/// A list's normalised codes and names → the first entry that has it (what a
+/// scan of the list in order would find), built once rather than per cell.
+fn index<'a>(entries: impl Iterator<Item = (&'a str, &'a str)>) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for (i, (code, name)) in entries.enumerate() {
+        out.entry(norm(code)).or_insert(i);
+        out.entry(norm(name)).or_insert(i);
+    }
+    out
+}
+
 /// Text as stored: NFC, trimmed, inner runs of spaces made one.
 pub fn text(cell: &Cell) -> String {
     clean(&cell.as_text())
 }
 
 pub fn clean(s: &str) -> String {
-    nfc(s).split_whitespace().collect::<Vec<_>>().join(" ")
+    let s = nfc(s);
+    // Most cells are clean already: keep them without rebuilding.
+    let clean = !s.starts_with(char::is_whitespace)
+        && !s.ends_with(char::is_whitespace)
+        && !s.chars().zip(s.chars().skip(1)).any(|(a, b)| a.is_whitespace() && (b.is_whitespace() || a != ' '));
+    if clean { s } else { s.split_whitespace().collect::<Vec<_>>().join(" ") }
 }
 
 fn quoted(cell: &Cell) -> String {
@@ -164,13 +183,13 @@ pub fn term(cell: &Cell) -> Result<String, String> {
 
 /// A value of a coded list, by label or code, or by one of `aliases` (compared
 /// as normalised headers are).
-pub fn coded<T: Coded>(cell: &Cell, list: &str, aliases: &[(&str, T)]) -> Result<T, String> {
+pub fn coded<T: Coded>(cell: &Cell, list: &str, aliases: &[(&'static str, T)]) -> Result<T, String> {
     let key = norm(&cell.as_text());
     T::all()
         .iter()
         .copied()
-        .find(|v| norm(v.label()) == key || norm(v.code()) == key)
-        .or_else(|| aliases.iter().find(|(a, _)| norm(a) == key).map(|(_, v)| *v))
+        .find(|v| norm_static(v.label()) == key || norm_static(v.code()) == key)
+        .or_else(|| aliases.iter().find(|(a, _)| norm_static(a) == key).map(|(_, v)| *v))
         .ok_or_else(|| not_in_list(cell, list, T::all().iter().map(|v| v.label())))
 }
 
@@ -219,21 +238,19 @@ pub fn category(cell: &Cell) -> Result<Category, String> {
 
 /// A rank (ngạch) or professional title: its code ("01.003") or name.
 pub fn rank(cell: &Cell) -> Result<String, String> {
-    let key = norm(&cell.as_text());
-    RANKS
-        .iter()
-        .find(|r| norm(r.0) == key || norm(r.1) == key)
-        .map(|r| r.0.to_string())
+    static INDEX: LazyLock<HashMap<String, usize>> = LazyLock::new(|| index(RANKS.iter().map(|r| (r.0, r.1))));
+    INDEX
+        .get(&norm(&cell.as_text()))
+        .map(|&i| RANKS[i].0.to_string())
         .ok_or_else(|| format!("'{}' không có trong danh mục ngạch, chức danh nghề nghiệp", quoted(cell)))
 }
 
 /// A leadership post: its code or name; with its rank.
 pub fn post(cell: &Cell) -> Result<(String, PostRank), String> {
-    let key = norm(&cell.as_text());
-    POSTS
-        .iter()
-        .find(|p| norm(p.0) == key || norm(p.1) == key)
-        .map(|p| (p.0.to_string(), p.2))
+    static INDEX: LazyLock<HashMap<String, usize>> = LazyLock::new(|| index(POSTS.iter().map(|p| (p.0, p.1))));
+    INDEX
+        .get(&norm(&cell.as_text()))
+        .map(|&i| (POSTS[i].0.to_string(), POSTS[i].2))
         .ok_or_else(|| format!("'{}' không có trong danh mục chức vụ", quoted(cell)))
 }
 

@@ -31,6 +31,8 @@ pub struct ImportReport {
     pub kind: SheetKind,
     /// Data rows read.
     pub rows: usize,
+    /// The legacy encoding a CSV file was converted from, if any.
+    pub encoding: Option<&'static str>,
     /// Per table, in the order first touched.
     pub tables: Vec<(Table, Tally)>,
 }
@@ -98,6 +100,9 @@ impl fmt::Display for ImportReport {
             if r.is_empty() { String::new() } else { format!(" (dòng {})", row_ranges(r, 12)) }
         }
         writeln!(f, "Tệp '{}', sheet '{}': {} dòng dữ liệu", self.file, self.sheet, crate::format::number_vi(self.rows as i64))?;
+        if let Some(encoding) = self.encoding {
+            writeln!(f, "- Tệp dùng bảng mã cũ {encoding}, đã được chuyển sang Unicode; nên lưu lại tệp dạng \"CSV UTF-8\".")?;
+        }
         for (table, t) in &self.tables {
             writeln!(
                 f,
@@ -123,13 +128,15 @@ pub struct ImportPlan {
 }
 
 /// Builds the change set of an import, row by row.
-pub struct Planner {
+pub struct Planner<'a> {
     pub cs: ChangeSet,
     pub report: ImportReport,
     pub today: NaiveDate,
+    /// Told how many rows have been checked, every few hundred rows.
+    pub progress: &'a dyn Fn(u64),
 }
 
-impl Planner {
+impl Planner<'_> {
     /// A new entity (or a new version of one with `Entity::Existing`).
     pub fn create(&mut self, row: u32, entity: Entity, valid: Validity, fact: Fact) {
         let table = fact.table();
@@ -191,6 +198,26 @@ pub fn plan_import(
     dir: &mut dyn Directory,
     today: NaiveDate,
 ) -> Result<ImportPlan, Vec<ImportError>> {
+    plan_import_with_progress(workbook, kind, dir, today, &|_| {})
+}
+
+/// The data rows of the sheet an import of `kind` would read (for a progress
+/// bar's length); 0 if the sheet is not found.
+pub fn data_row_count(workbook: &Workbook, kind: SheetKind) -> usize {
+    match header::locate(workbook, kind) {
+        Ok((s, layout)) => header::data_rows(kind, &workbook.sheets[s], &layout).len(),
+        Err(_) => 0,
+    }
+}
+
+/// [`plan_import`], telling `progress` how many rows have been checked.
+pub fn plan_import_with_progress(
+    workbook: &Workbook,
+    kind: SheetKind,
+    dir: &mut dyn Directory,
+    today: NaiveDate,
+    progress: &dyn Fn(u64),
+) -> Result<ImportPlan, Vec<ImportError>> {
     let (s, layout) = header::locate(workbook, kind)?;
     let sheet = &workbook.sheets[s];
     let rows = header::data_rows(kind, sheet, &layout);
@@ -203,10 +230,13 @@ pub fn plan_import(
             sheet: sheet.name.clone(),
             kind,
             rows: rows.len(),
+            encoding: workbook.encoding,
             tables: Vec::new(),
         },
         today,
+        progress,
     };
+    dir.prefetch(&kinds::wanted(kind, &layout, &rows)).map_err(dir_err)?;
     match kind {
         SheetKind::Units => kinds::units::plan(&layout, &rows, dir, &mut planner)?,
         SheetKind::Staff => kinds::staff::plan(&layout, &rows, dir, &mut planner)?,

@@ -17,9 +17,22 @@ pub const DATA_ROWS: u32 = 1000;
 /// Excel limits an inline list to 255 characters.
 const INLINE_LIMIT: usize = 255;
 
+/// The province's own lists, read from its database, that templates offer as
+/// drop-downs besides the fixed lists of the law.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalogue {
+    /// Names of the job positions (vị trí việc làm) in force.
+    pub job_positions: Vec<String>,
+}
+
 /// Writes the blank template of a kind.
 pub fn write(kind: SheetKind, path: impl AsRef<Path>) -> Result<(), WriteError> {
-    workbook(kind)?.save(path)?;
+    write_with(kind, &Catalogue::default(), path)
+}
+
+/// Writes the blank template of a kind, with the catalogue's drop-downs.
+pub fn write_with(kind: SheetKind, catalogue: &Catalogue, path: impl AsRef<Path>) -> Result<(), WriteError> {
+    workbook_with(kind, catalogue)?.save(path)?;
     Ok(())
 }
 
@@ -29,19 +42,32 @@ pub fn to_buffer(kind: SheetKind) -> Result<Vec<u8>, WriteError> {
 }
 
 pub fn workbook(kind: SheetKind) -> Result<Workbook, WriteError> {
+    workbook_with(kind, &Catalogue::default())
+}
+
+/// The drop-down of a column: the list's name and its values.
+fn drop_down(ty: ColType, catalogue: &Catalogue) -> Option<(&'static str, Vec<String>)> {
+    match ty {
+        ColType::List(list) => Some((list.name(), list.values())),
+        ColType::JobPosition if !catalogue.job_positions.is_empty() => Some(("Vị trí việc làm", catalogue.job_positions.clone())),
+        _ => None,
+    }
+}
+
+pub fn workbook_with(kind: SheetKind, catalogue: &Catalogue) -> Result<Workbook, WriteError> {
     let mut book = Workbook::new();
     let columns: Vec<_> = kind.columns().iter().filter(|c| c.in_template()).collect();
 
     // Long lists first, so that the data sheet can refer to them.
-    let mut long_lists: Vec<(List, String)> = Vec::new();
+    let mut long_lists: Vec<(&'static str, Vec<String>, String)> = Vec::new();
     for col in &columns {
-        if let ColType::List(list) = col.ty {
-            let values = list.values();
-            if values.join(",").chars().count() > INLINE_LIMIT && !long_lists.iter().any(|(l, _)| *l == list) {
-                let letter = column_number_to_name(long_lists.len() as u16);
-                let range = format!("='{LISTS_SHEET}'!${letter}$2:${letter}${}", values.len() + 1);
-                long_lists.push((list, range));
-            }
+        if let Some((name, values)) = drop_down(col.ty, catalogue)
+            && values.join(",").chars().count() > INLINE_LIMIT
+            && !long_lists.iter().any(|(l, ..)| *l == name)
+        {
+            let letter = column_number_to_name(long_lists.len() as u16);
+            let range = format!("='{LISTS_SHEET}'!${letter}$2:${letter}${}", values.len() + 1);
+            long_lists.push((name, values, range));
         }
     }
 
@@ -78,7 +104,7 @@ pub fn workbook(kind: SheetKind) -> Result<Workbook, WriteError> {
         ws.set_column_width(c, col.width.max(10.0))?;
         match col.ty {
             // Identity numbers and codes as text, so Excel keeps leading zeros.
-            ColType::Identity | ColType::Text => {
+            ColType::Identity | ColType::Text | ColType::JobPosition => {
                 ws.set_column_format(c, &text)?;
             }
             ColType::Date => {
@@ -86,16 +112,16 @@ pub fn workbook(kind: SheetKind) -> Result<Workbook, WriteError> {
             }
             _ => {}
         }
-        let validation = match col.ty {
-            ColType::List(list) => {
+        let validation = match (col.ty, drop_down(col.ty, catalogue)) {
+            (_, Some((name, values))) => {
                 let dv = DataValidation::new();
-                let dv = match long_lists.iter().find(|(l, _)| *l == list) {
-                    Some((_, range)) => dv.allow_list_formula(Formula::new(range)),
-                    None => dv.allow_list_strings(&list.values())?,
+                let dv = match long_lists.iter().find(|(l, ..)| *l == name) {
+                    Some((.., range)) => dv.allow_list_formula(Formula::new(range)),
+                    None => dv.allow_list_strings(&values)?,
                 };
                 Some(dv.set_input_title(col.header)?.set_input_message(truncate(&col.full_note(), 250))?)
             }
-            ColType::YesNo => Some(DataValidation::new().allow_list_strings(&["Có"])?),
+            (ColType::YesNo, None) => Some(DataValidation::new().allow_list_strings(&["Có"])?),
             _ => None,
         };
         if let Some(dv) = validation {
@@ -116,10 +142,10 @@ pub fn workbook(kind: SheetKind) -> Result<Workbook, WriteError> {
         let lists = book.add_worksheet();
         lists.set_name(LISTS_SHEET)?;
         let bold = Format::new().set_bold();
-        for (c, (list, _)) in long_lists.iter().enumerate() {
+        for (c, (name, values, _)) in long_lists.iter().enumerate() {
             let c = c as u16;
-            lists.write_string_with_format(0, c, list.name(), &bold)?;
-            for (r, v) in list.values().iter().enumerate() {
+            lists.write_string_with_format(0, c, *name, &bold)?;
+            for (r, v) in values.iter().enumerate() {
                 lists.write_string(r as u32 + 1, c, v)?;
             }
             lists.set_column_width(c, 30)?;
@@ -142,6 +168,7 @@ fn type_label(ty: ColType) -> String {
         ColType::YesNo => "Có/trống".into(),
         ColType::Term => "Nhiệm kỳ".into(),
         ColType::List(l) => format!("Danh mục: {}", l.name()),
+        ColType::JobPosition => "Danh mục vị trí việc làm của tỉnh (trong hệ thống)".into(),
     }
 }
 

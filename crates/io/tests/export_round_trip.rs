@@ -224,3 +224,78 @@ fn units_programmes_and_classes_are_imported() {
     assert!(again.change_set.ops.is_empty(), "{:#?}", again.change_set.ops);
     assert_eq!(again.report.tally(Table::Classes).unchanged, vec![2]);
 }
+
+/// A class list as a training office keeps it: headers in other words, a
+/// merged title, dates as text and as Excel dates, costs with thousands dots.
+fn class_file() -> std::path::PathBuf {
+    xlsx(
+        "lop-hoc.xlsx",
+        "Lớp học",
+        &["DANH SÁCH LỚP BỒI DƯỠNG NĂM 2026"],
+        &[
+            vec![s("Mã lớp"), s("Mã CT"), s("Cơ sở đào tạo"), s("Từ ngày"), s("Đến ngày"), s("Nơi học"), s("Hình thức"), s("Sĩ số tối thiểu"), s("Sĩ số"), s("Tình trạng"), s("Dự toán")],
+            vec![s("QLNN-CV-2026-1"), s("QLNN-CV"), s("TCT"), s("02/03/2026"), s("30/04/2026"), s("Biên Hòa"), s("Tập trung"), s("30"), C::N(50.0), s("Đã phê duyệt"), s("120.000.000")],
+            vec![s("TA-B1-2026-1"), s("TA-B1"), s("TCT"), C::D(d(2026, 5, 4)), C::D(d(2026, 9, 30)), s("Long Khánh"), s("Trực tuyến"), C::E, C::E, s("Đề xuất"), C::E],
+        ],
+    )
+}
+
+#[test]
+fn a_class_list_is_imported_then_a_second_import_changes_nothing() {
+    let (mut dir, ids) = province();
+    let path = class_file();
+    let plan = plan_file(&path, SheetKind::Classes, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(plan.report.tally(Table::Classes).created, vec![3, 4]);
+    let classes: Vec<_> = plan
+        .change_set
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            nangluc_core::Op::Record { fact: nangluc_core::Fact::Class(c), valid, .. } => Some((c.clone(), *valid)),
+            _ => None,
+        })
+        .collect();
+    let (first, valid) = &classes[0];
+    assert_eq!((first.programme_id, first.institution_id), (ids.qlnn, ids.school));
+    assert_eq!((first.starts_on, first.ends_on, valid.from), (d(2026, 3, 2), d(2026, 4, 30), d(2026, 3, 2)));
+    assert_eq!((first.min_size, first.max_size, first.planned_cost), (30, 50, 120_000_000));
+    assert_eq!(first.status, nangluc_core::training::ClassStatus::Approved);
+    let (second, _) = &classes[1];
+    assert_eq!((second.programme_id, second.place.as_str()), (ids.english, "Long Khánh"));
+    assert_eq!((second.starts_on, second.ends_on), (d(2026, 5, 4), d(2026, 9, 30)));
+    assert_eq!((second.form, second.status), (nangluc_core::training::StudyForm::Online, nangluc_core::training::ClassStatus::Proposed));
+    assert_eq!((second.min_size, second.max_size, second.planned_cost), (0, 0, 0));
+    dir.apply(&plan.change_set);
+
+    let again = plan_file(&path, SheetKind::Classes, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(again.change_set.ops.is_empty(), "{:#?}", again.change_set.ops);
+    assert_eq!(again.report.tally(Table::Classes).unchanged, vec![3, 4]);
+}
+
+#[test]
+fn an_exported_class_list_imports_back_unchanged_and_a_changed_one_updates() {
+    let (mut dir, _) = province();
+    let plan = plan_file(class_file(), SheetKind::Classes, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
+    dir.apply(&plan.change_set);
+
+    let path = tmp("xuat-lop.xlsx");
+    let records = export::class_records(&dir.knowledge, today());
+    assert_eq!(records.len(), 2);
+    export::classes(&records, today(), &path).unwrap();
+    let back = plan_file(&path, SheetKind::Classes, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(back.change_set.ops.is_empty(), "{:#?}", back.change_set.ops);
+    assert_eq!(back.report.tally(Table::Classes).unchanged.len(), 2);
+
+    // The same export with one class's status changed: one update, the other unchanged.
+    let mut changed = records.clone();
+    let i = changed.iter().position(|r| r.class.code == "TA-B1-2026-1").unwrap();
+    changed[i].class.status = nangluc_core::training::ClassStatus::Approved;
+    let path = tmp("xuat-lop-sua.xlsx");
+    export::classes(&changed, today(), &path).unwrap();
+    let update = plan_file(&path, SheetKind::Classes, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
+    let t = update.report.tally(Table::Classes);
+    assert_eq!((t.created.len(), t.updated.len(), t.unchanged.len()), (0, 1, 1));
+    dir.apply(&update.change_set);
+    let again = plan_file(&path, SheetKind::Classes, &mut dir, today()).unwrap();
+    assert!(again.change_set.ops.is_empty(), "{:#?}", again.change_set.ops);
+}

@@ -50,6 +50,10 @@ fn windows_1258_csv_is_detected_and_converted() {
     });
     let person = person.unwrap();
     assert_eq!(person.full_name(), "Nguyễn Thị Ánh");
+    // The user is told which encoding was read, and how to avoid it next time.
+    assert_eq!(plan.report.encoding, Some("Windows-1258"));
+    let report = plan.report.to_string();
+    assert!(report.contains("- Tệp dùng bảng mã cũ Windows-1258, đã được chuyển sang Unicode; nên lưu lại tệp dạng \"CSV UTF-8\"."), "{report}");
     assert_eq!(person.sex, nangluc_core::person::Sex::Female);
 }
 

@@ -4,33 +4,7 @@ use common::*;
 use nangluc_core::employment::Category;
 use nangluc_core::person::{Ethnicity, Sex};
 use nangluc_core::{Entity, Fact, Op, Table, Validity};
-use nangluc_io::{Directory, SheetKind, plan_file};
-
-/// Title rows merged above the header, headers shuffled and spelled in other
-/// ways, a full-name column, serial dates, decomposed diacritics, NU/nữ/M.
-fn messy_staff_file() -> std::path::PathBuf {
-    let header = vec![
-        s("STT"),
-        s("ho va ten"),
-        s("DÂN TỘC"),
-        s("Ngày, tháng, năm sinh"),
-        s("SỐ CCCD"),
-        s("giới tính"),
-        s("Đối tượng"),
-        s("Mã ĐV"),
-        s("Ngạch"),
-    ];
-    let rows = vec![
-        header,
-        // Decomposed "Nguyễn Thị Ánh", an identity number that Excel read as a
-        // number and so lost its leading zero, a birth date as a serial number.
-        vec![C::N(1.0), s("Nguye\u{302}\u{303}n Thi\u{323} A\u{301}nh"), s("Kinh"), C::N(29285.0), C::N(72190001234.0), s("NU"), s("Công chức"), s("SNV"), s("Chuyên viên")],
-        vec![C::N(2.0), s("Lê Văn Bình"), s("kinh"), s("5/3/1980"), s("079085000111"), s("M"), s("cc"), s("SNV"), s("01.002")],
-        vec![C::N(3.0), s("  Trần   Thị Đào "), s("Tày"), C::D(d(1990, 12, 31)), s("079190000222"), s("nữ"), s("Viên chức"), s("BVT"), C::E],
-        vec![C::E, C::E, C::E, C::E, C::E, C::E, C::E, C::E, C::E],
-    ];
-    xlsx("danh-sach.xlsx", "DS cán bộ", &["UBND TỈNH ĐỒNG NAI", "DANH SÁCH CÁN BỘ, CÔNG CHỨC NĂM 2026", ""], &rows)
-}
+use nangluc_io::{Directory, MemoryDirectory, SheetKind, plan_file};
 
 #[test]
 fn a_messy_file_is_read_as_people_meant_it() {
@@ -310,4 +284,136 @@ fn roles_are_read_from_the_staff_sheet() {
     assert_eq!((post.code.as_str(), post.appointed_on), ("pho_giam_doc_so", Some(d(2021, 6, 15))));
     dir.apply(&plan.change_set);
     assert!(plan_file(&path, SheetKind::Staff, &mut dir, today()).unwrap().change_set.ops.is_empty());
+}
+
+/// The province's job positions: two of them, and an old one that ended.
+fn with_positions() -> (MemoryDirectory, Ids, i64, i64) {
+    use nangluc_core::position::{JobPosition, PositionGroup};
+    let (mut dir, ids) = province();
+    let since = Validity::since(d(2015, 1, 1));
+    let pos = |code: &str, name: &str| Fact::JobPosition(JobPosition { code: code.into(), name: name.into(), group: PositionGroup::Professional });
+    let tccb = dir.record(since, pos("CV_TCCB", "Chuyên viên tổ chức cán bộ"));
+    let bac_si = dir.record(since, pos("BAC_SI", "Bác sĩ"));
+    dir.record(Validity::between(d(2015, 1, 1), d(2025, 7, 1)), pos("LD_HUYEN", "Lãnh đạo cấp huyện"));
+    (dir, ids, tccb, bac_si)
+}
+
+#[test]
+fn the_job_position_is_read_by_code_or_name_and_exported_back() {
+    let (mut dir, _, tccb, bac_si) = with_positions();
+    let mut h = header();
+    h.push(s("VTVL"));
+    let with = |mut r: Vec<C>, p: &str| {
+        r.push(if p.is_empty() { C::E } else { s(p) });
+        r
+    };
+    let path = xlsx(
+        "vtvl.xlsx",
+        "Nhân sự",
+        &[],
+        &[
+            h.clone(),
+            with(row("079085000111", "Lê", "Văn", "Bình", "05/03/1980", "Nam", "Kinh", "SNV", "Công chức"), "CV_TCCB"),
+            with(row("079085000222", "Trần", "Thị", "Hoa", "01/02/1985", "Nữ", "Kinh", "BVT", "Viên chức"), "bac si"),
+            with(row("079085000333", "Phạm", "", "Cường", "01/01/1990", "Nam", "Kinh", "SNV", "Công chức"), ""),
+        ],
+    );
+    let plan = plan_file(&path, SheetKind::Staff, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
+    let positions: Vec<Option<i64>> = plan
+        .change_set
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Record { fact: Fact::Employment(e), .. } => Some(e.job_position_id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(positions, [Some(tccb), Some(bac_si), None]);
+    dir.apply(&plan.change_set);
+    assert!(plan_file(&path, SheetKind::Staff, &mut dir, today()).unwrap().change_set.ops.is_empty());
+
+    // Exported with the position's name, and imported back unchanged.
+    let records = nangluc_io::export::staff_records(&dir.knowledge, today());
+    let names: Vec<Option<&str>> = {
+        let mut r: Vec<_> = records.iter().map(|r| (r.person.identity_number.as_str(), r.job_position.as_deref())).collect();
+        r.sort();
+        r.into_iter().map(|(_, p)| p).collect()
+    };
+    assert_eq!(names, [Some("Chuyên viên tổ chức cán bộ"), Some("Bác sĩ"), None]);
+    let exported = tmp("xuat-vtvl.xlsx");
+    nangluc_io::export::staff(&records, today(), &exported).unwrap();
+    let back = plan_file(&exported, SheetKind::Staff, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(back.change_set.ops.is_empty(), "{:#?}", back.change_set.ops);
+
+    // A changed position updates the employment; a column left out keeps it.
+    let moved = xlsx("vtvl-doi.xlsx", "Nhân sự", &[], &[h, with(row("079085000222", "Trần", "Thị", "Hoa", "01/02/1985", "Nữ", "Kinh", "BVT", "Viên chức"), "CV_TCCB")]);
+    let plan = plan_file(&moved, SheetKind::Staff, &mut dir, today()).unwrap();
+    assert_eq!(plan.report.tally(Table::Employments).updated, vec![2]);
+    let without = xlsx("khong-vtvl.xlsx", "Nhân sự", &[], &[header(), row("079085000222", "Trần", "Thị", "Hoa", "01/02/1985", "Nữ", "Kinh", "BVT", "Viên chức")]);
+    assert!(plan_file(&without, SheetKind::Staff, &mut dir, today()).unwrap().change_set.ops.is_empty());
+}
+
+#[test]
+fn an_unknown_or_ended_job_position_is_an_error_at_its_place() {
+    let (mut dir, _, _, _) = with_positions();
+    let mut h = header();
+    h.push(s("Vị trí việc làm"));
+    let mut a = row("079085000111", "Lê", "Văn", "Bình", "05/03/1980", "Nam", "Kinh", "SNV", "Công chức");
+    a.push(s("Kế toán trưởng"));
+    let mut b = row("079085000222", "Trần", "Thị", "Hoa", "01/02/1985", "Nữ", "Kinh", "SNV", "Công chức");
+    b.push(s("LD_HUYEN"));
+    // The same position is right for an employment that started before it
+    // ended, even before the catalogue recorded it (2015).
+    let mut c = row("079085000333", "Phạm", "", "Cường", "01/01/1975", "Nam", "Kinh", "SNV", "Công chức");
+    c.push(s("Lãnh đạo cấp huyện"));
+    c.push(s("01/01/2010"));
+    h.push(s("Từ ngày"));
+    let path = xlsx("vtvl-sai.xlsx", "Nhân sự", &[], &[h, a, b, c]);
+    let errors = plan_file(&path, SheetKind::Staff, &mut dir, today()).unwrap_err();
+    assert_eq!(
+        messages(&errors),
+        [
+            "Sheet 'Nhân sự', dòng 2, cột 'Vị trí việc làm': vị trí việc làm 'Kế toán trưởng' không có trong hệ thống",
+            "Sheet 'Nhân sự', dòng 3, cột 'Vị trí việc làm': vị trí việc làm 'LD_HUYEN' đã hết hiệu lực từ ngày 01/07/2025",
+        ]
+    );
+}
+
+#[test]
+fn the_staff_template_offers_the_provinces_job_positions() {
+    let catalogue = nangluc_io::template::Catalogue { job_positions: vec!["Chuyên viên tổ chức cán bộ".into(), "Bác sĩ".into()] };
+    let with = tmp("mau-vtvl.xlsx");
+    nangluc_io::template::write_with(SheetKind::Staff, &catalogue, &with).unwrap();
+    let without = tmp("mau-khong-vtvl.xlsx");
+    nangluc_io::template::write(SheetKind::Staff, &without).unwrap();
+    let sheet = |path: &std::path::Path| {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml).unwrap();
+        xml
+    };
+    assert!(sheet(&with).contains("\"Chuyên viên tổ chức cán bộ,Bác sĩ\""), "an inline drop-down of the positions");
+    assert!(!sheet(&without).contains("Bác sĩ"));
+    // Either way the column is there, and the template reads back as an empty import.
+    let (mut dir, _) = province();
+    let plan = plan_file(&with, SheetKind::Staff, &mut dir, today()).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(plan.report.rows, 0);
+}
+
+#[test]
+fn a_long_file_reports_its_progress_row_by_row() {
+    let (mut dir, _) = province();
+    let mut rows = vec![header()];
+    for i in 0..600 {
+        rows.push(row(&format!("0790850{i:05}"), "Lê", "Văn", "An", "05/03/1980", "Nam", "Kinh", "SNV", "Công chức"));
+    }
+    let path = xlsx("dai.xlsx", "Nhân sự", &[], &rows);
+    let workbook = nangluc_io::read(&path).unwrap();
+    assert_eq!(nangluc_io::data_row_count(&workbook, SheetKind::Staff), 600);
+    let seen = std::cell::RefCell::new(Vec::new());
+    let plan = nangluc_io::plan_import_with_progress(&workbook, SheetKind::Staff, &mut dir, today(), &|n| seen.borrow_mut().push(n))
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(plan.report.tally(Table::People).created.len(), 600);
+    // Every few hundred rows, then the end.
+    assert_eq!(seen.into_inner(), [0, 256, 512, 600]);
 }

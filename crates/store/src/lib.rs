@@ -121,6 +121,9 @@ fn is_postgres_url(url: &str) -> bool {
 const BULK_BATCH: usize = 50_000;
 /// How often a bulk load reports progress, in rows.
 const BULK_PROGRESS: u64 = 5_000;
+/// Values per `IN (…)` list of [`Store::current_where_in`]: far below both
+/// engines' parameter limits, large enough that 100,000 keys take 200 queries.
+pub const IN_CHUNK: usize = 500;
 
 /// Numbered parameters collected while a query is built.
 #[derive(Default)]
@@ -247,14 +250,24 @@ impl Store {
     /// in order. A completed enrolment in a programme that grants a
     /// qualification also records that qualification, in the same change.
     pub fn apply(&mut self, change: &ChangeSet) -> Result<Applied> {
+        self.apply_with_progress(change, &mut |_| {})
+    }
+
+    /// [`Store::apply`], telling `progress` how many ops have been written
+    /// every few thousand ops (a long import's progress bar).
+    pub fn apply_with_progress(&mut self, change: &ChangeSet, progress: &mut dyn FnMut(u64)) -> Result<Applied> {
         let at = truncate_micros(change.at.unwrap_or_else(Utc::now));
         self.transaction(|db| {
             let change_id = insert_change(db, at, &change.actor, &change.reason)?;
-            let mut records = Vec::new();
-            for op in &change.ops {
+            let mut ids = NewIds::allocate(db, &change.ops)?;
+            let mut records = Vec::with_capacity(change.ops.len());
+            for (i, op) in change.ops.iter().enumerate() {
+                if (i as u64).is_multiple_of(BULK_PROGRESS) {
+                    progress(i as u64);
+                }
                 match op {
                     Op::Record { entity, valid, fact } => {
-                        let (id, row_id) = record(db, change_id, at, *entity, *valid, fact)?;
+                        let (id, row_id) = record_with(db, &mut ids, change_id, at, *entity, *valid, fact)?;
                         records.push((id, row_id));
                         if let Fact::Enrolment(e) = fact {
                             grant_qualification(db, change_id, at, id, e)?;
@@ -263,6 +276,7 @@ impl Store {
                     Op::Supersede { table, row_id } => supersede(db, change_id, at, *table, *row_id)?,
                 }
             }
+            progress(change.ops.len() as u64);
             Ok(Applied { change_id, recorded_at: at, records })
         })
     }
@@ -310,8 +324,14 @@ impl Store {
     /// in [`Table::ALL`] order, each by entity id then valid from. Returns the
     /// number of rows.
     pub fn visit_knowledge(&mut self, known_at: Option<DateTime<Utc>>, sink: &mut dyn KnowledgeSink) -> Result<u64> {
+        self.visit_tables(known_at, &Table::ALL, sink)
+    }
+
+    /// [`Store::visit_knowledge`] for some tables only (in the order given):
+    /// a staff export reads no training records.
+    pub fn visit_tables(&mut self, known_at: Option<DateTime<Utc>>, tables: &[Table], sink: &mut dyn KnowledgeSink) -> Result<u64> {
         let mut n = 0;
-        for table in Table::ALL {
+        for &table in tables {
             let d = desc(table);
             let mut p = Params::default();
             let known = known_filter(&mut p, "", known_at);
@@ -471,10 +491,74 @@ impl Store {
         self.read_rows(table, &sql, &[value])
     }
 
+    /// Every row of a table currently believed, across all valid times (a
+    /// small catalogue such as the job positions), by entity then start.
+    pub fn current_rows(&mut self, table: Table) -> Result<Vec<Versioned<Fact>>> {
+        let d = desc(table);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE superseded_at IS NULL ORDER BY id, valid_from, row_id",
+            d.select_list(""),
+            d.name()
+        );
+        self.read_rows(table, &sql, &[])
+    }
+
+    /// [`Store::current_where`] for many values at once (the keys of a whole
+    /// file), handed to `f` row by row: a few queries of [`IN_CHUNK`] values
+    /// instead of one per value. Every chunk has the same number of
+    /// placeholders (the last value repeated), so each engine prepares the
+    /// statement once. Pass distinct values: a value given twice comes back
+    /// once per chunk it falls in.
+    pub fn current_where_in(
+        &mut self,
+        table: Table,
+        column: &str,
+        values: &[Value],
+        f: &mut dyn FnMut(Versioned<Fact>),
+    ) -> Result<()> {
+        let d = desc(table);
+        assert!(d.has_column(column), "{column} is not a column of {}", d.name());
+        if values.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> = (1..=IN_CHUNK).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {column} IN ({}) AND superseded_at IS NULL",
+            d.select_list(""),
+            d.name(),
+            placeholders.join(", ")
+        );
+        let mut params = Vec::with_capacity(IN_CHUNK);
+        for chunk in values.chunks(IN_CHUNK) {
+            params.clear();
+            params.extend_from_slice(chunk);
+            let last = chunk[chunk.len() - 1].clone();
+            params.resize(IN_CHUNK, last);
+            self.db.query_each(&sql, &params, &mut |row| {
+                f(read_versioned(d, &row)?);
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
     /// Takes the next entity id of a table for a caller that must know it
     /// before recording (an import links a new person to their employment).
     pub fn reserve_id(&mut self, table: Table) -> Result<i64> {
-        self.transaction(|db| allocate_id(db, table))
+        self.reserve_ids(table, 1)
+    }
+
+    /// Takes `n` consecutive entity ids of a table in one transaction; gives
+    /// the first. An importer reserves blocks rather than one id per row.
+    pub fn reserve_ids(&mut self, table: Table, n: i64) -> Result<i64> {
+        assert!(n >= 1, "reserve at least one id");
+        self.transaction(|db| {
+            db.query_one(
+                "UPDATE id_counters SET next = next + $2 WHERE tbl = $1 RETURNING next - $2",
+                &[table.name().into(), n.into()],
+            )?
+            .get_i64(0)
+        })
     }
 
     /// Loads many rows at once (a generated province, an import), in one
@@ -572,9 +656,125 @@ fn entity_exists(db: &mut dyn Backend, table: Table, id: i64) -> Result<bool> {
     Ok(db.query_opt(&sql, &[id.into()])?.is_some())
 }
 
-/// Inserts one row; gives (entity id, row id).
+/// The ids of a change set's new entities, taken from each table's counter
+/// in one statement per table before the ops run (rather than one per op);
+/// handed out in op order, so the ids are the same sequence as one by one.
+///
+/// It also checks the entities the ops name in a few `IN (…)` queries rather
+/// than one query per op (a round trip each on PostgreSQL): given ids must be
+/// free, existing ids recorded.
+struct NewIds {
+    /// Per table: the next id to hand out and the end of the block.
+    blocks: [(i64, i64); Table::ALL.len()],
+    /// Given ids recorded so far by this change set (a second use is an error).
+    given: std::collections::HashSet<(Table, i64)>,
+    /// Existing ids found recorded before the change set.
+    existing: std::collections::HashSet<(Table, i64)>,
+}
+
+/// Which of `ids` (distinct) have rows in `table`.
+fn ids_present(db: &mut dyn Backend, table: Table, ids: &[i64]) -> Result<Vec<i64>> {
+    let placeholders: Vec<String> = (1..=IN_CHUNK).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT DISTINCT id FROM {} WHERE id IN ({})", table.name(), placeholders.join(", "));
+    let mut present = Vec::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let mut params: Vec<Value> = chunk.iter().map(|&id| Value::Int(id)).collect();
+        params.resize(IN_CHUNK, Value::Int(chunk[chunk.len() - 1]));
+        db.query_each(&sql, &params, &mut |row| {
+            present.push(row.get_i64(0)?);
+            Ok(())
+        })?;
+    }
+    Ok(present)
+}
+
+impl NewIds {
+    fn allocate(db: &mut dyn Backend, ops: &[Op]) -> Result<NewIds> {
+        let mut new = [0i64; Table::ALL.len()];
+        let mut given = [0i64; Table::ALL.len()];
+        let mut named: Vec<(Vec<i64>, Vec<i64>)> = Table::ALL.iter().map(|_| (Vec::new(), Vec::new())).collect();
+        for op in ops {
+            if let Op::Record { entity, fact, .. } = op {
+                let t = fact.table() as usize;
+                match entity {
+                    Entity::New => new[t] += 1,
+                    Entity::Given(id) => {
+                        given[t] = given[t].max(*id);
+                        named[t].0.push(*id);
+                    }
+                    Entity::Existing(id) => named[t].1.push(*id),
+                }
+            }
+        }
+        let mut existing = std::collections::HashSet::new();
+        for (table, (given_ids, existing_ids)) in Table::ALL.iter().zip(named.iter_mut()) {
+            given_ids.sort_unstable();
+            given_ids.dedup();
+            if let Some(&id) = ids_present(db, *table, given_ids)?.iter().min() {
+                return Err(StoreError::EntityExists { table: table.name(), id });
+            }
+            existing_ids.sort_unstable();
+            existing_ids.dedup();
+            existing.extend(ids_present(db, *table, existing_ids)?.into_iter().map(|id| (*table, id)));
+        }
+        let mut blocks = [(0, 0); Table::ALL.len()];
+        for (t, table) in Table::ALL.iter().enumerate() {
+            // Ids chosen by the caller are never allocated again.
+            if given[t] > 0 {
+                reserve_id(db, *table, given[t])?;
+            }
+            if new[t] > 0 {
+                let first = db
+                    .query_one(
+                        "UPDATE id_counters SET next = next + $2 WHERE tbl = $1 RETURNING next - $2",
+                        &[table.name().into(), new[t].into()],
+                    )?
+                    .get_i64(0)?;
+                blocks[t] = (first, first + new[t]);
+            }
+        }
+        Ok(NewIds { blocks, given: std::collections::HashSet::new(), existing })
+    }
+
+    fn next(&mut self, db: &mut dyn Backend, table: Table) -> Result<i64> {
+        let (next, end) = &mut self.blocks[table as usize];
+        if *next < *end {
+            *next += 1;
+            return Ok(*next - 1);
+        }
+        allocate_id(db, table)
+    }
+}
+
+/// The INSERT … RETURNING row_id of a table, built once.
+fn insert_returning_sql(table: Table) -> &'static str {
+    static SQL: [std::sync::OnceLock<String>; Table::ALL.len()] = [const { std::sync::OnceLock::new() }; Table::ALL.len()];
+    SQL[table as usize].get_or_init(|| desc(table).insert_sql(true))
+}
+
+/// Inserts one row outside a planned change set (a granted qualification).
 fn record(
     db: &mut dyn Backend,
+    change_id: i64,
+    at: DateTime<Utc>,
+    entity: Entity,
+    valid: Validity,
+    fact: &Fact,
+) -> Result<(i64, i64)> {
+    let mut ids = NewIds::allocate(db, &[])?;
+    if let Entity::Given(id) = entity {
+        if entity_exists(db, fact.table(), id)? {
+            return Err(StoreError::EntityExists { table: fact.table().name(), id });
+        }
+        reserve_id(db, fact.table(), id)?;
+    }
+    record_with(db, &mut ids, change_id, at, entity, valid, fact)
+}
+
+/// Inserts one row; gives (entity id, row id).
+fn record_with(
+    db: &mut dyn Backend,
+    ids: &mut NewIds,
     change_id: i64,
     at: DateTime<Utc>,
     entity: Entity,
@@ -586,16 +786,18 @@ fn record(
         return Err(StoreError::EmptyValidity { table: table.name(), from: valid.from, to });
     }
     let id = match entity {
-        Entity::New => allocate_id(db, table)?,
+        Entity::New => ids.next(db, table)?,
+        // Free before the change set (checked by `NewIds::allocate`); taken
+        // twice within it is the error.
         Entity::Given(id) => {
-            if entity_exists(db, table, id)? {
+            if !ids.given.insert((table, id)) {
                 return Err(StoreError::EntityExists { table: table.name(), id });
             }
-            reserve_id(db, table, id)?;
             id
         }
+        // Not recorded before the change set: perhaps earlier in it.
         Entity::Existing(id) => {
-            if !entity_exists(db, table, id)? {
+            if !ids.existing.contains(&(table, id)) && !entity_exists(db, table, id)? {
                 return Err(StoreError::EntityNotFound { table: table.name(), id });
             }
             id
@@ -603,16 +805,19 @@ fn record(
     };
     let d = desc(table);
     let base = [id.into(), valid.from.into(), valid.to.into(), at.into(), Value::Null, change_id.into(), Value::Null];
-    let row_id = db.query_one(&d.insert_sql(true), &d.row_values(base, fact))?.get_i64(0)?;
+    let row_id = db.query_one(insert_returning_sql(table), &d.row_values(base, fact))?.get_i64(0)?;
     Ok((id, row_id))
 }
 
 fn supersede(db: &mut dyn Backend, change_id: i64, at: DateTime<Utc>, table: Table, row_id: i64) -> Result<()> {
-    let sql = format!(
-        "UPDATE {} SET superseded_at = $1, superseded_change_id = $2 WHERE row_id = $3 AND superseded_at IS NULL",
-        table.name()
-    );
-    match db.execute(&sql, &[at.into(), change_id.into(), row_id.into()])? {
+    static SQL: [std::sync::OnceLock<String>; Table::ALL.len()] = [const { std::sync::OnceLock::new() }; Table::ALL.len()];
+    let sql = SQL[table as usize].get_or_init(|| {
+        format!(
+            "UPDATE {} SET superseded_at = $1, superseded_change_id = $2 WHERE row_id = $3 AND superseded_at IS NULL",
+            table.name()
+        )
+    });
+    match db.execute(sql, &[at.into(), change_id.into(), row_id.into()])? {
         0 => Err(StoreError::RowNotFound { table: table.name(), row_id }),
         _ => Ok(()),
     }

@@ -31,10 +31,14 @@ impl Sqlite {
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(fail)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(fail)?;
         // Readings of a served province touch the same pages again and again:
-        // map the file (pages shared through the OS cache, no copy per read)
-        // and keep a larger page cache than SQLite's 2 MiB default.
+        // map the file (pages shared through the OS cache, no copy per read).
+        // A long change set (an import of 100,000 rows) inserts into several
+        // indexes per row: a page cache of up to 64 MiB (the default is 2 MiB)
+        // keeps them from being spilled to the WAL mid-transaction, and
+        // statement journals in memory spare a file write per statement.
         conn.pragma_update(None, "mmap_size", 1_i64 << 30).map_err(fail)?;
-        conn.pragma_update(None, "cache_size", -32_768).map_err(fail)?;
+        conn.pragma_update(None, "cache_size", -65536).map_err(fail)?;
+        conn.pragma_update(None, "temp_store", "MEMORY").map_err(fail)?;
         conn.set_prepared_statement_cache_capacity(256);
         Ok(Self { conn })
     }

@@ -20,7 +20,7 @@ use nangluc_core::training::{
 };
 use nangluc_core::unit::{Sector, UnitChange, UnitChangeKind, UnitKind, UnitLevel, UnitVersion};
 use nangluc_core::{AsOf, ChangeSet, Entity, Fact, KnowledgeSink, Table, Validity, Versioned};
-use nangluc_store::{BulkRow, Store, StoreError};
+use nangluc_store::{BulkRow, Store, StoreError, Value};
 
 // ---------------------------------------------------------------- harness
 
@@ -111,6 +111,7 @@ on_both_engines!(
     migrations_are_idempotent,
     stats_count_the_workforce,
     reset_empties_the_store,
+    lookups_in_batches_answer_as_one_by_one,
 );
 
 // ---------------------------------------------------------------- builders
@@ -827,4 +828,50 @@ fn reset_empties_the_store(store: &mut Store, _: &Engine) {
     let mut c = change("2025-01-02T08:00:00Z");
     c.record(Entity::New, Validity::since(d(2000, 1, 1)), person("072190001234", "Nguyễn", "Văn", "An"));
     assert_eq!(store.apply(&c).unwrap().records[0].0, 1);
+}
+
+/// The batched lookup an import uses gives, key by key, the rows of the
+/// one-key lookup, over more keys than one chunk holds; reserved id blocks and
+/// the ids of new entities in a change set never overlap.
+fn lookups_in_batches_answer_as_one_by_one(store: &mut Store, _: &Engine) {
+    let mut c = change("2025-01-01T08:00:00Z");
+    let n = nangluc_store::IN_CHUNK as i64 + 7;
+    for i in 0..n {
+        c.record(Entity::New, Validity::since(d(1990, 1, 1)), person(&format!("0790850{i:05}"), "Lê", "Văn", "An"));
+    }
+    // Progress is told at the start, every few thousand ops, and at the end.
+    let mut progress = Vec::new();
+    let applied = store.apply_with_progress(&c, &mut |done| progress.push(done)).unwrap();
+    assert_eq!(progress, [0, n as u64]);
+    // A correction: the old row is superseded, only the new one is current.
+    let (id, _) = applied.records[3];
+    let old_row = applied.records[3].1;
+    let mut fix = change("2025-02-01T08:00:00Z");
+    fix.supersede(Table::People, old_row).record(Entity::Existing(id), Validity::since(d(1990, 1, 1)), person("079085000003", "Lê", "Văn", "Ân"));
+    store.apply(&fix).unwrap();
+
+    // Every key, one unknown key, one key twice in the same chunk.
+    let mut keys: Vec<Value> = vec![Value::from("079085000001")];
+    keys.extend((0..n).map(|i| Value::from(format!("0790850{i:05}"))));
+    keys.push(Value::from("079085099999"));
+    let mut batched: Vec<Versioned<Fact>> = Vec::new();
+    store.current_where_in(Table::People, "identity_number", &keys, &mut |row| batched.push(row)).unwrap();
+    batched.sort_by_key(|v| v.row_id);
+    let mut one_by_one: Vec<Versioned<Fact>> = Vec::new();
+    for i in 0..n {
+        one_by_one.extend(store.current_where(Table::People, "identity_number", Value::from(format!("0790850{i:05}"))).unwrap());
+    }
+    one_by_one.sort_by_key(|v| v.row_id);
+    assert_eq!(batched.len(), n as usize);
+    assert_eq!(batched, one_by_one);
+    assert!(batched.iter().all(|v| v.row_id != old_row), "superseded rows are not current");
+
+    let first = store.reserve_ids(Table::People, 10).unwrap();
+    assert_eq!(first, n + 1, "after the ids the change set took");
+    assert_eq!(store.reserve_id(Table::People).unwrap(), first + 10);
+    let mut more = change("2025-03-01T08:00:00Z");
+    more.record(Entity::New, Validity::since(d(1990, 1, 1)), person("079085088888", "Hồ", "", "Xuân"))
+        .record(Entity::Given(first + 3), Validity::since(d(1990, 1, 1)), person("079085077777", "Hồ", "", "Thu"));
+    let ids: Vec<i64> = store.apply(&more).unwrap().records.iter().map(|r| r.0).collect();
+    assert_eq!(ids, [first + 11, first + 3]);
 }

@@ -265,7 +265,7 @@ fn plan(
             format!("tài khoản của bạn không được nhập dữ liệu loại '{}'", kind.sheet_name()),
         )]));
     }
-    let planned = nangluc_io::plan_import(&workbook, kind, &mut StoreDirectory(store), today())
+    let planned = nangluc_io::plan_import(&workbook, kind, &mut StoreDirectory::new(store), today())
         .map_err(|errors| fail(Some(kind), &errors))?;
     if let PeopleScope::Subtree(unit) = service::people_scope(v) {
         let outside = outside_subtree(store, unit, &planned.change_set)

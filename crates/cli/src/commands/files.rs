@@ -25,8 +25,20 @@ pub struct TemplateArgs {
     file: PathBuf,
 }
 
-pub fn template(args: TemplateArgs) -> Result<()> {
-    nangluc_io::template::write(args.kind, &args.file)?;
+pub fn template(db: &str, args: TemplateArgs) -> Result<()> {
+    // The province's own lists (job positions) come from its database when
+    // there is one; a template is written without them otherwise.
+    let mut catalogue = nangluc_io::template::Catalogue::default();
+    if db.starts_with("postgres") || std::path::Path::new(db).exists() {
+        let mut store = open_store(db)?;
+        let as_of = AsOf::date(today());
+        for row in store.as_of(Table::JobPositions, &as_of)? {
+            if let nangluc_core::Fact::JobPosition(p) = row.data {
+                catalogue.job_positions.push(p.name);
+            }
+        }
+    }
+    nangluc_io::template::write_with(args.kind, &catalogue, &args.file)?;
     println!("Đã ghi mẫu '{}' vào '{}'.", args.kind.sheet_name(), args.file.display());
     Ok(())
 }
@@ -50,8 +62,11 @@ pub fn import(db: &str, args: ImportArgs) -> Result<()> {
         None => guess_kind(&workbook)?,
     };
     let mut store = open_store(db)?;
-    let bar = crate::progress::spinner(&format!("Kiểm tra {} dòng", number(workbook.sheets.iter().map(|s| s.rows.len() as i64).sum())));
-    let planned = nangluc_io::plan_import(&workbook, kind, &mut StoreDirectory(&mut store), today());
+    let rows = nangluc_io::data_row_count(&workbook, kind);
+    let bar = crate::progress::bar(rows as u64, "Kiểm tra từng dòng");
+    let planned = nangluc_io::plan_import_with_progress(&workbook, kind, &mut StoreDirectory::new(&mut store), today(), &|n| {
+        bar.set_position(n)
+    });
     bar.finish_and_clear();
     let plan = match planned {
         Ok(plan) => plan,
@@ -72,7 +87,9 @@ pub fn import(db: &str, args: ImportArgs) -> Result<()> {
     } else if plan.change_set.ops.is_empty() {
         println!("Không có gì thay đổi.");
     } else {
-        let applied = store.apply(&plan.change_set)?;
+        let bar = crate::progress::bar(plan.change_set.ops.len() as u64, "Ghi vào cơ sở dữ liệu");
+        let applied = store.apply_with_progress(&plan.change_set, &mut |n| bar.set_position(n))?;
+        bar.finish_and_clear();
         println!("Đã ghi {} thao tác trong một giao dịch (lần thay đổi số {}).", number(plan.change_set.ops.len() as i64), applied.change_id);
     }
     Ok(())
@@ -112,20 +129,28 @@ pub fn export(db: &str, args: ExportArgs) -> Result<()> {
     // Read only the tables this kind needs: a training export needs the
     // enrolments, a staff list does not.
     let mut knowledge = nangluc_core::Knowledge::default();
-    let mut only = OnlyTables { inner: &mut knowledge, tables: tables_for(args.kind) };
-    store.visit_knowledge(None, &mut only)?;
+    store.visit_tables(None, tables_for(args.kind), &mut knowledge)?;
     if let Some(code) = &args.unit {
         restrict_to_unit(&mut store, &mut knowledge, code, on)?;
     }
-    let k = &knowledge;
     let path = &args.file;
+    // The records copy what they need: the knowledge is dropped before the
+    // workbook is laid out, so the two are never in memory together.
+    macro_rules! export {
+        ($records:ident, $write:ident) => {{
+            let r = export::$records(&knowledge, on);
+            drop(knowledge);
+            export::$write(&r, on, path)?;
+            r.len()
+        }};
+    }
     let rows = match args.kind {
-        SheetKind::Staff => { let r = export::staff_records(k, on); export::staff(&r, on, path)?; r.len() }
-        SheetKind::Qualifications => { let r = export::qualification_records(k, on); export::qualifications(&r, on, path)?; r.len() }
-        SheetKind::Training => { let r = export::training_records(k, on); export::training(&r, on, path)?; r.len() }
-        SheetKind::Units => { let r = export::unit_records(k, on); export::units(&r, on, path)?; r.len() }
-        SheetKind::Programmes => { let r = export::programme_records(k, on); export::programmes(&r, on, path)?; r.len() }
-        SheetKind::Classes => { let r = export::class_records(k, on); export::classes(&r, on, path)?; r.len() }
+        SheetKind::Staff => export!(staff_records, staff),
+        SheetKind::Qualifications => export!(qualification_records, qualifications),
+        SheetKind::Training => export!(training_records, training),
+        SheetKind::Units => export!(unit_records, units),
+        SheetKind::Programmes => export!(programme_records, programmes),
+        SheetKind::Classes => export!(class_records, classes),
     };
     println!("Đã ghi {} dòng '{}' vào '{}'.", number(rows as i64), args.kind.sheet_name(), path.display());
     Ok(())
@@ -135,26 +160,12 @@ pub fn export(db: &str, args: ExportArgs) -> Result<()> {
 fn tables_for(kind: SheetKind) -> &'static [Table] {
     use Table::*;
     match kind {
-        SheetKind::Staff => &[Units, People, Employments, Roles],
+        SheetKind::Staff => &[Units, People, Employments, Roles, JobPositions],
         SheetKind::Qualifications => &[Units, People, Employments, Qualifications],
         SheetKind::Training => &[Units, People, Employments, Enrolments, Programmes, Classes],
         SheetKind::Units => &[Units],
         SheetKind::Programmes => &[Programmes],
         SheetKind::Classes => &[Programmes, Institutions, Classes],
-    }
-}
-
-/// Passes on the rows of some tables only.
-struct OnlyTables<'a> {
-    inner: &'a mut nangluc_core::Knowledge,
-    tables: &'static [Table],
-}
-
-impl nangluc_core::KnowledgeSink for OnlyTables<'_> {
-    fn row(&mut self, row: nangluc_core::Versioned<nangluc_core::Fact>) {
-        if self.tables.contains(&row.data.table()) {
-            self.inner.row(row);
-        }
     }
 }
 

@@ -98,7 +98,8 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory) -> Result<Option<Class>, Stri
 }
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
-    let read_rows = read_all(layout, rows, |ctx| read(ctx, dir), |c| c.code.clone(), |ctx, c, first| {
+    let progress = p.progress;
+    let read_rows = read_all(layout, rows, progress, |ctx| read(ctx, dir), |c| c.code.clone(), |ctx, c, first| {
         ctx.error("code", format!("mã lớp '{}' trùng với dòng {first}", c.code))
     })?;
     for (row, class) in read_rows {

@@ -11,6 +11,9 @@ pub mod units;
 
 use nangluc_core::qualification::QualificationKind;
 
+use nangluc_core::Table;
+
+use crate::directory::Wanted;
 use crate::error::ImportError;
 use crate::header::Layout;
 use crate::parse::{self, Coded, LANGUAGES};
@@ -121,6 +124,10 @@ pub enum ColType {
     /// A term such as "2021-2026".
     Term,
     List(List),
+    /// A job position (vị trí việc làm) recorded in the system, by code or
+    /// name: the list is the province's own, so templates offer it only when
+    /// written from a database that has one.
+    JobPosition,
 }
 
 /// A closed list of values offered as a drop-down.
@@ -295,6 +302,7 @@ impl Column {
                     parts.push(format!("Chọn trong danh sách ({}).", list.name()));
                 }
             }
+            ColType::JobPosition => parts.push("Mã hoặc tên vị trí việc làm có trong hệ thống.".into()),
             ColType::Text => {}
         }
         if !self.note.is_empty() {
@@ -419,6 +427,7 @@ pub fn check_duplicate<K: std::hash::Hash + Eq>(seen: &mut std::collections::Has
 pub fn read_all<T, K: std::hash::Hash + Eq>(
     layout: &Layout,
     rows: &[&Row],
+    progress: &dyn Fn(u64),
     mut read: impl FnMut(&mut RowCtx) -> Result<Option<T>, String>,
     key: impl Fn(&T) -> K,
     duplicate: impl Fn(&mut RowCtx, &T, u32),
@@ -426,7 +435,10 @@ pub fn read_all<T, K: std::hash::Hash + Eq>(
     let mut errors = Vec::new();
     let mut read_rows = Vec::new();
     let mut seen = std::collections::HashMap::new();
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
+        if i % PROGRESS_ROWS == 0 {
+            progress(i as u64);
+        }
         let mut ctx = RowCtx { layout, row, errors: &mut errors };
         if let Some(value) = read(&mut ctx).map_err(crate::plan::dir_err)? {
             if let Some(first) = check_duplicate(&mut seen, key(&value), row.number) {
@@ -435,5 +447,59 @@ pub fn read_all<T, K: std::hash::Hash + Eq>(
             read_rows.push((row.number, value));
         }
     }
+    progress(rows.len() as u64);
     if errors.is_empty() { Ok(read_rows) } else { Err(errors) }
+}
+
+/// How often the row checks report progress, in rows.
+pub const PROGRESS_ROWS: usize = 256;
+
+/// The distinct values of a column over the rows, as `parse` reads them; cells
+/// it cannot read are left to the row checks.
+pub fn keys(layout: &Layout, rows: &[&Row], key: &str, parse: impl Fn(&Cell) -> Result<String, String>) -> Vec<String> {
+    let Some((col, _)) = layout.columns.get(key) else { return Vec::new() };
+    let mut seen = std::collections::HashSet::new();
+    rows.iter()
+        .map(|r| r.cell(*col))
+        .filter(|c| !c.is_empty())
+        .filter_map(|c| parse(c).ok())
+        .filter(|k| !k.is_empty() && seen.insert(k.clone()))
+        .collect()
+}
+
+/// What the rows of a sheet of `kind` will look up in the directory.
+pub fn wanted(kind: SheetKind, layout: &Layout, rows: &[&Row]) -> Wanted {
+    let text = |key| keys(layout, rows, key, |c| Ok(parse::text(c)));
+    let identity_numbers = || keys(layout, rows, "identity_number", parse::identity_number);
+    match kind {
+        SheetKind::Units => {
+            let mut unit_codes = text("code");
+            unit_codes.extend(text("parent_code"));
+            Wanted { unit_codes, ..Wanted::default() }
+        }
+        SheetKind::Staff => Wanted {
+            identity_numbers: identity_numbers(),
+            unit_codes: text("unit_code"),
+            of_people: vec![Table::Employments, Table::Roles],
+            ..Wanted::default()
+        },
+        SheetKind::Qualifications => {
+            Wanted { identity_numbers: identity_numbers(), of_people: vec![Table::Qualifications], ..Wanted::default() }
+        }
+        SheetKind::Training => Wanted {
+            identity_numbers: identity_numbers(),
+            programme_codes: text("programme_code"),
+            class_codes: text("class_code"),
+            unit_codes: text("nominated_by"),
+            of_people: vec![Table::Enrolments],
+            ..Wanted::default()
+        },
+        SheetKind::Programmes => Wanted { programme_codes: text("code"), ..Wanted::default() },
+        SheetKind::Classes => Wanted {
+            class_codes: text("code"),
+            programme_codes: text("programme_code"),
+            institution_codes: text("institution_code"),
+            ..Wanted::default()
+        },
+    }
 }

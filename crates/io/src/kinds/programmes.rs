@@ -90,7 +90,8 @@ fn read(ctx: &mut RowCtx) -> Option<Programme> {
 }
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
-    let read_rows = read_all(layout, rows, |ctx| Ok(read(ctx)), |c| c.code.clone(), |ctx, c, first| {
+    let progress = p.progress;
+    let read_rows = read_all(layout, rows, progress, |ctx| Ok(read(ctx)), |c| c.code.clone(), |ctx, c, first| {
         ctx.error("code", format!("mã chương trình '{}' trùng với dòng {first}", c.code))
     })?;
     for (row, prog) in read_rows {

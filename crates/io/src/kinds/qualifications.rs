@@ -111,7 +111,8 @@ fn key(q: &Qualification) -> (i64, QualificationKind, String, Option<String>, Op
 }
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
-    let read_rows = read_all(layout, rows, |ctx| read(ctx, dir, p), key, |ctx, _, first| {
+    let progress = p.progress;
+    let read_rows = read_all(layout, rows, progress, |ctx| read(ctx, dir, p), key, |ctx, _, first| {
         ctx.row_error(format!("trùng với dòng {first} (cùng người, loại, trình độ, ngôn ngữ, chuyên ngành và ngày cấp)"))
     })?;
     for (row, mut q) in read_rows {

@@ -1,6 +1,8 @@
 //! Staff: a person, their current employment and roles, one row each.
 
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use nangluc_core::employment::{Category, Employment, Post, REFORM_2025, post_name, rank_name};
 use nangluc_core::person::PersonDetails;
@@ -13,10 +15,10 @@ use crate::directory::{Current, Directory};
 use crate::error::ImportError;
 use crate::export::Value;
 use crate::format::date_vi;
-use crate::header::Layout;
+use crate::header::{Layout, norm};
 use crate::parse;
 use crate::plan::{Planner, dir_err};
-use crate::sheet::Row;
+use crate::sheet::{Cell, Row};
 
 use Need::*;
 
@@ -49,6 +51,10 @@ pub const COLUMNS: &[Column] = &[
         .aliases(&["Ngạch", "Chức danh nghề nghiệp", "Ngạch/CDNN", "Ngạch, CDNN", "Mã ngạch"])
         .note("Tên hoặc mã ngạch (01.003…), mã chức danh nghề nghiệp (V.07.05.14…).")
         .width(24.0),
+    Column::new("job_position", "Vị trí việc làm", Optional, ColType::JobPosition)
+        .aliases(&["Mã vị trí việc làm", "VTVL", "Mã VTVL", "Vị trí việc làm hiện tại"])
+        .note("Để trống: không có vị trí việc làm.")
+        .width(26.0),
     Column::new("post", "Chức vụ", Optional, ColType::List(List::Post))
         .aliases(&["Chức vụ lãnh đạo", "Chức vụ hiện tại", "Chức vụ lãnh đạo, quản lý"])
         .width(22.0),
@@ -78,6 +84,8 @@ pub struct Record {
     pub person: PersonDetails,
     pub unit: UnitVersion,
     pub employment: Employment,
+    /// The name of the employment's job position.
+    pub job_position: Option<String>,
     pub since: NaiveDate,
     pub roles: Vec<Role>,
 }
@@ -105,6 +113,7 @@ pub fn value(r: &Record, key: &str) -> Value {
         "unit_name" => Value::text(&r.unit.name),
         "category" => Value::text(e.category.label()),
         "rank" => Value::opt_text(e.rank.as_deref().map(|c| rank_name(c).unwrap_or(c))),
+        "job_position" => Value::opt_text(r.job_position.as_deref()),
         "post" => Value::opt_text(post.map(|p| post_name(&p.code).unwrap_or(&p.code))),
         "appointed_on" => Value::opt_date(post.and_then(|p| p.appointed_on)),
         "elected_on" => Value::opt_date(post.and_then(|p| p.elected_on)),
@@ -129,6 +138,7 @@ struct Read {
     category: Category,
     /// `None`: the column is absent (keep what is recorded).
     rank: Option<Option<String>>,
+    job_position: Option<Option<i64>>,
     post: Option<Option<Post>>,
     minority_area: Option<bool>,
     since: Option<NaiveDate>,
@@ -149,7 +159,51 @@ fn names(ctx: &mut RowCtx) -> Option<(String, String, String)> {
     }
 }
 
-fn read(ctx: &mut RowCtx, dir: &mut dyn Directory, today: NaiveDate) -> Result<Option<Read>, String> {
+/// The job positions, by code and by normalised code or name, with the
+/// validity of each version; built once per file.
+struct Positions {
+    by_code: HashMap<String, Vec<(i64, Validity)>>,
+    by_key: HashMap<String, Vec<(i64, Validity)>>,
+}
+
+impl Positions {
+    fn load(dir: &mut dyn Directory) -> Result<Positions, String> {
+        let mut by_code: HashMap<String, Vec<(i64, Validity)>> = HashMap::new();
+        let mut by_key: HashMap<String, Vec<(i64, Validity)>> = HashMap::new();
+        for p in dir.job_positions()? {
+            by_code.entry(p.data.code.clone()).or_default().push((p.id, p.valid));
+            for key in [norm(&p.data.code), norm(&p.data.name)] {
+                by_key.entry(key).or_default().push((p.id, p.valid));
+            }
+        }
+        Ok(Positions { by_code, by_key })
+    }
+
+    /// The position a cell names (its exact code, else one code or name
+    /// written any way) that had not ended when the employment starts. Only an
+    /// end counts: a catalogue recorded in 2015 still names the post of
+    /// someone who started in 2000.
+    fn find(&self, cell: &Cell, on: NaiveDate) -> Result<i64, String> {
+        let text = parse::text(cell);
+        let versions = self.by_code.get(&text).or_else(|| self.by_key.get(&norm(&text)));
+        let Some(versions) = versions else {
+            return Err(format!("vị trí việc làm '{text}' không có trong hệ thống"));
+        };
+        let mut open: Vec<i64> = versions.iter().filter(|(_, v)| v.to.is_none_or(|to| on < to)).map(|(id, _)| *id).collect();
+        open.sort_unstable();
+        open.dedup();
+        match open.as_slice() {
+            [id] => Ok(*id),
+            [] => {
+                let ended = versions.iter().filter_map(|(_, v)| v.to).max().unwrap_or(on);
+                Err(format!("vị trí việc làm '{text}' đã hết hiệu lực từ ngày {}", date_vi(ended)))
+            }
+            _ => Err(format!("tên vị trí việc làm '{text}' ứng với nhiều vị trí; hãy ghi mã vị trí")),
+        }
+    }
+}
+
+fn read(ctx: &mut RowCtx, dir: &mut dyn Directory, positions: &Positions, today: NaiveDate) -> Result<Option<Read>, String> {
     let identity = ctx.req("identity_number", parse::identity_number);
     let names = names(ctx);
     let birth = ctx.req("birth_date", parse::date);
@@ -175,6 +229,7 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory, today: NaiveDate) -> Result<O
         );
     }
     let rank = ctx.present("rank", parse::rank);
+    let job_position = ctx.present("job_position", |c| positions.find(c, on));
     let appointed_on = ctx.opt("appointed_on", parse::date);
     let elected_on = ctx.opt("elected_on", parse::date);
     let post = ctx.present("post", parse::post).map(|p| {
@@ -200,6 +255,7 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory, today: NaiveDate) -> Result<O
         unit,
         category,
         rank,
+        job_position,
         post,
         minority_area,
         since,
@@ -211,7 +267,9 @@ fn read(ctx: &mut RowCtx, dir: &mut dyn Directory, today: NaiveDate) -> Result<O
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
     let today = p.today;
-    let read_rows = read_all(layout, rows, |ctx| read(ctx, dir, today), |r| r.person.identity_number.clone(), |ctx, r, first| {
+    let progress = p.progress;
+    let positions = Positions::load(dir).map_err(dir_err)?;
+    let read_rows = read_all(layout, rows, progress, |ctx| read(ctx, dir, &positions, today), |r| r.person.identity_number.clone(), |ctx, r, first| {
         ctx.error("identity_number", format!("số định danh '{}' trùng với dòng {first}", r.person.identity_number))
     })?;
     for (_, r) in read_rows {
@@ -241,7 +299,7 @@ fn upsert(r: Read, dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Strin
         unit_id: r.unit.id,
         category: r.category,
         rank: r.rank.unwrap_or_else(|| current.and_then(|c| c.data.rank.clone())),
-        job_position_id: current.and_then(|c| c.data.job_position_id),
+        job_position_id: r.job_position.unwrap_or_else(|| current.and_then(|c| c.data.job_position_id)),
         post: r.post.unwrap_or_else(|| current.and_then(|c| c.data.post.clone())),
         // Empty: what is recorded at the same unit, else the unit's.
         minority_area: r.minority_area.unwrap_or(match current {

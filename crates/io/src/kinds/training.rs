@@ -161,7 +161,8 @@ fn key(e: &Enrolment) -> (i64, i64, NaiveDate) {
 }
 
 pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Planner) -> Result<(), Vec<ImportError>> {
-    let read_rows = read_all(layout, rows, |ctx| read(ctx, dir, p), key, |ctx, _, first| {
+    let progress = p.progress;
+    let read_rows = read_all(layout, rows, progress, |ctx| read(ctx, dir, p), key, |ctx, _, first| {
         ctx.row_error(format!("trùng với dòng {first} (cùng người, chương trình và ngày kết thúc)"))
     })?;
     for (row, e) in read_rows {

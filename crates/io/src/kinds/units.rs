@@ -94,7 +94,10 @@ pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Pla
     let mut errors = Vec::new();
     let mut read_rows = Vec::new();
     let mut seen = HashMap::new();
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
+        if i % super::PROGRESS_ROWS == 0 {
+            (p.progress)(i as u64);
+        }
         let mut ctx = RowCtx { layout, row, errors: &mut errors };
         if let Some(r) = read(&mut ctx) {
             if let Some(first) = check_duplicate(&mut seen, r.unit.code.clone(), r.row) {
@@ -103,6 +106,7 @@ pub fn plan(layout: &Layout, rows: &[&Row], dir: &mut dyn Directory, p: &mut Pla
             read_rows.push((*row, r));
         }
     }
+    (p.progress)(rows.len() as u64);
     // Parents may be in the file or recorded already.
     let mut existing: HashMap<String, Option<Current<UnitVersion>>> = HashMap::new();
     for (_, r) in &read_rows {

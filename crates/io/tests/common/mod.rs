@@ -154,3 +154,29 @@ pub fn person(identity: &str, family: &str, middle: &str, given: &str, birth: Na
 pub fn messages(errors: &[nangluc_io::ImportError]) -> Vec<String> {
     errors.iter().map(|e| e.to_string()).collect()
 }
+
+/// Title rows merged above the header, headers shuffled and spelled in other
+/// ways, a full-name column, serial dates, decomposed diacritics, NU/nữ/M.
+pub fn messy_staff_file() -> std::path::PathBuf {
+    let header = vec![
+        s("STT"),
+        s("ho va ten"),
+        s("DÂN TỘC"),
+        s("Ngày, tháng, năm sinh"),
+        s("SỐ CCCD"),
+        s("giới tính"),
+        s("Đối tượng"),
+        s("Mã ĐV"),
+        s("Ngạch"),
+    ];
+    let rows = vec![
+        header,
+        // Decomposed "Nguyễn Thị Ánh", an identity number that Excel read as a
+        // number and so lost its leading zero, a birth date as a serial number.
+        vec![C::N(1.0), s("Nguye\u{302}\u{303}n Thi\u{323} A\u{301}nh"), s("Kinh"), C::N(29285.0), C::N(72190001234.0), s("NU"), s("Công chức"), s("SNV"), s("Chuyên viên")],
+        vec![C::N(2.0), s("Lê Văn Bình"), s("kinh"), s("5/3/1980"), s("079085000111"), s("M"), s("cc"), s("SNV"), s("01.002")],
+        vec![C::N(3.0), s("  Trần   Thị Đào "), s("Tày"), C::D(d(1990, 12, 31)), s("079190000222"), s("nữ"), s("Viên chức"), s("BVT"), C::E],
+        vec![C::E, C::E, C::E, C::E, C::E, C::E, C::E, C::E, C::E],
+    ];
+    xlsx("danh-sach.xlsx", "DS cán bộ", &["UBND TỈNH ĐỒNG NAI", "DANH SÁCH CÁN BỘ, CÔNG CHỨC NĂM 2026", ""], &rows)
+}
