@@ -51,7 +51,7 @@ macro_rules! on_both_engines {
 }
 
 on_both_engines!(
-    migrations_skip_the_missing_version,
+    every_migration_is_applied,
     a_plan_moves_with_its_history,
     aggregation_and_approval_move_every_plan_at_once,
     the_ledger_commits_and_settles_once,
@@ -85,10 +85,10 @@ fn line(programme: &str, classes: i64, person_times: i64, state: i64, people: Ve
 
 const EDITABLE: &[&str] = &["draft", "returned"];
 
-fn migrations_skip_the_missing_version(store: &mut Store) {
-    // Version 3 belongs to another branch: the runner applies 1, 2 and 4.
-    assert_eq!(store.schema_version().unwrap(), 4);
-    assert_eq!(Store::latest_schema_version(), 4);
+fn every_migration_is_applied(store: &mut Store) {
+    // The workflow tables (version 4) and the later versions are all there.
+    assert!(Store::latest_schema_version() >= 4);
+    assert_eq!(store.schema_version().unwrap(), Store::latest_schema_version());
     assert!(store.annual_plans(None).unwrap().is_empty());
 }
 
