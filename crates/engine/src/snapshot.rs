@@ -234,18 +234,19 @@ impl PackedId {
     }
 }
 
-const _: () = assert!(size_of::<EnrolRow>() == 44);
+const _: () = assert!(size_of::<EnrolRow>() == 40);
 
 /// The class id that stands for "no class".
 const NO_CLASS: i64 = i64::MIN;
 
-/// One version of an enrolment: 44 bytes (ids packed at 4-byte alignment).
+/// One version of an enrolment: 40 bytes (ids packed at 4-byte alignment,
+/// the programme as its dense index in [`Snapshot::progs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EnrolRow {
     entity_id: PackedId,
     pub from: Day,
     pub to: Day,
-    programme_id: PackedId,
+    prog: u32,
     class_id: PackedId,
     pub starts: Day,
     pub ends: Day,
@@ -254,12 +255,12 @@ pub struct EnrolRow {
 
 impl EnrolRow {
     #[allow(clippy::too_many_arguments)]
-    pub fn new(entity: i64, from: Day, to: Day, programme: i64, class: Option<i64>, status: EnrolmentStatus, starts: Day, ends: Day) -> Self {
+    pub fn new(entity: i64, from: Day, to: Day, prog: u32, class: Option<i64>, status: EnrolmentStatus, starts: Day, ends: Day) -> Self {
         EnrolRow {
             entity_id: PackedId::new(entity),
             from,
             to,
-            programme_id: PackedId::new(programme),
+            prog,
             class_id: PackedId::new(class.unwrap_or(NO_CLASS)),
             starts,
             ends,
@@ -270,9 +271,10 @@ impl EnrolRow {
     pub fn entity(&self) -> i64 {
         self.entity_id.get()
     }
+    /// The programme's dense index ([`Snapshot::prog`], [`Snapshot::programme_ids`]).
     #[inline]
-    pub fn programme(&self) -> i64 {
-        self.programme_id.get()
+    pub fn prog(&self) -> u32 {
+        self.prog
     }
     #[inline]
     pub fn class(&self) -> Option<i64> {
@@ -369,6 +371,12 @@ pub struct Snapshot {
     pub enrolments: Csr<EnrolRow>,
     pub events: Csr<EventRow>,
     pub programmes: IdMap<ProgRow>,
+    /// Programmes by dense index (the index enrolments hold): the entity id
+    /// and the row (`None`: a programme id without a programme row).
+    pub programme_ids: Vec<i64>,
+    pub progs: Vec<Option<ProgRow>>,
+    /// Programme entity → dense index.
+    pub programme_index: IdMap<u32>,
     pub classes: Vec<ClassRow>,
     /// Job position entity → (code id, group).
     pub positions: IdMap<(u32, PositionGroup)>,
@@ -393,6 +401,8 @@ pub struct SnapshotBuilder {
     qualifications: Vec<(u32, u32, QualRow)>,
     enrolments: Vec<(u32, u32, EnrolRow)>,
     programmes: IdMap<(Day, ProgRow)>,
+    prog_ids: Vec<i64>,
+    prog_index: IdMap<u32>,
     classes: Vec<ClassRow>,
     positions: IdMap<(Day, u32, PositionGroup)>,
     requirements: IdMap<Vec<ReqRow>>,
@@ -422,6 +432,8 @@ impl SnapshotBuilder {
             qualifications: Vec::new(),
             enrolments: Vec::new(),
             programmes: IdMap::default(),
+            prog_ids: Vec::new(),
+            prog_index: IdMap::default(),
             classes: Vec::new(),
             positions: IdMap::default(),
             requirements: IdMap::default(),
@@ -435,6 +447,17 @@ impl SnapshotBuilder {
             Some(at) => r.known_at(at),
             None => r.superseded_at.is_none(),
         }
+    }
+
+    /// The dense index of a programme id.
+    fn prog(&mut self, id: i64) -> u32 {
+        if let Some(&i) = self.prog_index.get(&id) {
+            return i;
+        }
+        let i = self.prog_ids.len() as u32;
+        self.prog_ids.push(id);
+        self.prog_index.insert(id, i);
+        i
     }
 
     fn person(&mut self, id: i64) -> u32 {
@@ -610,10 +633,11 @@ impl SnapshotBuilder {
 
     fn enrolment(&mut self, id: i64, from: Day, to: Day, e: &Enrolment) {
         let p = self.person(e.person_id);
+        let prog = self.prog(e.programme_id);
         self.enrolments.push((
             p,
             self.enrolments.len() as u32,
-            EnrolRow::new(id, from, to, e.programme_id, e.class_id, e.status, day(e.starts_on), day(e.ends_on)),
+            EnrolRow::new(id, from, to, prog, e.class_id, e.status, day(e.starts_on), day(e.ends_on)),
         ));
     }
 
@@ -663,6 +687,16 @@ impl SnapshotBuilder {
         classes.sort_by_key(|c| (c.entity, c.from));
         let mut lecturers = self.lecturers;
         lecturers.sort_by_key(|l| (l.entity, l.from));
+        let mut prog_ids = self.prog_ids;
+        let mut prog_index = self.prog_index;
+        for &id in self.programmes.keys() {
+            if !prog_index.contains_key(&id) {
+                prog_index.insert(id, prog_ids.len() as u32);
+                prog_ids.push(id);
+            }
+        }
+        let programmes: IdMap<ProgRow> = self.programmes.into_iter().map(|(k, (_, v))| (k, v)).collect();
+        let progs = prog_ids.iter().map(|id| programmes.get(id).cloned()).collect();
 
         Snapshot {
             today,
@@ -679,7 +713,10 @@ impl SnapshotBuilder {
             events: Csr::build(n, events, |_| (0, 0)),
             person_ids: self.person_ids,
             person_index: self.person_index,
-            programmes: self.programmes.into_iter().map(|(k, (_, v))| (k, v)).collect(),
+            programmes,
+            programme_ids: prog_ids,
+            programme_index: prog_index,
+            progs,
             classes,
             positions: self.positions.into_iter().map(|(k, (_, c, g))| (k, (c, g))).collect(),
             requirements: self.requirements,
@@ -806,6 +843,12 @@ impl Snapshot {
 
     pub fn people(&self) -> usize {
         self.person_ids.len()
+    }
+
+    /// The programme row of a dense programme index.
+    #[inline]
+    pub fn prog(&self, i: u32) -> Option<&ProgRow> {
+        self.progs.get(i as usize).and_then(Option::as_ref)
     }
 
     /// An estimate of the memory the snapshot holds: its tables, the person
