@@ -131,6 +131,8 @@ fn unit_label(snap: &Snapshot, tree: &UnitTree, unit: Option<u32>) -> (Option<St
 /// person and date however many targets share it.
 pub(crate) struct Compiled<'p> {
     tests: Vec<Test>,
+    /// The test looks at completed courses (`completed(...)`).
+    completions: Vec<bool>,
     targets: Vec<CTarget<'p>>,
 }
 
@@ -150,6 +152,7 @@ pub(crate) struct CTarget<'p> {
 struct Tests {
     keys: HashMap<String, usize>,
     tests: Vec<Test>,
+    completions: Vec<bool>,
 }
 
 impl Tests {
@@ -158,6 +161,7 @@ impl Tests {
             return i;
         }
         self.tests.push(make());
+        self.completions.push(key.contains("Completed {"));
         self.keys.insert(key, self.tests.len() - 1);
         self.tests.len() - 1
     }
@@ -198,7 +202,7 @@ fn compile_target<'p>(plan: &'p Plan, t: &'p Target, snap: &Snapshot, tests: &mu
 pub(crate) fn compile_all<'p>(plans: &[&'p Plan], snap: &Snapshot) -> Compiled<'p> {
     let mut tests = Tests::default();
     let targets = plans.iter().flat_map(|&plan| plan.targets.iter().map(move |t| (plan, t))).map(|(plan, t)| compile_target(plan, t, snap, &mut tests)).collect();
-    Compiled { tests: tests.tests, targets }
+    Compiled { tests: tests.tests, completions: tests.completions, targets }
 }
 
 /// The answers of the tests for one person on one date, each computed on
@@ -334,11 +338,22 @@ fn scan(v: View, frame: &Frame, cts: &Compiled, jobs: &[Job], here: &[usize], me
         .map(|&j| JobOut { own: if jobs[j].detail { vec![[0; 4]; frame.tree.len() + 1] } else { Vec::new() }, ..JobOut::default() })
         .collect();
     let mut memo = Memo::new(cts);
+    // The courses each person has done, listed once per person when a test of
+    // this date looks at them.
+    let completions = here.iter().any(|&j| {
+        let ct = &cts.targets[jobs[j].target];
+        cts.completions[ct.pop] || ct.crit.is_some_and(|c| cts.completions[c])
+    });
+    let mut done = Vec::new();
     for p in range {
         let pa = frame.person(p);
         if !frame.in_base(&pa) || !inside(v.unit_code, &frame.tree, pa.unit) {
             continue;
         }
+        if completions {
+            compile::done_courses(frame, p, &mut done);
+        }
+        let pa = PersonAt { done: completions.then_some(done.as_slice()), ..pa };
         memo.clear();
         for (k, &j) in here.iter().enumerate() {
             let job = &jobs[j];
@@ -965,12 +980,23 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
             hi: day(year_end(q.period.1)).min(cut),
         })
         .collect();
-    let qc = Compiled { tests: tests.tests, targets: Vec::new() };
+    let qc = Compiled { tests: tests.tests, completions: tests.completions, targets: Vec::new() };
     let blank = || -> Vec<QuotaCounts> {
         specs.iter().map(|s| QuotaCounts { sub_year: vec![HashMap::new(); s.q.sub_quotas.len()], own: vec![[0u64; 4]; tree.len() + 1], ..QuotaCounts::default() }).collect()
     };
     if specs.is_empty() {
         return Vec::new();
+    }
+    // Programme index → the quotas whose programme conditions it passes (a
+    // bit set of `words` words), so that an enrolment is matched only against those.
+    let words = specs.len().div_ceil(64);
+    let mut passing = vec![0u64; snap.progs.len() * words];
+    for (k, s) in specs.iter().enumerate() {
+        for (i, &(ok, _)) in s.filter.progs.iter().enumerate() {
+            if ok {
+                passing[i * words + k / 64] |= 1 << (k % 64);
+            }
+        }
     }
     let unit_code = ctx.unit_code;
     let run = |range: std::ops::Range<u32>| -> Vec<QuotaCounts> {
@@ -983,22 +1009,29 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
         for p in range {
             hits.clear();
             snap.for_enrolments_at(p, cut, |e| {
-                for (k, s) in specs.iter().enumerate() {
-                    let d = match s.q.count {
-                        QuotaCount::Sent => match e.status {
-                            EnrolmentStatus::Nominated | EnrolmentStatus::Enrolled | EnrolmentStatus::Completed | EnrolmentStatus::Failed => e.starts,
-                            _ => continue,
-                        },
-                        QuotaCount::Completed => {
-                            let done = e.status == EnrolmentStatus::Completed || (as_of > snap.today && e.status == EnrolmentStatus::Enrolled);
-                            if !done {
-                                continue;
+                let i = e.prog() as usize;
+                for (w, &bits) in passing[i * words..(i + 1) * words].iter().enumerate() {
+                    let mut bits = bits;
+                    while bits != 0 {
+                        let k = w * 64 + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        let s = &specs[k];
+                        let d = match s.q.count {
+                            QuotaCount::Sent => match e.status {
+                                EnrolmentStatus::Nominated | EnrolmentStatus::Enrolled | EnrolmentStatus::Completed | EnrolmentStatus::Failed => e.starts,
+                                _ => continue,
+                            },
+                            QuotaCount::Completed => {
+                                let done = e.status == EnrolmentStatus::Completed || (as_of > snap.today && e.status == EnrolmentStatus::Enrolled);
+                                if !done {
+                                    continue;
+                                }
+                                e.ends
                             }
-                            e.ends
+                        };
+                        if d >= s.lo && d <= s.hi && s.filter.matches(snap, e.prog(), e.class()) {
+                            hits.push((k, d, *e));
                         }
-                    };
-                    if d >= s.lo && d <= s.hi && s.filter.matches(snap, e.prog(), e.class()) {
-                        hits.push((k, d, *e));
                     }
                 }
             });

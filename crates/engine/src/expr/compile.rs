@@ -38,7 +38,7 @@ impl<'s> Frame<'s> {
             emp = None;
         }
         let unit = emp.and_then(|e| self.tree.place(e.unit));
-        PersonAt { p, det, emp, unit }
+        PersonAt { p, det, emp, unit, done: None }
     }
 
     /// In the workforce on the date: known details and an employment or a
@@ -78,6 +78,32 @@ pub struct PersonAt<'s> {
     pub emp: Option<&'s EmpRow>,
     /// The unit on the frame's tree.
     pub unit: Option<u32>,
+    /// The courses done as of the date, when the caller listed them once for
+    /// all the tests of this person and date ([`done_courses`]); `None`: each
+    /// `completed(...)` walks the enrolments itself.
+    pub done: Option<&'s [Done]>,
+}
+
+/// A course done as of a frame's date (completed, or in a forecast enrolled):
+/// the day it ends and its programme index.
+#[derive(Clone, Copy)]
+pub struct Done {
+    pub ends: Day,
+    pub prog: u32,
+}
+
+fn is_done(f: &Frame, e: &crate::snapshot::EnrolRow) -> bool {
+    e.status == EnrolmentStatus::Completed || (f.forecast && e.status == EnrolmentStatus::Enrolled)
+}
+
+/// Lists the courses person `p` has done as of the frame's date into `out`.
+pub fn done_courses(f: &Frame, p: u32, out: &mut Vec<Done>) {
+    out.clear();
+    f.snap.for_enrolments_at(p, f.day, |e| {
+        if is_done(f, e) {
+            out.push(Done { ends: e.ends, prog: e.prog() });
+        }
+    });
 }
 
 pub type Test = Box<dyn Fn(&Frame, &PersonAt) -> bool + Send + Sync>;
@@ -199,15 +225,19 @@ pub fn completion(f: &Frame, pa: &PersonAt, t: &TrainingFilter) -> Option<Day> {
 fn completion_with(f: &Frame, pa: &PersonAt, filter: &Filter) -> Option<Day> {
     let (lo, hi) = window_bounds(f, pa, filter.window)?;
     let mut found = None;
-    f.snap.for_enrolments_at(pa.p, f.day, |e| {
-        let done = e.status == EnrolmentStatus::Completed || (f.forecast && e.status == EnrolmentStatus::Enrolled);
-        if !done || e.ends < lo || e.ends > hi {
-            return;
+    let mut see = |ends: Day, prog: u32| {
+        if ends >= lo && ends <= hi && filter.passes(prog) {
+            found = Some(found.map_or(ends, |x: Day| x.max(ends)));
         }
-        if filter.passes(e.prog()) {
-            found = Some(found.map_or(e.ends, |x: Day| x.max(e.ends)));
-        }
-    });
+    };
+    match pa.done {
+        Some(list) => list.iter().for_each(|d| see(d.ends, d.prog)),
+        None => f.snap.for_enrolments_at(pa.p, f.day, |e| {
+            if is_done(f, e) {
+                see(e.ends, e.prog());
+            }
+        }),
+    }
     found
 }
 
