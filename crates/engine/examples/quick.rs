@@ -19,6 +19,15 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use nangluc_engine::{Options, Plan, Snapshot, SnapshotBuilder, evaluate_plans, evaluate_with};
 
+/// CPU time of the process so far (user + system), in ms: on a shared machine
+/// a steadier measure of the work than the wall time.
+fn cpu_ms() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let f: Vec<&str> = s.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|x| x.parse().ok()).unwrap_or(0.0) + f.get(12).and_then(|x| x.parse().ok()).unwrap_or(0.0);
+    ticks * 10.0
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let db = args.first().expect("DB path or URL");
@@ -64,25 +73,30 @@ fn main() {
         let opts = Options { unit: None, missing, pace: true };
         let mut together = Vec::new();
         let mut apart = Vec::new();
+        let (mut cpu_together, mut cpu_apart) = (0.0, 0.0);
         for _ in 0..reps {
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu_ms());
             std::hint::black_box(evaluate_plans(&refs, &snap, as_of, &opts));
             together.push(t.elapsed().as_secs_f64() * 1000.0);
-            let t = Instant::now();
+            cpu_together += cpu_ms() - c;
+            let (t, c) = (Instant::now(), cpu_ms());
             for p in &plans {
                 std::hint::black_box(evaluate_with(p, &snap, as_of, &opts));
             }
             apart.push(t.elapsed().as_secs_f64() * 1000.0);
+            cpu_apart += cpu_ms() - c;
         }
         together.sort_by(f64::total_cmp);
         apart.sort_by(f64::total_cmp);
         println!(
-            "missing {}: together median {:.1} ms (min {:.1}), one plan at a time median {:.1} ms (min {:.1})",
+            "missing {}: together median {:.1} ms (min {:.1}; CPU {:.0} ms per run), one plan at a time median {:.1} ms (min {:.1}; CPU {:.0} ms)",
             if missing { "on " } else { "off" },
             together[reps / 2],
             together[0],
+            cpu_together / reps as f64,
             apart[reps / 2],
-            apart[0]
+            apart[0],
+            cpu_apart / reps as f64
         );
     }
 }
