@@ -46,7 +46,16 @@ fn main() {
     let mut b = SnapshotBuilder::new(None);
     store.visit_knowledge(None, &mut b).expect("read the database");
     let snap: Snapshot = b.finish(as_of);
-    eprintln!("snapshot: {} people in {:.1} s, estimate {} MiB", snap.people(), t.elapsed().as_secs_f64(), snap.heap_bytes() >> 20);
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mib = |k: &str| status.lines().find(|l| l.starts_with(k)).and_then(|l| l.split_whitespace().nth(1)).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0) >> 10;
+    eprintln!(
+        "snapshot: {} people in {:.1} s, estimate {} MiB; resident {} MiB, peak while loading {} MiB",
+        snap.people(),
+        t.elapsed().as_secs_f64(),
+        snap.heap_bytes() >> 20,
+        mib("VmRSS"),
+        mib("VmHWM")
+    );
 
     if let Some(dir) = dump {
         let dir = Path::new(dir);
@@ -99,4 +108,10 @@ fn main() {
             cpu_apart / reps as f64
         );
     }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    eprintln!("peak resident (VmHWM) after the evaluations: {} MiB", mib_of(&status, "VmHWM"));
+}
+
+fn mib_of(status: &str, k: &str) -> u64 {
+    status.lines().find(|l| l.starts_with(k)).and_then(|l| l.split_whitespace().nth(1)).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0) >> 10
 }
