@@ -187,6 +187,8 @@ pub struct EmpRow {
     pub from: Day,
     pub to: Day,
     pub unit: i64,
+    /// The unit's dense index ([`Snapshot::unit_ids`]), for [`UnitTree::place_index`].
+    pub unit_ix: u32,
     pub category: Category,
     pub rank: u32,
     /// First day of the unbroken run of rows with this rank.
@@ -362,6 +364,8 @@ pub struct Snapshot {
     /// Unit → its successors (mergers, splits, renames).
     pub successors: IdMap<Vec<i64>>,
     unit_bounds: Vec<Day>,
+    /// Unit ids by dense index (the index employment rows hold).
+    pub unit_ids: Vec<i64>,
     pub person_ids: Vec<i64>,
     pub person_index: IdMap<u32>,
     pub details: Csr<PersonRow>,
@@ -403,6 +407,8 @@ pub struct SnapshotBuilder {
     programmes: IdMap<(Day, ProgRow)>,
     prog_ids: Vec<i64>,
     prog_index: IdMap<u32>,
+    unit_ids: Vec<i64>,
+    unit_index: IdMap<u32>,
     classes: Vec<ClassRow>,
     positions: IdMap<(Day, u32, PositionGroup)>,
     requirements: IdMap<Vec<ReqRow>>,
@@ -434,6 +440,8 @@ impl SnapshotBuilder {
             programmes: IdMap::default(),
             prog_ids: Vec::new(),
             prog_index: IdMap::default(),
+            unit_ids: Vec::new(),
+            unit_index: IdMap::default(),
             classes: Vec::new(),
             positions: IdMap::default(),
             requirements: IdMap::default(),
@@ -493,6 +501,17 @@ impl SnapshotBuilder {
         }
     }
 
+    /// The dense index of a unit id.
+    fn unit_ix(&mut self, id: i64) -> u32 {
+        if let Some(&i) = self.unit_index.get(&id) {
+            return i;
+        }
+        let i = self.unit_ids.len() as u32;
+        self.unit_ids.push(id);
+        self.unit_index.insert(id, i);
+        i
+    }
+
     fn unit(&mut self, id: i64, from: Day, to: Day, u: &UnitVersion) {
         let code = self.strings.intern(&u.code);
         self.units.push(UnitRow {
@@ -531,10 +550,11 @@ impl SnapshotBuilder {
             elected: post.elected_on.map(day),
             head: post.is_head(),
         });
+        let unit_ix = self.unit_ix(e.unit_id);
         self.employments.push((
             p,
             self.employments.len() as u32,
-            EmpRow { from, to, unit: e.unit_id, category: e.category, rank, rank_since: from, job_position: e.job_position_id, post, minority_area: e.minority_area },
+            EmpRow { from, to, unit: e.unit_id, unit_ix, category: e.category, rank, rank_since: from, job_position: e.job_position_id, post, minority_area: e.minority_area },
         ));
     }
 
@@ -705,6 +725,7 @@ impl SnapshotBuilder {
             units,
             successors: self.successors,
             unit_bounds: bounds,
+            unit_ids: self.unit_ids,
             details: Csr::build(n, self.details, |r| (0, r.from)),
             employments,
             roles: Csr::build(n, self.roles, |r| (0, r.from)),
@@ -752,6 +773,8 @@ pub struct UnitTree {
     pub units: Vec<TreeUnit>,
     by_entity: IdMap<u32>,
     successors: IdMap<Vec<i64>>,
+    /// [`UnitTree::place`] of each unit by dense index ([`NONE`]: nowhere).
+    placed: Vec<u32>,
 }
 
 impl UnitTree {
@@ -770,6 +793,15 @@ impl UnitTree {
             e = *self.successors.get(&e)?.first()?;
         }
         None
+    }
+
+    /// [`UnitTree::place`] of an employment row's unit, by its dense index.
+    #[inline]
+    pub fn place_index(&self, e: &EmpRow) -> Option<u32> {
+        match self.placed.get(e.unit_ix as usize) {
+            Some(&u) => (u != NONE).then_some(u),
+            None => self.place(e.unit),
+        }
     }
 
     pub fn ancestors(&self, u: u32) -> impl Iterator<Item = u32> + '_ {
@@ -901,6 +933,7 @@ impl Snapshot {
         for (i, p) in parents.into_iter().enumerate() {
             t.units[i].parent = p.and_then(|p| t.by_entity.get(&p).copied());
         }
+        t.placed = self.unit_ids.iter().map(|&u| t.place(u).unwrap_or(NONE)).collect();
         t
     }
 

@@ -37,7 +37,7 @@ impl<'s> Frame<'s> {
         if self.forecast && det.is_some_and(|d| d.retire <= self.day) {
             emp = None;
         }
-        let unit = emp.and_then(|e| self.tree.place(e.unit));
+        let unit = emp.and_then(|e| self.tree.place_index(e));
         PersonAt { p, det, emp, unit, done: None }
     }
 
