@@ -710,8 +710,8 @@ impl SnapshotBuilder {
         let mut prog_ids = self.prog_ids;
         let mut prog_index = self.prog_index;
         for &id in self.programmes.keys() {
-            if !prog_index.contains_key(&id) {
-                prog_index.insert(id, prog_ids.len() as u32);
+            if let std::collections::hash_map::Entry::Vacant(v) = prog_index.entry(id) {
+                v.insert(prog_ids.len() as u32);
                 prog_ids.push(id);
             }
         }
