@@ -15,6 +15,10 @@
 //! * `--as-of YYYY-MM-DD` / `NANGLUC_BENCH_AS_OF`: the evaluation date, also the snapshot's
 //!   "today" (default 2026-11-23, the day the benchmark databases were generated);
 //! * `--per-target` / `NANGLUC_BENCH_PER_TARGET=1`: also time each person target alone (profiling).
+//! * `--dump DIR` / `NANGLUC_BENCH_DUMP`: instead of timing, write every plan's full result (JSON,
+//!   missing lists on) as of the date, as of an earlier date, as of a forecast date and for one
+//!   unit's subtree into DIR, to check that a change of the engine leaves the answers unchanged
+//!   (`diff -r` two dumps).
 //!
 //! It prints: the snapshot load time from each database (separately), the process's resident
 //! memory (VmRSS, and VmHWM: the peak) and the engine's own estimate of the snapshot's heap;
@@ -30,7 +34,7 @@ use anyhow::{Context, Result, bail, ensure};
 use chrono::NaiveDate;
 use nangluc_core::knowledge::KnowledgeSink;
 use nangluc_core::{Fact, Versioned};
-use nangluc_engine::{Options, Plan, Snapshot, SnapshotBuilder, evaluate_with};
+use nangluc_engine::{Options, Plan, Snapshot, SnapshotBuilder, evaluate_plans, evaluate_with};
 use nangluc_store::Store;
 
 struct Args {
@@ -39,6 +43,7 @@ struct Args {
     reps: usize,
     as_of: NaiveDate,
     per_target: bool,
+    dump: Option<String>,
 }
 
 fn args() -> Result<Args> {
@@ -49,6 +54,7 @@ fn args() -> Result<Args> {
         reps: env("NANGLUC_BENCH_REPS").map(|v| v.parse()).transpose()?.unwrap_or(5),
         as_of: env("NANGLUC_BENCH_AS_OF").map(|v| v.parse()).transpose()?.unwrap_or(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
         per_target: env("NANGLUC_BENCH_PER_TARGET").is_some_and(|v| v != "0"),
+        dump: env("NANGLUC_BENCH_DUMP"),
     };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
@@ -58,6 +64,7 @@ fn args() -> Result<Args> {
             "--reps" => a.reps = it.next().context("--reps N")?.parse()?,
             "--as-of" => a.as_of = it.next().context("--as-of YYYY-MM-DD")?.parse()?,
             "--per-target" => a.per_target = true,
+            "--dump" => a.dump = it.next(),
             // cargo bench passes --bench; ignore anything else.
             _ => {}
         }
@@ -292,6 +299,27 @@ SELECT count(*), count(*) FILTER (WHERE {}) FROM pop",
     )
 }
 
+/// Writes every plan's full result for a few points of view into `dir` (see `--dump`).
+fn dump(plans: &[Plan], snap: &Snapshot, as_of: NaiveDate, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    // A unit below the top: the first unit row with a parent in the first plan's first result.
+    let first = evaluate_with(&plans[0], snap, as_of, &Options::default());
+    let unit = first.targets.iter().flat_map(|t| &t.by_unit).find(|u| u.parent_id.is_some()).map(|u| u.code.clone());
+    let earlier = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+    let later = as_of + chrono::Days::new(400);
+    let views = [("now", as_of, None), ("earlier", earlier, None), ("forecast", later, None), ("unit", as_of, unit)];
+    for p in plans {
+        for (label, d, unit) in &views {
+            let opts = Options { unit: unit.clone(), ..Options::default() };
+            let r = evaluate_with(p, snap, *d, &opts);
+            let path = dir.join(format!("{}-{label}.json", p.id));
+            std::fs::write(&path, serde_json::to_string_pretty(&r)?)?;
+        }
+    }
+    println!("results written to {}", dir.display());
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let a = args()?;
     let plans = plans()?;
@@ -332,30 +360,36 @@ fn main() -> Result<()> {
     }
     println!();
 
+    if let Some(dir) = &a.dump {
+        return dump(&plans, &snap, a.as_of, Path::new(dir));
+    }
+
     // 2. Evaluating every plan with the snapshot in memory.
     println!("{:<48} {:>12} {:>12} {:>12}", "evaluation, all plans (snapshot in memory)", "median", "min", "max");
-    for missing in [false, true] {
-        let opts = Options { unit: None, missing, pace: true };
-        let mut times = Vec::new();
-        let mut listed = 0usize;
-        for _ in 0..a.reps {
-            let t = Instant::now();
-            listed = 0;
-            for p in &plans {
-                let r = evaluate_with(p, &snap, a.as_of, &opts);
-                listed += r.targets.iter().map(|t| t.missing.len()).sum::<usize>();
-                std::hint::black_box(&r);
+    // All plans together (`evaluate_plans`: one pass per date for all their
+    // targets), then one plan at a time (`evaluate_with`, as the CLI does).
+    let refs: Vec<&Plan> = plans.iter().collect();
+    for together in [true, false] {
+        for missing in [false, true] {
+            let opts = Options { unit: None, missing, pace: true };
+            let mut times = Vec::new();
+            let mut listed = 0usize;
+            for _ in 0..a.reps {
+                let t = Instant::now();
+                let rs = if together { evaluate_plans(&refs, &snap, a.as_of, &opts) } else { plans.iter().map(|p| evaluate_with(p, &snap, a.as_of, &opts)).collect() };
+                times.push(t.elapsed());
+                listed = rs.iter().flat_map(|r| &r.targets).map(|t| t.missing.len()).sum::<usize>();
+                std::hint::black_box(&rs);
             }
-            times.push(t.elapsed());
+            let (lo, hi) = (*times.iter().min().unwrap(), *times.iter().max().unwrap());
+            println!(
+                "{:<48} {:>12} {:>12} {:>12}",
+                format!("{n_targets} targets {}, missing {} ({listed} rows)", if together { "together" } else { "plan by plan" }, if missing { "on" } else { "off" }),
+                fmt_ms(median(times)),
+                fmt_ms(lo),
+                fmt_ms(hi)
+            );
         }
-        let (lo, hi) = (*times.iter().min().unwrap(), *times.iter().max().unwrap());
-        println!(
-            "{:<48} {:>12} {:>12} {:>12}",
-            format!("{n_targets} targets, missing lists {} ({listed} rows)", if missing { "on" } else { "off" }),
-            fmt_ms(median(times)),
-            fmt_ms(lo),
-            fmt_ms(hi)
-        );
     }
     println!("peak resident memory so far (VmHWM): {:.0} MiB", status_mib("VmHWM"));
     println!();

@@ -97,8 +97,8 @@ pub fn diff(old: &Plan, new: &Plan, snap: &Snapshot, as_of: NaiveDate) -> PlanDi
     let (po, pn) = (only(old, 0), only(new, 1));
     let opts = Options { unit: None, missing: false, pace: false };
     let ctx = Ctx::new(snap, as_of, &opts);
-    let (ro, mo) = evaluate_targets(&ctx, &po, &compile_all(&po, snap), true);
-    let (rn, mn) = evaluate_targets(&ctx, &pn, &compile_all(&pn, snap), true);
+    let (ro, mo) = evaluate_targets(&ctx, &compile_all(&[&po], snap), true);
+    let (rn, mn) = evaluate_targets(&ctx, &compile_all(&[&pn], snap), true);
     let frame = ctx.frame(as_of);
     let person = |p: u32| PersonRef {
         person_id: snap.person_ids[p as usize],

@@ -20,7 +20,7 @@ use crate::forecast;
 use crate::need;
 use crate::plan::{ClassCount, CountRange, EnrolmentFilter, Horizon, Kind, Plan, QuotaCount, Target};
 use crate::result::*;
-use crate::snapshot::{Day, EnrolRow, IdHasher, IdMap, NONE, Snapshot, TreeCache, UnitTree, date, day};
+use crate::snapshot::{ClassRow, Day, EnrolRow, IdHasher, IdMap, NONE, ProgRow, Snapshot, TreeCache, UnitTree, date, day};
 
 /// What to compute besides the figures.
 #[derive(Debug, Clone)]
@@ -51,6 +51,8 @@ pub(crate) struct Ctx<'s> {
     trees: RefCell<TreeCache>,
     /// Class sizes on the date (enrolments not withdrawn or waitlisted), shared by the C targets.
     sizes: RefCell<Option<Arc<IdMap<u64>>>>,
+    /// The classes as they stand on the date, shared by the C targets.
+    classes: RefCell<Option<Arc<Vec<&'s ClassRow>>>>,
     pub as_of: NaiveDate,
     pub tree: Arc<UnitTree>,
     unit_code: Option<u32>,
@@ -62,7 +64,7 @@ impl<'s> Ctx<'s> {
         let mut cache = TreeCache::default();
         let tree = cache.get(snap, day(as_of));
         let unit_code = opts.unit.as_deref().map(|c| snap.strings.get(c));
-        Ctx { snap, trees: RefCell::new(cache), sizes: RefCell::new(None), as_of, tree, unit_code, opts: opts.clone() }
+        Ctx { snap, trees: RefCell::new(cache), sizes: RefCell::new(None), classes: RefCell::new(None), as_of, tree, unit_code, opts: opts.clone() }
     }
 
     pub fn frame(&self, d: NaiveDate) -> Frame<'s> {
@@ -94,6 +96,11 @@ impl<'s> Ctx<'s> {
             .clone()
     }
 
+    /// Each class as it stands on the date.
+    fn classes(&self) -> Arc<Vec<&'s ClassRow>> {
+        self.classes.borrow_mut().get_or_insert_with(|| Arc::new(self.snap.classes_at(day(self.as_of)))).clone()
+    }
+
     /// Inside the unit filter (always, without one).
     fn inside(&self, tree: &UnitTree, unit: Option<u32>) -> bool {
         inside(self.unit_code, tree, unit)
@@ -121,27 +128,108 @@ fn unit_label(snap: &Snapshot, tree: &UnitTree, unit: Option<u32>) -> (Option<St
     }
 }
 
+/// The targets of one or more plans, compiled. Each distinct population and
+/// criterion (keyed by its checked expression, so `within: window` of two
+/// kinds stays two tests) is compiled once, and evaluated at most once per
+/// person and date however many targets share it.
 pub(crate) struct Compiled<'p> {
+    tests: Vec<Test>,
+    /// The test looks at completed courses (`completed(...)`).
+    completions: Vec<bool>,
+    targets: Vec<CTarget<'p>>,
+}
+
+pub(crate) struct CTarget<'p> {
+    plan: &'p Plan,
     t: &'p Target,
-    pop: Test,
-    crit: Option<Test>,
+    /// Who is counted: a test of [`Compiled::tests`].
+    pop: usize,
+    /// What they must meet.
+    crit: Option<usize>,
     /// The criterion compiled for the reasons of the missing lists.
     why: Option<Explainer<'p>>,
 }
 
-fn compile_target<'p>(t: &'p Target, snap: &Snapshot) -> Compiled<'p> {
-    let mut pop: Test = match &t.population {
-        Some(e) if t.kind != Kind::LecturerRatio => compile::compile(&e.node, snap),
-        _ => Box::new(|_, _| true),
-    };
-    if !t.posts.is_empty() {
-        let posts = compile::compile(&Node { pred: Pred::Post { codes: t.posts.clone() }, src: String::new() }, snap);
-        let inner = pop;
-        pop = Box::new(move |f, p| posts(f, p) && inner(f, p));
+/// Distinct tests by key.
+#[derive(Default)]
+struct Tests {
+    keys: HashMap<String, usize>,
+    tests: Vec<Test>,
+    completions: Vec<bool>,
+}
+
+impl Tests {
+    fn add(&mut self, key: String, make: impl FnOnce() -> Test) -> usize {
+        if let Some(&i) = self.keys.get(&key) {
+            return i;
+        }
+        self.tests.push(make());
+        self.completions.push(key.contains("Completed {"));
+        self.keys.insert(key, self.tests.len() - 1);
+        self.tests.len() - 1
     }
-    let crit = t.criterion.as_ref().filter(|_| t.kind != Kind::LecturerRatio).map(|e| compile::compile(&e.node, snap));
-    let why = t.criterion.as_ref().filter(|_| t.kind != Kind::LecturerRatio).map(|e: &Expr| Explainer::new(&e.node, snap));
-    Compiled { t, pop, crit, why }
+
+    fn node(&mut self, node: &Node, snap: &Snapshot) -> usize {
+        self.add(format!("{:?}", node.pred), || compile::compile(node, snap))
+    }
+}
+
+fn compile_target<'p>(plan: &'p Plan, t: &'p Target, snap: &Snapshot, tests: &mut Tests) -> CTarget<'p> {
+    let lecturer = t.kind == Kind::LecturerRatio;
+    let population = t.population.as_ref().filter(|_| !lecturer);
+    let pop = if t.posts.is_empty() {
+        match population {
+            Some(e) => tests.node(&e.node, snap),
+            None => tests.add("everyone".into(), || Box::new(|_, _| true)),
+        }
+    } else {
+        // P: the holders of the posts (and the population, if any).
+        let posts = Node { pred: Pred::Post { codes: t.posts.clone() }, src: String::new() };
+        let key = format!("{:?} and {:?}", posts.pred, population.map(|e| &e.node.pred));
+        tests.add(key, || {
+            let posts = compile::compile(&posts, snap);
+            let inner: Test = match population {
+                Some(e) => compile::compile(&e.node, snap),
+                None => Box::new(|_, _| true),
+            };
+            Box::new(move |f, p| posts(f, p) && inner(f, p))
+        })
+    };
+    let criterion = t.criterion.as_ref().filter(|_| !lecturer);
+    let crit = criterion.map(|e| tests.node(&e.node, snap));
+    let why = criterion.map(|e: &Expr| Explainer::new(&e.node, snap));
+    CTarget { plan, t, pop, crit, why }
+}
+
+/// Compiles every target of the plans, in order.
+pub(crate) fn compile_all<'p>(plans: &[&'p Plan], snap: &Snapshot) -> Compiled<'p> {
+    let mut tests = Tests::default();
+    let targets = plans.iter().flat_map(|&plan| plan.targets.iter().map(move |t| (plan, t))).map(|(plan, t)| compile_target(plan, t, snap, &mut tests)).collect();
+    Compiled { tests: tests.tests, completions: tests.completions, targets }
+}
+
+/// The answers of the tests for one person on one date, each computed on
+/// first use.
+struct Memo(Vec<u8>);
+
+impl Memo {
+    fn new(c: &Compiled) -> Self {
+        Memo(vec![0; c.tests.len()])
+    }
+    fn clear(&mut self) {
+        self.0.fill(0);
+    }
+    #[inline]
+    fn test(&mut self, c: &Compiled, i: usize, f: &Frame, pa: &PersonAt) -> bool {
+        match self.0[i] {
+            0 => {
+                let r = (c.tests[i])(f, pa);
+                self.0[i] = 1 + r as u8;
+                r
+            }
+            m => m == 2,
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -190,7 +278,7 @@ fn workers(people: usize) -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 16).min(people / (PARALLEL_MIN_PEOPLE / 2))
 }
 
-fn run_jobs(ctx: &Ctx, cts: &[Compiled], jobs: &[Job], members: bool) -> Vec<JobOut> {
+fn run_jobs(ctx: &Ctx, cts: &Compiled, jobs: &[Job], members: bool) -> Vec<JobOut> {
     let mut outs: Vec<JobOut> = jobs.iter().map(|_| JobOut::default()).collect();
     let mut dates: Vec<NaiveDate> = jobs.iter().map(|j| j.date).collect();
     dates.sort();
@@ -246,24 +334,37 @@ fn run_jobs(ctx: &Ctx, cts: &[Compiled], jobs: &[Job], members: bool) -> Vec<Job
 }
 
 /// One worker's pass over a range of people for the jobs `here` of one date.
-fn scan(v: View, frame: &Frame, cts: &[Compiled], jobs: &[Job], here: &[usize], members: bool, range: std::ops::Range<u32>) -> Vec<JobOut> {
+fn scan(v: View, frame: &Frame, cts: &Compiled, jobs: &[Job], here: &[usize], members: bool, range: std::ops::Range<u32>) -> Vec<JobOut> {
     let d = frame.date;
     let mut outs: Vec<JobOut> = here
         .iter()
         .map(|&j| JobOut { own: if jobs[j].detail { vec![[0; 4]; frame.tree.len() + 1] } else { Vec::new() }, ..JobOut::default() })
         .collect();
+    let mut memo = Memo::new(cts);
+    // The courses each person has done, listed once per person when a test of
+    // this date looks at them.
+    let completions = here.iter().any(|&j| {
+        let ct = &cts.targets[jobs[j].target];
+        cts.completions[ct.pop] || ct.crit.is_some_and(|c| cts.completions[c])
+    });
+    let mut done = Vec::new();
     for p in range {
         let pa = frame.person(p);
         if !frame.in_base(&pa) || !inside(v.unit_code, &frame.tree, pa.unit) {
             continue;
         }
+        if completions {
+            compile::done_courses(frame, p, &mut done);
+        }
+        let pa = PersonAt { done: completions.then_some(done.as_slice()), ..pa };
+        memo.clear();
         for (k, &j) in here.iter().enumerate() {
             let job = &jobs[j];
-            let ct = &cts[job.target];
-            if !(ct.pop)(frame, &pa) {
+            let ct = &cts.targets[job.target];
+            if !memo.test(cts, ct.pop, frame, &pa) {
                 continue;
             }
-            let met = ct.crit.as_ref().is_some_and(|c| c(frame, &pa));
+            let met = ct.crit.is_some_and(|c| memo.test(cts, c, frame, &pa));
             let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
             let out = &mut outs[k];
             let (status, deadline) = match job.mode {
@@ -457,6 +558,14 @@ fn event_mode(t: &Target, plan: &Plan) -> Mode {
 
 /// Evaluates with options (unit filter, missing lists, pace).
 pub fn evaluate_with(plan: &Plan, snap: &Snapshot, as_of: NaiveDate, opts: &Options) -> PlanResult {
+    evaluate_plans(&[plan], snap, as_of, opts).pop().expect("one result per plan")
+}
+
+/// Evaluates several plans together, with the same results as evaluating
+/// each alone: the passes over the people (one per date), the walk of the
+/// enrolments for the quotas, the appointments of the before-event targets and
+/// the class sizes are shared by all their targets.
+pub fn evaluate_plans(plans: &[&Plan], snap: &Snapshot, as_of: NaiveDate, opts: &Options) -> Vec<PlanResult> {
     let ctx = Ctx::new(snap, as_of, opts);
     let mut warnings = Vec::new();
     if let (Some(code), Some(c)) = (&opts.unit, ctx.unit_code)
@@ -464,33 +573,36 @@ pub fn evaluate_with(plan: &Plan, snap: &Snapshot, as_of: NaiveDate, opts: &Opti
     {
         warnings.push(format!("không có đơn vị mã '{code}' vào ngày {}", as_of.format("%d/%m/%Y")));
     }
-    let cts: Vec<Compiled> = plan.targets.iter().map(|t| compile_target(t, snap)).collect();
-    let results = evaluate_targets(&ctx, plan, &cts, false).0;
-    PlanResult {
-        plan_id: plan.id.clone(),
-        plan_name: plan.name.clone(),
-        as_of,
-        today: snap.today,
-        known_at: snap.known_at,
-        forecast: as_of > snap.today,
-        unit: opts.unit.clone(),
-        targets: results,
-        duties: plan.duties.len(),
-        warnings,
-    }
+    let cts = compile_all(plans, snap);
+    let mut results = evaluate_targets(&ctx, &cts, false).0.into_iter();
+    plans
+        .iter()
+        .map(|plan| PlanResult {
+            plan_id: plan.id.clone(),
+            plan_name: plan.name.clone(),
+            as_of,
+            today: snap.today,
+            known_at: snap.known_at,
+            forecast: as_of > snap.today,
+            unit: opts.unit.clone(),
+            targets: results.by_ref().take(plan.targets.len()).collect(),
+            duties: plan.duties.len(),
+            warnings: warnings.clone(),
+        })
+        .collect()
 }
 
 /// Evaluates all targets; with `members`, also returns the population of each
 /// person target as of the date (for diffs).
-pub(crate) fn evaluate_targets(ctx: &Ctx, plan: &Plan, cts: &[Compiled], members: bool) -> (Vec<TargetResult>, Vec<Vec<u32>>) {
+pub(crate) fn evaluate_targets(ctx: &Ctx, cts: &Compiled, members: bool) -> (Vec<TargetResult>, Vec<Vec<u32>>) {
     let as_of = ctx.as_of;
     let mut jobs = Vec::new();
     // (target index) -> (main job, pace job, yearly jobs)
     let mut main: HashMap<usize, usize> = HashMap::new();
     let mut pace: HashMap<usize, usize> = HashMap::new();
     let mut yearly: HashMap<usize, Vec<(i32, usize)>> = HashMap::new();
-    for (i, ct) in cts.iter().enumerate() {
-        let t = ct.t;
+    for (i, ct) in cts.targets.iter().enumerate() {
+        let (t, plan) = (ct.t, ct.plan);
         match t.kind {
             Kind::Ratio | Kind::Window | Kind::Term | Kind::AfterEvent | Kind::PostHolder => {
                 let mode = event_mode(t, plan);
@@ -523,10 +635,14 @@ pub(crate) fn evaluate_targets(ctx: &Ctx, plan: &Plan, cts: &[Compiled], members
         }
     }
     let mut outs = run_jobs(ctx, cts, &jobs, members);
+    let quota_targets: Vec<usize> = (0..cts.targets.len()).filter(|&i| cts.targets[i].t.kind == Kind::Quota && cts.targets[i].t.quota.is_some()).collect();
+    let mut quota_counts: HashMap<usize, QuotaCounts> = quota_targets.iter().copied().zip(count_quotas(ctx, cts, &quota_targets)).collect();
+    let before_targets: Vec<usize> = (0..cts.targets.len()).filter(|&i| cts.targets[i].t.kind == Kind::BeforeEvent).collect();
+    let mut before_counts: HashMap<usize, BeforeCounts> = before_targets.iter().copied().zip(count_before_events(ctx, cts, &before_targets)).collect();
     let mut results = Vec::new();
     let mut pops = Vec::new();
-    for (i, ct) in cts.iter().enumerate() {
-        let t = ct.t;
+    for (i, ct) in cts.targets.iter().enumerate() {
+        let (t, plan) = (ct.t, ct.plan);
         let mut r = blank(t);
         let mut members_of = Vec::new();
         match t.kind {
@@ -606,8 +722,8 @@ pub(crate) fn evaluate_targets(ctx: &Ctx, plan: &Plan, cts: &[Compiled], members
                     r.notes.push("chưa đến năm đầu của chỉ tiêu hằng năm".into());
                 }
             }
-            Kind::BeforeEvent => before_event(ctx, plan, ct, &mut r),
-            Kind::Quota => quota(ctx, t, &mut r),
+            Kind::BeforeEvent => before_event(ctx, plan, t, before_counts.remove(&i).unwrap_or_default(), &mut r),
+            Kind::Quota => quota(ctx, t, quota_counts.remove(&i).unwrap_or_default(), &mut r),
             Kind::Classes => classes(ctx, t, &mut r),
             Kind::LecturerRatio => lecturers(ctx, t, &mut r),
         }
@@ -617,54 +733,102 @@ pub(crate) fn evaluate_targets(ctx: &Ctx, plan: &Plan, cts: &[Compiled], members
     (results, pops)
 }
 
-/// B: over the appointments (events) of the period up to the date, the share
-/// whose criterion held on the day of the event, evaluated as of that day.
-fn before_event(ctx: &Ctx, plan: &Plan, ct: &Compiled, r: &mut TargetResult) {
-    let t = ct.t;
-    let Some(event) = t.event else { return };
+/// B: the counts of one before-event target.
+#[derive(Default)]
+pub(crate) struct BeforeCounts {
+    pop: u64,
+    met: u64,
+    /// Year of the event → (population, met).
+    years: HashMap<i32, (u64, u64)>,
+    own: Vec<[u64; 4]>,
+    missing: Vec<Missing>,
+}
+
+/// The events a before-event target counts: its event, from `events_from`
+/// (default: 1 January of its first year) to the date or the end of its last year.
+fn before_range(ctx: &Ctx, plan: &Plan, t: &Target) -> (i32, Day, Day) {
     let (y0, y1) = t.years.unwrap_or(plan.period);
     let from = t.events_from.unwrap_or_else(|| NaiveDate::from_ymd_opt(y0, 1, 1).unwrap_or(NaiveDate::MIN));
-    let to = ctx.as_of.min(year_end(y1));
+    (y0, day(from), day(ctx.as_of.min(year_end(y1))))
+}
+
+/// B targets (`which`), in one pass over the people's events: each event is
+/// looked at once, as of its day, for every target that counts it.
+fn count_before_events(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<BeforeCounts> {
     let tree = ctx.tree.clone();
-    let mut own = vec![[0u64; 4]; tree.len() + 1];
-    let mut years: HashMap<i32, (u64, u64)> = HashMap::new();
-    let (mut pop, mut met) = (0u64, 0u64);
+    let specs: Vec<(Event, Day, Day)> = which
+        .iter()
+        .map(|&i| {
+            let ct = &cts.targets[i];
+            let (_, from, to) = before_range(ctx, ct.plan, ct.t);
+            (ct.t.event.unwrap_or(Event::Appointment), from, to)
+        })
+        .collect();
+    let mut outs: Vec<BeforeCounts> = which.iter().map(|_| BeforeCounts { own: vec![[0u64; 4]; tree.len() + 1], ..BeforeCounts::default() }).collect();
+    if which.is_empty() {
+        return outs;
+    }
+    let mut memo = Memo::new(cts);
     for p in 0..ctx.snap.people() as u32 {
         for ev in ctx.snap.events.of(p) {
-            if ev.kind != event || ev.day < day(from) || ev.day > day(to) {
-                continue;
-            }
-            let d = date(ev.day);
-            let frame = ctx.frame(d);
-            let pa = frame.person(p);
-            if !frame.in_base(&pa) || !ctx.inside(&frame.tree, pa.unit) || !(ct.pop)(&frame, &pa) {
-                continue;
-            }
-            let ok = ct.crit.as_ref().is_some_and(|c| c(&frame, &pa));
-            pop += 1;
-            let y = years.entry(d.year()).or_default();
-            y.0 += 1;
-            let slot = pa.emp.and_then(|e| tree.place(e.unit)).map(|u| u as usize).unwrap_or(tree.len());
-            own[slot][0] += 1;
-            if ok {
-                met += 1;
-                y.1 += 1;
-                own[slot][1] += 1;
-            } else if ctx.opts.missing {
-                let reason = ct.why.as_ref().map(|w| w.explain(&frame, &pa).join("; ")).unwrap_or_default();
-                let (unit_code, unit) = ctx.unit_label(&tree, pa.emp.and_then(|e| tree.place(e.unit)));
-                r.missing.push(Missing {
-                    person_id: ctx.snap.person_ids[p as usize],
-                    name: name_of(&pa),
-                    unit_code,
-                    unit,
-                    reason: format!("{} {}: {reason}", event.label(), d.format("%d/%m/%Y")),
-                    deadline: Some(d),
-                    status: None,
+            let mut seen: Option<(Frame, PersonAt)> = None;
+            for (k, &i) in which.iter().enumerate() {
+                let (event, from, to) = specs[k];
+                if ev.kind != event || ev.day < from || ev.day > to {
+                    continue;
+                }
+                let (frame, pa) = seen.get_or_insert_with(|| {
+                    memo.clear();
+                    let frame = ctx.frame(date(ev.day));
+                    let pa = frame.person(p);
+                    (frame, pa)
                 });
+                let ct = &cts.targets[i];
+                if !frame.in_base(pa) || !ctx.inside(&frame.tree, pa.unit) || !memo.test(cts, ct.pop, frame, pa) {
+                    continue;
+                }
+                let ok = ct.crit.is_some_and(|c| memo.test(cts, c, frame, pa));
+                let d = date(ev.day);
+                let out = &mut outs[k];
+                out.pop += 1;
+                let y = out.years.entry(d.year()).or_default();
+                y.0 += 1;
+                let slot = pa.emp.and_then(|e| tree.place(e.unit)).map(|u| u as usize).unwrap_or(tree.len());
+                out.own[slot][0] += 1;
+                if ok {
+                    out.met += 1;
+                    y.1 += 1;
+                    out.own[slot][1] += 1;
+                } else if ctx.opts.missing {
+                    let reason = ct.why.as_ref().map(|w| w.explain(frame, pa).join("; ")).unwrap_or_default();
+                    let (unit_code, unit) = ctx.unit_label(&tree, pa.emp.and_then(|e| tree.place(e.unit)));
+                    out.missing.push(Missing {
+                        person_id: ctx.snap.person_ids[p as usize],
+                        name: name_of(pa),
+                        unit_code,
+                        unit,
+                        reason: format!("{} {}: {reason}", event.label(), d.format("%d/%m/%Y")),
+                        deadline: Some(d),
+                        status: None,
+                    });
+                }
             }
         }
     }
+    outs
+}
+
+/// B: over the appointments (events) of the period up to the date, the share
+/// whose criterion held on the day of the event, evaluated as of that day.
+fn before_event(ctx: &Ctx, plan: &Plan, t: &Target, counts: BeforeCounts, r: &mut TargetResult) {
+    if t.event.is_none() {
+        return;
+    }
+    let (y0, _, to) = before_range(ctx, plan, t);
+    let to = date(to);
+    let tree = ctx.tree.clone();
+    let BeforeCounts { pop, met, years, own, missing } = counts;
+    r.missing = missing;
     let h = active_horizon(t, ctx.as_of);
     let min = h.map(|h| h.min).unwrap_or(crate::plan::Percent::FULL);
     r.threshold = h;
@@ -699,10 +863,10 @@ fn before_event(ctx: &Ctx, plan: &Plan, ct: &Compiled, r: &mut TargetResult) {
     };
 }
 
-/// Does an enrolment's programme (and class) pass a filter? The population
-/// part is checked by the caller.
-fn programme_matches(snap: &Snapshot, f: &EnrolmentFilter, e: &EnrolRow) -> bool {
-    let prog = snap.programmes.get(&e.programme());
+/// Does a programme pass a filter's programme conditions (codes, topics,
+/// training kind, granted level and field)? The `abroad` condition and the
+/// population part are checked by the caller.
+fn programme_matches(snap: &Snapshot, f: &EnrolmentFilter, prog: Option<&ProgRow>) -> bool {
     if !f.programmes.is_empty() && !prog.is_some_and(|p| f.programmes.iter().any(|c| snap.strings.get(c) == p.code)) {
         return false;
     }
@@ -718,115 +882,180 @@ fn programme_matches(snap: &Snapshot, f: &EnrolmentFilter, e: &EnrolRow) -> bool
     if !f.fields.is_empty() && !prog.and_then(|p| p.grants).is_some_and(|g| f.fields.iter().any(|x| snap.strings.get(x) == g.field && g.field != NONE)) {
         return false;
     }
-    if f.abroad {
-        let by_class = e
-            .class()
-            .and_then(|c| snap.class(c))
-            .and_then(|c| snap.institutions.get(&c.institution))
-            .is_some_and(|i| i.kind == InstitutionKind::Abroad);
-        let by_topic = prog.is_some_and(|p| p.topic == Topic::Abroad);
-        if !(by_class || by_topic) {
-            return false;
-        }
-    }
     true
 }
 
 /// An enrolment filter's programme part resolved once per target: which
-/// programmes pass (instead of comparing codes for every enrolment), and
-/// whether classes must be taught abroad. Same answers as [`programme_matches`].
+/// programmes pass (by dense index, instead of comparing codes for every
+/// enrolment), and whether the course must be abroad (the programme's topic
+/// is "abroad", or the class is taught at an institution abroad).
 struct ProgFilter {
-    /// Programme entity → (passes the programme conditions, its topic is "abroad").
-    progs: IdMap<(bool, bool)>,
-    /// A programme missing from the snapshot passes the programme conditions
-    /// only when there are none.
+    /// Programme index → (passes the programme conditions, its topic is "abroad").
+    progs: Vec<(bool, bool)>,
+    /// A programme without a row passes only when there are no programme conditions.
     unknown: bool,
     abroad: bool,
 }
 
 impl ProgFilter {
     fn new(snap: &Snapshot, f: &EnrolmentFilter) -> Self {
-        let plain = EnrolmentFilter { abroad: false, ..f.clone() };
-        let progs = snap
-            .programmes
-            .iter()
-            .map(|(&id, p)| {
-                let probe = EnrolRow::new(0, 0, 0, id, None, EnrolmentStatus::Enrolled, 0, 0);
-                (id, (programme_matches(snap, &plain, &probe), p.topic == Topic::Abroad))
-            })
-            .collect();
-        let unknown = f.programmes.is_empty() && f.topics.is_empty() && f.training.is_none() && f.levels.is_empty() && f.fields.is_empty();
-        ProgFilter { progs, unknown, abroad: f.abroad }
+        let progs = snap.progs.iter().map(|p| (programme_matches(snap, f, p.as_ref()), p.as_ref().is_some_and(|p| p.topic == Topic::Abroad))).collect();
+        ProgFilter { progs, unknown: programme_matches(snap, f, None), abroad: f.abroad }
     }
 
-    fn matches(&self, snap: &Snapshot, e: &EnrolRow) -> bool {
-        let (ok, topic_abroad) = self.progs.get(&e.programme()).copied().unwrap_or((self.unknown, false));
+    /// Does a course of programme `prog` (index), in class `class`, pass?
+    fn matches(&self, snap: &Snapshot, prog: u32, class: Option<i64>) -> bool {
+        let (ok, topic_abroad) = self.progs.get(prog as usize).copied().unwrap_or((self.unknown, false));
         if !ok {
             return false;
         }
         !self.abroad
             || topic_abroad
-            || e.class().and_then(|c| snap.class(c)).and_then(|c| snap.institutions.get(&c.institution)).is_some_and(|i| i.kind == InstitutionKind::Abroad)
+            || class.and_then(|c| snap.class(c)).and_then(|c| snap.institutions.get(&c.institution)).is_some_and(|i| i.kind == InstitutionKind::Abroad)
     }
 }
 
-/// Q: person-times (enrolments, not people) per year of the period.
-fn quota(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
-    let Some(q) = &t.quota else { return };
+/// Q: the counts of one quota target (person-times by year).
+#[derive(Default)]
+pub(crate) struct QuotaCounts {
+    per_year: HashMap<i32, u64>,
+    /// Per sub-quota, person-times by year.
+    sub_year: Vec<HashMap<i32, u64>>,
+    own: Vec<[u64; 4]>,
+    /// Person-times of the last 12 months (the pace).
+    recent: u64,
+}
+
+impl QuotaCounts {
+    fn add(&mut self, o: QuotaCounts) {
+        for (y, c) in o.per_year {
+            *self.per_year.entry(y).or_default() += c;
+        }
+        for (k, m) in o.sub_year.into_iter().enumerate() {
+            for (y, c) in m {
+                *self.sub_year[k].entry(y).or_default() += c;
+            }
+        }
+        for (a, b) in self.own.iter_mut().zip(&o.own) {
+            for i in 0..4 {
+                a[i] += b[i];
+            }
+        }
+        self.recent += o.recent;
+    }
+}
+
+/// A quota target resolved for the walk: its filters and counted days.
+struct QuotaSpec<'q> {
+    q: &'q crate::plan::Quota,
+    filter: ProgFilter,
+    /// The population part of the filter (who counts, as of the day the course starts).
+    pop: Option<usize>,
+    subs: Vec<(ProgFilter, Option<usize>)>,
+    /// Counted days: in the period's years and not after the date.
+    lo: Day,
+    hi: Day,
+}
+
+/// Q targets (`which`), in one walk of the enrolments as they stand on the
+/// date: each enrolment is matched against every quota's filter, and the
+/// person is looked at once, as of the day the course starts, for all the
+/// quotas it counts in. People are split into ranges, one per worker, each
+/// with its own frames (the context's tree cache is behind a RefCell); the
+/// counts are summed.
+fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> {
     let snap = ctx.snap;
     let tree = ctx.tree.clone();
     let as_of = ctx.as_of;
     let cut = day(as_of);
     let last12 = day(add_months(as_of, -12));
-    let pop_test = q.filter.population.as_ref().map(|e| compile::compile(&e.node, snap));
-    let subs: Vec<Option<Test>> = q.sub_quotas.iter().map(|s| s.filter.population.as_ref().map(|e| compile::compile(&e.node, snap))).collect();
-    let filter = ProgFilter::new(snap, &q.filter);
-    let sub_filters: Vec<ProgFilter> = q.sub_quotas.iter().map(|s| ProgFilter::new(snap, &s.filter)).collect();
-    // Counted days: in the period's years and not after the date.
-    let lo = day(NaiveDate::from_ymd_opt(q.period.0, 1, 1).unwrap_or(NaiveDate::MIN));
-    let hi = day(year_end(q.period.1)).min(cut);
-    // People are split into ranges, one per worker, each with its own
-    // frames (the context's tree cache is behind a RefCell); counts are summed.
-    #[derive(Default)]
-    struct Part {
-        per_year: HashMap<i32, u64>,
-        sub_year: Vec<HashMap<i32, u64>>,
-        own: Vec<[u64; 4]>,
-        recent: u64,
+    // The population tests of the quota filters join the compiled tests.
+    let mut tests = Tests::default();
+    let specs: Vec<QuotaSpec> = which
+        .iter()
+        .filter_map(|&i| cts.targets[i].t.quota.as_ref())
+        .map(|q| QuotaSpec {
+            q,
+            filter: ProgFilter::new(snap, &q.filter),
+            pop: q.filter.population.as_ref().map(|e| tests.node(&e.node, snap)),
+            subs: q.sub_quotas.iter().map(|s| (ProgFilter::new(snap, &s.filter), s.filter.population.as_ref().map(|e| tests.node(&e.node, snap)))).collect(),
+            lo: day(NaiveDate::from_ymd_opt(q.period.0, 1, 1).unwrap_or(NaiveDate::MIN)),
+            hi: day(year_end(q.period.1)).min(cut),
+        })
+        .collect();
+    let qc = Compiled { tests: tests.tests, completions: tests.completions, targets: Vec::new() };
+    let blank = || -> Vec<QuotaCounts> {
+        specs.iter().map(|s| QuotaCounts { sub_year: vec![HashMap::new(); s.q.sub_quotas.len()], own: vec![[0u64; 4]; tree.len() + 1], ..QuotaCounts::default() }).collect()
+    };
+    if specs.is_empty() {
+        return Vec::new();
+    }
+    // Programme index → the quotas whose programme conditions it passes (a
+    // bit set of `words` words), so that an enrolment is matched only against those.
+    let words = specs.len().div_ceil(64);
+    let mut passing = vec![0u64; snap.progs.len() * words];
+    for (k, s) in specs.iter().enumerate() {
+        for (i, &(ok, _)) in s.filter.progs.iter().enumerate() {
+            if ok {
+                passing[i * words + k / 64] |= 1 << (k % 64);
+            }
+        }
     }
     let unit_code = ctx.unit_code;
-    let run = |range: std::ops::Range<u32>| -> Part {
-        let mut part = Part { sub_year: vec![HashMap::new(); q.sub_quotas.len()], own: vec![[0u64; 4]; tree.len() + 1], ..Part::default() };
+    let run = |range: std::ops::Range<u32>| -> Vec<QuotaCounts> {
+        let mut parts = blank();
         let mut trees = TreeCache::default();
         let mut frames: HashMap<Day, Frame, std::hash::BuildHasherDefault<IdHasher>> = HashMap::default();
-        let mut hits: Vec<(Day, EnrolRow)> = Vec::new();
-        for p in range.clone() {
+        let mut memo = Memo::new(&qc);
+        // (quota, counted day, enrolment) of one person.
+        let mut hits: Vec<(usize, Day, EnrolRow)> = Vec::new();
+        for p in range {
             hits.clear();
             snap.for_enrolments_at(p, cut, |e| {
-                let d = match q.count {
-                    QuotaCount::Sent => match e.status {
-                        EnrolmentStatus::Nominated | EnrolmentStatus::Enrolled | EnrolmentStatus::Completed | EnrolmentStatus::Failed => e.starts,
-                        _ => return,
-                    },
-                    QuotaCount::Completed => {
-                        let done = e.status == EnrolmentStatus::Completed || (as_of > snap.today && e.status == EnrolmentStatus::Enrolled);
-                        if !done {
-                            return;
+                let i = e.prog() as usize;
+                for (w, &bits) in passing[i * words..(i + 1) * words].iter().enumerate() {
+                    let mut bits = bits;
+                    while bits != 0 {
+                        let k = w * 64 + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        let s = &specs[k];
+                        let d = match s.q.count {
+                            QuotaCount::Sent => match e.status {
+                                EnrolmentStatus::Nominated | EnrolmentStatus::Enrolled | EnrolmentStatus::Completed | EnrolmentStatus::Failed => e.starts,
+                                _ => continue,
+                            },
+                            QuotaCount::Completed => {
+                                let done = e.status == EnrolmentStatus::Completed || (as_of > snap.today && e.status == EnrolmentStatus::Enrolled);
+                                if !done {
+                                    continue;
+                                }
+                                e.ends
+                            }
+                        };
+                        if d >= s.lo && d <= s.hi && s.filter.matches(snap, e.prog(), e.class()) {
+                            hits.push((k, d, *e));
                         }
-                        e.ends
                     }
-                };
-                if d >= lo && d <= hi && filter.matches(snap, e) {
-                    hits.push((d, *e));
                 }
             });
-            for &(d, e) in &hits {
+            // The person as of the day the course starts, once per enrolment.
+            let mut seen: Option<(i64, PersonAt, bool)> = None;
+            for &(k, d, e) in &hits {
                 let fd = e.starts.min(cut);
                 let frame = frames.entry(fd).or_insert_with(|| Frame::new(snap, date(fd), trees.get(snap, fd)));
-                let pa = frame.person(p);
-                if !inside(unit_code, &frame.tree, pa.unit) || !pop_test.as_ref().is_none_or(|t| t(frame, &pa)) {
+                let (_, pa, inside_unit) = match seen {
+                    Some(x) if x.0 == e.entity() => x,
+                    _ => {
+                        memo.clear();
+                        let pa = frame.person(p);
+                        *seen.insert((e.entity(), pa, inside(unit_code, &frame.tree, pa.unit)))
+                    }
+                };
+                let s = &specs[k];
+                if !inside_unit || !s.pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
                     continue;
                 }
+                let part = &mut parts[k];
                 let y = Snapshot::year_of(d);
                 *part.per_year.entry(y).or_default() += 1;
                 if d > last12 {
@@ -835,18 +1064,18 @@ fn quota(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
                 let slot = pa.emp.and_then(|e| tree.place(e.unit)).map(|u| u as usize).unwrap_or(tree.len());
                 part.own[slot][0] += 1;
                 part.own[slot][1] += 1;
-                for (k, sf) in sub_filters.iter().enumerate() {
-                    if sf.matches(snap, &e) && subs[k].as_ref().is_none_or(|t| t(frame, &pa)) {
-                        *part.sub_year[k].entry(y).or_default() += 1;
+                for (j, (sf, sub_pop)) in s.subs.iter().enumerate() {
+                    if sf.matches(snap, e.prog(), e.class()) && sub_pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
+                        *part.sub_year[j].entry(y).or_default() += 1;
                     }
                 }
             }
         }
-        part
+        parts
     };
     let n = snap.people() as u32;
     let w = workers(n as usize) as u32;
-    let parts: Vec<Part> = if w <= 1 {
+    let parts: Vec<Vec<QuotaCounts>> = if w <= 1 {
         vec![run(0..n)]
     } else {
         let step = n.div_ceil(w);
@@ -856,26 +1085,21 @@ fn quota(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
             hs.into_iter().map(|h| h.join().expect("quota worker")).collect()
         })
     };
-    let mut per_year: HashMap<i32, u64> = HashMap::new();
-    let mut sub_year: Vec<HashMap<i32, u64>> = vec![HashMap::new(); q.sub_quotas.len()];
-    let mut own = vec![[0u64; 4]; tree.len() + 1];
-    let mut recent = 0u64;
+    let mut total = blank();
     for part in parts {
-        for (y, c) in part.per_year {
-            *per_year.entry(y).or_default() += c;
+        for (t, o) in total.iter_mut().zip(part) {
+            t.add(o);
         }
-        for (k, m) in part.sub_year.into_iter().enumerate() {
-            for (y, c) in m {
-                *sub_year[k].entry(y).or_default() += c;
-            }
-        }
-        for (a, b) in own.iter_mut().zip(&part.own) {
-            for i in 0..4 {
-                a[i] += b[i];
-            }
-        }
-        recent += part.recent;
     }
+    total
+}
+
+/// Q: person-times (enrolments, not people) per year of the period.
+fn quota(ctx: &Ctx, t: &Target, counts: QuotaCounts, r: &mut TargetResult) {
+    let Some(q) = &t.quota else { return };
+    let as_of = ctx.as_of;
+    let tree = ctx.tree.clone();
+    let QuotaCounts { per_year, sub_year, own, recent } = counts;
     let years: Vec<i32> = (q.period.0..=q.period.1.min(as_of.year())).collect();
     let n_years = (q.period.1 - q.period.0 + 1).max(1) as u64;
     let year_range = |y: i32| -> CountRange {
@@ -918,7 +1142,7 @@ fn quota(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
     r.need_by_year = need::split(r.needed, first, q.period.1).into_iter().map(|(year, count)| YearNeed { year, count }).collect();
     r.by_unit = breakdown(ctx, &tree, &own, None, false);
     for (k, s) in q.sub_quotas.iter().enumerate() {
-        let per: Vec<YearNeed> = years.iter().map(|y| YearNeed { year: *y, count: sub_year[k].get(y).copied().unwrap_or(0) }).collect();
+        let per: Vec<YearNeed> = years.iter().map(|y| YearNeed { year: *y, count: sub_year.get(k).and_then(|m| m.get(y)).copied().unwrap_or(0) }).collect();
         let total: u64 = per.iter().map(|y| y.count).sum();
         let holds = if q.total.is_some() && q.per_year.is_none() {
             s.range.min.is_none_or(|m| total >= m)
@@ -936,12 +1160,11 @@ fn quota(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
 fn classes(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
     let Some(c) = &t.classes else { return };
     let snap = ctx.snap;
-    let cut = day(ctx.as_of);
     r.class_count = Some(c.count);
     let sizes = ctx.class_sizes();
     let filter = ProgFilter::new(snap, &c.filter);
     let mut per_year: HashMap<i32, u64> = HashMap::new();
-    for cl in snap.classes_at(cut) {
+    for &cl in ctx.classes().iter() {
         let y = Snapshot::year_of(cl.starts);
         if y < c.period.0 || y > c.period.1 || y > ctx.as_of.year() {
             continue;
@@ -951,8 +1174,8 @@ fn classes(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
             ClassCount::Opened => matches!(cl.status, ClassStatus::Open | ClassStatus::InProgress | ClassStatus::Finished),
             ClassCount::Finished => cl.status == ClassStatus::Finished,
         };
-        let fake = EnrolRow::new(0, 0, 0, cl.programme, Some(cl.entity), EnrolmentStatus::Enrolled, cl.starts, cl.ends);
-        if !counted || !filter.matches(snap, &fake) {
+        let prog = snap.programme_index.get(&cl.programme).copied().unwrap_or(u32::MAX);
+        if !counted || !filter.matches(snap, prog, Some(cl.entity)) {
             continue;
         }
         let size = sizes.get(&cl.entity).copied().unwrap_or(0);
@@ -1044,7 +1267,3 @@ fn lecturers(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
 }
 
 
-
-pub(crate) fn compile_all<'p>(plan: &'p Plan, snap: &Snapshot) -> Vec<Compiled<'p>> {
-    plan.targets.iter().map(|t| compile_target(t, snap)).collect()
-}

@@ -45,7 +45,7 @@ pub mod snapshot;
 
 pub use diff::{PlanDiff, TargetDiff, diff};
 pub use error::PlanError;
-pub use eval::{Options, evaluate, evaluate_with};
+pub use eval::{Options, evaluate, evaluate_plans, evaluate_with};
 pub use plan::{Kind, Percent, Plan, Target};
 pub use result::{PlanResult, Ratio, Status, TargetResult};
 pub use snapshot::{Snapshot, SnapshotBuilder};

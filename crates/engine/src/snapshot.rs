@@ -187,6 +187,8 @@ pub struct EmpRow {
     pub from: Day,
     pub to: Day,
     pub unit: i64,
+    /// The unit's dense index ([`Snapshot::unit_ids`]), for [`UnitTree::place_index`].
+    pub unit_ix: u32,
     pub category: Category,
     pub rank: u32,
     /// First day of the unbroken run of rows with this rank.
@@ -234,18 +236,19 @@ impl PackedId {
     }
 }
 
-const _: () = assert!(size_of::<EnrolRow>() == 44);
+const _: () = assert!(size_of::<EnrolRow>() == 40);
 
 /// The class id that stands for "no class".
 const NO_CLASS: i64 = i64::MIN;
 
-/// One version of an enrolment: 44 bytes (ids packed at 4-byte alignment).
+/// One version of an enrolment: 40 bytes (ids packed at 4-byte alignment,
+/// the programme as its dense index in [`Snapshot::progs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EnrolRow {
     entity_id: PackedId,
     pub from: Day,
     pub to: Day,
-    programme_id: PackedId,
+    prog: u32,
     class_id: PackedId,
     pub starts: Day,
     pub ends: Day,
@@ -254,12 +257,12 @@ pub struct EnrolRow {
 
 impl EnrolRow {
     #[allow(clippy::too_many_arguments)]
-    pub fn new(entity: i64, from: Day, to: Day, programme: i64, class: Option<i64>, status: EnrolmentStatus, starts: Day, ends: Day) -> Self {
+    pub fn new(entity: i64, from: Day, to: Day, prog: u32, class: Option<i64>, status: EnrolmentStatus, starts: Day, ends: Day) -> Self {
         EnrolRow {
             entity_id: PackedId::new(entity),
             from,
             to,
-            programme_id: PackedId::new(programme),
+            prog,
             class_id: PackedId::new(class.unwrap_or(NO_CLASS)),
             starts,
             ends,
@@ -270,9 +273,10 @@ impl EnrolRow {
     pub fn entity(&self) -> i64 {
         self.entity_id.get()
     }
+    /// The programme's dense index ([`Snapshot::prog`], [`Snapshot::programme_ids`]).
     #[inline]
-    pub fn programme(&self) -> i64 {
-        self.programme_id.get()
+    pub fn prog(&self) -> u32 {
+        self.prog
     }
     #[inline]
     pub fn class(&self) -> Option<i64> {
@@ -360,6 +364,8 @@ pub struct Snapshot {
     /// Unit → its successors (mergers, splits, renames).
     pub successors: IdMap<Vec<i64>>,
     unit_bounds: Vec<Day>,
+    /// Unit ids by dense index (the index employment rows hold).
+    pub unit_ids: Vec<i64>,
     pub person_ids: Vec<i64>,
     pub person_index: IdMap<u32>,
     pub details: Csr<PersonRow>,
@@ -369,6 +375,12 @@ pub struct Snapshot {
     pub enrolments: Csr<EnrolRow>,
     pub events: Csr<EventRow>,
     pub programmes: IdMap<ProgRow>,
+    /// Programmes by dense index (the index enrolments hold): the entity id
+    /// and the row (`None`: a programme id without a programme row).
+    pub programme_ids: Vec<i64>,
+    pub progs: Vec<Option<ProgRow>>,
+    /// Programme entity → dense index.
+    pub programme_index: IdMap<u32>,
     pub classes: Vec<ClassRow>,
     /// Job position entity → (code id, group).
     pub positions: IdMap<(u32, PositionGroup)>,
@@ -393,6 +405,10 @@ pub struct SnapshotBuilder {
     qualifications: Vec<(u32, u32, QualRow)>,
     enrolments: Vec<(u32, u32, EnrolRow)>,
     programmes: IdMap<(Day, ProgRow)>,
+    prog_ids: Vec<i64>,
+    prog_index: IdMap<u32>,
+    unit_ids: Vec<i64>,
+    unit_index: IdMap<u32>,
     classes: Vec<ClassRow>,
     positions: IdMap<(Day, u32, PositionGroup)>,
     requirements: IdMap<Vec<ReqRow>>,
@@ -422,6 +438,10 @@ impl SnapshotBuilder {
             qualifications: Vec::new(),
             enrolments: Vec::new(),
             programmes: IdMap::default(),
+            prog_ids: Vec::new(),
+            prog_index: IdMap::default(),
+            unit_ids: Vec::new(),
+            unit_index: IdMap::default(),
             classes: Vec::new(),
             positions: IdMap::default(),
             requirements: IdMap::default(),
@@ -435,6 +455,17 @@ impl SnapshotBuilder {
             Some(at) => r.known_at(at),
             None => r.superseded_at.is_none(),
         }
+    }
+
+    /// The dense index of a programme id.
+    fn prog(&mut self, id: i64) -> u32 {
+        if let Some(&i) = self.prog_index.get(&id) {
+            return i;
+        }
+        let i = self.prog_ids.len() as u32;
+        self.prog_ids.push(id);
+        self.prog_index.insert(id, i);
+        i
     }
 
     fn person(&mut self, id: i64) -> u32 {
@@ -468,6 +499,17 @@ impl SnapshotBuilder {
             Fact::Class(c) => self.class(id, from, to, c),
             Fact::Enrolment(e) => self.enrolment(id, from, to, e),
         }
+    }
+
+    /// The dense index of a unit id.
+    fn unit_ix(&mut self, id: i64) -> u32 {
+        if let Some(&i) = self.unit_index.get(&id) {
+            return i;
+        }
+        let i = self.unit_ids.len() as u32;
+        self.unit_ids.push(id);
+        self.unit_index.insert(id, i);
+        i
     }
 
     fn unit(&mut self, id: i64, from: Day, to: Day, u: &UnitVersion) {
@@ -508,10 +550,11 @@ impl SnapshotBuilder {
             elected: post.elected_on.map(day),
             head: post.is_head(),
         });
+        let unit_ix = self.unit_ix(e.unit_id);
         self.employments.push((
             p,
             self.employments.len() as u32,
-            EmpRow { from, to, unit: e.unit_id, category: e.category, rank, rank_since: from, job_position: e.job_position_id, post, minority_area: e.minority_area },
+            EmpRow { from, to, unit: e.unit_id, unit_ix, category: e.category, rank, rank_since: from, job_position: e.job_position_id, post, minority_area: e.minority_area },
         ));
     }
 
@@ -610,10 +653,11 @@ impl SnapshotBuilder {
 
     fn enrolment(&mut self, id: i64, from: Day, to: Day, e: &Enrolment) {
         let p = self.person(e.person_id);
+        let prog = self.prog(e.programme_id);
         self.enrolments.push((
             p,
             self.enrolments.len() as u32,
-            EnrolRow::new(id, from, to, e.programme_id, e.class_id, e.status, day(e.starts_on), day(e.ends_on)),
+            EnrolRow::new(id, from, to, prog, e.class_id, e.status, day(e.starts_on), day(e.ends_on)),
         ));
     }
 
@@ -663,6 +707,16 @@ impl SnapshotBuilder {
         classes.sort_by_key(|c| (c.entity, c.from));
         let mut lecturers = self.lecturers;
         lecturers.sort_by_key(|l| (l.entity, l.from));
+        let mut prog_ids = self.prog_ids;
+        let mut prog_index = self.prog_index;
+        for &id in self.programmes.keys() {
+            if let std::collections::hash_map::Entry::Vacant(v) = prog_index.entry(id) {
+                v.insert(prog_ids.len() as u32);
+                prog_ids.push(id);
+            }
+        }
+        let programmes: IdMap<ProgRow> = self.programmes.into_iter().map(|(k, (_, v))| (k, v)).collect();
+        let progs = prog_ids.iter().map(|id| programmes.get(id).cloned()).collect();
 
         Snapshot {
             today,
@@ -671,6 +725,7 @@ impl SnapshotBuilder {
             units,
             successors: self.successors,
             unit_bounds: bounds,
+            unit_ids: self.unit_ids,
             details: Csr::build(n, self.details, |r| (0, r.from)),
             employments,
             roles: Csr::build(n, self.roles, |r| (0, r.from)),
@@ -679,7 +734,10 @@ impl SnapshotBuilder {
             events: Csr::build(n, events, |_| (0, 0)),
             person_ids: self.person_ids,
             person_index: self.person_index,
-            programmes: self.programmes.into_iter().map(|(k, (_, v))| (k, v)).collect(),
+            programmes,
+            programme_ids: prog_ids,
+            programme_index: prog_index,
+            progs,
             classes,
             positions: self.positions.into_iter().map(|(k, (_, c, g))| (k, (c, g))).collect(),
             requirements: self.requirements,
@@ -715,6 +773,8 @@ pub struct UnitTree {
     pub units: Vec<TreeUnit>,
     by_entity: IdMap<u32>,
     successors: IdMap<Vec<i64>>,
+    /// [`UnitTree::place`] of each unit by dense index ([`NONE`]: nowhere).
+    placed: Vec<u32>,
 }
 
 impl UnitTree {
@@ -733,6 +793,15 @@ impl UnitTree {
             e = *self.successors.get(&e)?.first()?;
         }
         None
+    }
+
+    /// [`UnitTree::place`] of an employment row's unit, by its dense index.
+    #[inline]
+    pub fn place_index(&self, e: &EmpRow) -> Option<u32> {
+        match self.placed.get(e.unit_ix as usize) {
+            Some(&u) => (u != NONE).then_some(u),
+            None => self.place(e.unit),
+        }
     }
 
     pub fn ancestors(&self, u: u32) -> impl Iterator<Item = u32> + '_ {
@@ -808,6 +877,12 @@ impl Snapshot {
         self.person_ids.len()
     }
 
+    /// The programme row of a dense programme index.
+    #[inline]
+    pub fn prog(&self, i: u32) -> Option<&ProgRow> {
+        self.progs.get(i as usize).and_then(Option::as_ref)
+    }
+
     /// An estimate of the memory the snapshot holds: its tables, the person
     /// index and the strings (names), not counting allocator overhead.
     pub fn heap_bytes(&self) -> usize {
@@ -858,6 +933,7 @@ impl Snapshot {
         for (i, p) in parents.into_iter().enumerate() {
             t.units[i].parent = p.and_then(|p| t.by_entity.get(&p).copied());
         }
+        t.placed = self.unit_ids.iter().map(|&u| t.place(u).unwrap_or(NONE)).collect();
         t
     }
 

@@ -37,8 +37,8 @@ impl<'s> Frame<'s> {
         if self.forecast && det.is_some_and(|d| d.retire <= self.day) {
             emp = None;
         }
-        let unit = emp.and_then(|e| self.tree.place(e.unit));
-        PersonAt { p, det, emp, unit }
+        let unit = emp.and_then(|e| self.tree.place_index(e));
+        PersonAt { p, det, emp, unit, done: None }
     }
 
     /// In the workforce on the date: known details and an employment or a
@@ -78,6 +78,32 @@ pub struct PersonAt<'s> {
     pub emp: Option<&'s EmpRow>,
     /// The unit on the frame's tree.
     pub unit: Option<u32>,
+    /// The courses done as of the date, when the caller listed them once for
+    /// all the tests of this person and date ([`done_courses`]); `None`: each
+    /// `completed(...)` walks the enrolments itself.
+    pub done: Option<&'s [Done]>,
+}
+
+/// A course done as of a frame's date (completed, or in a forecast enrolled):
+/// the day it ends and its programme index.
+#[derive(Clone, Copy)]
+pub struct Done {
+    pub ends: Day,
+    pub prog: u32,
+}
+
+fn is_done(f: &Frame, e: &crate::snapshot::EnrolRow) -> bool {
+    e.status == EnrolmentStatus::Completed || (f.forecast && e.status == EnrolmentStatus::Enrolled)
+}
+
+/// Lists the courses person `p` has done as of the frame's date into `out`.
+pub fn done_courses(f: &Frame, p: u32, out: &mut Vec<Done>) {
+    out.clear();
+    f.snap.for_enrolments_at(p, f.day, |e| {
+        if is_done(f, e) {
+            out.push(Done { ends: e.ends, prog: e.prog() });
+        }
+    });
 }
 
 pub type Test = Box<dyn Fn(&Frame, &PersonAt) -> bool + Send + Sync>;
@@ -107,7 +133,7 @@ pub fn held_rank(f: &Frame, p: u32, kind: QualificationKind, language: u32) -> u
         f.snap.for_enrolments_at(p, f.day, |e| {
             if e.status == EnrolmentStatus::Enrolled
                 && e.ends <= f.day
-                && let Some(g) = f.snap.programmes.get(&e.programme()).and_then(|p| p.grants)
+                && let Some(g) = f.snap.prog(e.prog()).and_then(|p| p.grants)
                 && g.kind == kind
                 && (language == NONE || g.language == language)
             {
@@ -156,22 +182,36 @@ pub fn window_bounds(f: &Frame, pa: &PersonAt, w: Window) -> Option<(Day, Day)> 
     })
 }
 
+/// A training filter resolved once: which programmes (by dense index) match.
 struct Filter {
-    topics: u64,
-    programmes: Vec<i64>,
-    kind: Option<nangluc_core::training::TrainingKind>,
+    /// No topic, programme or kind condition: every programme matches.
+    any: bool,
+    /// Programme index → matches the topic, programme and kind conditions.
+    pass: Vec<bool>,
     window: Window,
 }
 
 impl Filter {
     fn new(snap: &Snapshot, t: &TrainingFilter) -> Self {
         let codes = ids(snap, &t.programmes);
-        let programmes = snap.programmes.iter().filter(|(_, p)| codes.contains(&p.code)).map(|(id, _)| *id).collect();
-        Filter { topics: mask(Topic::ALL, &t.topics), programmes, kind: t.kind, window: t.window }
+        let topics = mask(Topic::ALL, &t.topics);
+        let any = t.topics.is_empty() && t.programmes.is_empty() && t.kind.is_none();
+        let pass = snap
+            .progs
+            .iter()
+            .map(|prog| {
+                let topic_ok = t.topics.is_empty() || prog.as_ref().is_some_and(|p| topics & bit(Topic::ALL, p.topic) != 0);
+                let prog_ok = t.programmes.is_empty() || prog.as_ref().is_some_and(|p| codes.contains(&p.code));
+                let kind_ok = t.kind.is_none() || prog.as_ref().is_some_and(|p| Some(p.kind) == t.kind);
+                topic_ok && prog_ok && kind_ok
+            })
+            .collect();
+        Filter { any, pass, window: t.window }
     }
 
-    fn unfiltered(&self, t: &TrainingFilter) -> bool {
-        t.topics.is_empty() && t.programmes.is_empty() && self.kind.is_none()
+    #[inline]
+    fn passes(&self, prog: u32) -> bool {
+        self.any || self.pass.get(prog as usize).copied().unwrap_or(false)
     }
 }
 
@@ -179,29 +219,25 @@ impl Filter {
 /// matching training (in a forecast: or will have completed an enrolled one).
 pub fn completion(f: &Frame, pa: &PersonAt, t: &TrainingFilter) -> Option<Day> {
     let filter = Filter::new(f.snap, t);
-    completion_with(f, pa, &filter, t)
+    completion_with(f, pa, &filter)
 }
 
-fn completion_with(f: &Frame, pa: &PersonAt, filter: &Filter, t: &TrainingFilter) -> Option<Day> {
+fn completion_with(f: &Frame, pa: &PersonAt, filter: &Filter) -> Option<Day> {
     let (lo, hi) = window_bounds(f, pa, filter.window)?;
-    let any = filter.unfiltered(t);
     let mut found = None;
-    f.snap.for_enrolments_at(pa.p, f.day, |e| {
-        let done = e.status == EnrolmentStatus::Completed || (f.forecast && e.status == EnrolmentStatus::Enrolled);
-        if !done || e.ends < lo || e.ends > hi {
-            return;
+    let mut see = |ends: Day, prog: u32| {
+        if ends >= lo && ends <= hi && filter.passes(prog) {
+            found = Some(found.map_or(ends, |x: Day| x.max(ends)));
         }
-        let ok = any || {
-            let prog = f.snap.programmes.get(&e.programme());
-            let topic_ok = t.topics.is_empty() || prog.is_some_and(|p| filter.topics & bit(Topic::ALL, p.topic) != 0);
-            let prog_ok = t.programmes.is_empty() || filter.programmes.contains(&e.programme());
-            let kind_ok = filter.kind.is_none() || prog.is_some_and(|p| Some(p.kind) == filter.kind);
-            topic_ok && prog_ok && kind_ok
-        };
-        if ok {
-            found = Some(found.map_or(e.ends, |x: Day| x.max(e.ends)));
-        }
-    });
+    };
+    match pa.done {
+        Some(list) => list.iter().for_each(|d| see(d.ends, d.prog)),
+        None => f.snap.for_enrolments_at(pa.p, f.day, |e| {
+            if is_done(f, e) {
+                see(e.ends, e.prog());
+            }
+        }),
+    }
     found
 }
 
@@ -319,8 +355,7 @@ pub fn compile(node: &Node, snap: &Snapshot) -> Test {
         Pred::FitsPosition => Box::new(|f, p| unmet_requirements(f, p).is_some_and(|u| u.is_empty())),
         Pred::Completed { filter } => {
             let fl = Filter::new(snap, filter);
-            let t = filter.clone();
-            Box::new(move |f, p| completion_with(f, p, &fl, &t).is_some())
+            Box::new(move |f, p| completion_with(f, p, &fl).is_some())
         }
         Pred::ManagementYears { .. } | Pred::Guest | Pred::InstitutionKind { .. } => Box::new(|_, _| false),
     }
