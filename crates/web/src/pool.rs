@@ -1,10 +1,18 @@
 //! A small pool of synchronous stores, used from async handlers through
 //! `spawn_blocking`. SQLite in WAL mode serves concurrent readers; each
 //! PostgreSQL store is one connection.
+//!
+//! At most `size` requests hold a store at once; the others wait their turn.
+//! Without that bound, a burst of requests opened a fresh connection each
+//! (schema check, statements parsed again, per-connection caches cold) and
+//! threw it away after: under 50 concurrent users that churn cost more than
+//! the requests themselves.
 
 use std::sync::{Arc, Mutex};
 
 use nangluc_store::Store;
+
+use tokio::sync::Semaphore;
 
 use crate::error::AppError;
 
@@ -12,6 +20,8 @@ pub struct Pool {
     url: String,
     idle: Mutex<Vec<Store>>,
     max_idle: usize,
+    /// One permit per store that may be in use at once.
+    turns: Arc<Semaphore>,
 }
 
 impl Pool {
@@ -23,6 +33,7 @@ impl Pool {
             url: url.to_string(),
             idle: Mutex::new(vec![first]),
             max_idle: max_idle.max(1),
+            turns: Arc::new(Semaphore::new(max_idle.max(1))),
         }))
     }
 
@@ -47,7 +58,12 @@ impl Pool {
         F: FnOnce(&mut Store) -> Result<T, AppError> + Send + 'static,
     {
         let pool = Arc::clone(self);
+        let turn = Arc::clone(&self.turns)
+            .acquire_owned()
+            .await
+            .map_err(|e| AppError::Internal(format!("hàng đợi kết nối đã đóng: {e}")))?;
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let mut store = pool.take()?;
             let result = f(&mut store);
             // A store whose query failed may hold a broken connection: drop it.
