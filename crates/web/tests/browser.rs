@@ -581,16 +581,35 @@ fn an_import_with_an_error_names_it_and_a_clean_one_is_applied() {
     driver.sign_in(&base, "hr");
     driver.goto(&format!("{base}/imports"));
 
-    // Row 3 has an impossible birth date: the page names row, column and value.
+    // A workbook as units keep them: a title above the header; its row 6 has an
+    // impossible birth date, and the page names row, column and value.
     let dir = std::env::temp_dir().join(format!("nangluc-browser-import-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let header = "Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Mã đơn vị,Loại cán bộ\n";
-    let bad = dir.join("can-bo-loi.csv");
-    std::fs::write(&bad, format!("{header}068090000020,Hồ Thị Mai,01/02/1991,Nữ,Kinh,SNV-CC,Công chức\n068090000021,Tạ Văn Nam,31/02/1980,Nam,Kinh,SNV-CC,Công chức\n")).unwrap();
+    let bad = dir.join("can-bo-loi.xlsx");
+    {
+        use nangluc_io::export::{Table, Value, write_table};
+        let row = |cells: [&str; 7]| cells.iter().map(|c| Value::text(*c)).collect::<Vec<_>>();
+        write_table(
+            &Table {
+                sheet: "Cán bộ".into(),
+                title: "DANH SÁCH CÁN BỘ, CÔNG CHỨC PHÒNG CÔNG CHỨC, VIÊN CHỨC".into(),
+                subtitle: "Kèm theo báo cáo tháng 11/2026".into(),
+                columns: header.trim().split(',').map(|h| (h.to_string(), 16.0)).collect(),
+                text_columns: vec![0],
+                rows: vec![
+                    row(["068090000020", "Hồ Thị Mai", "01/02/1991", "Nữ", "Kinh", "SNV-CC", "Công chức"]),
+                    row(["068090000021", "Tạ Văn Nam", "31/02/1980", "Nam", "Kinh", "SNV-CC", "Công chức"]),
+                ],
+            },
+            &bad,
+        )
+        .unwrap();
+    }
     driver.type_into(&driver.css("#upload-file"), bad.to_str().unwrap());
     driver.click(&driver.css("#upload-check"));
     let errors = driver.text(&driver.wait_css("#import-errors"));
-    assert!(errors.contains('3') && errors.contains("Ngày sinh") && errors.contains("31/02/1980"), "{errors}");
+    assert!(errors.contains('6') && errors.contains("Ngày sinh") && errors.contains("31/02/1980"), "{errors}");
     let summary = driver.text(&driver.css("#import-errors-summary"));
     assert!(summary.contains("chưa có dữ liệu nào được ghi"), "{summary}");
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
