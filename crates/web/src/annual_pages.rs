@@ -3,9 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use nangluc_core::training::FundingSource;
@@ -18,7 +16,6 @@ use crate::annual_api::{YearQuery, year_or_next};
 use crate::auth::{Role, Viewer};
 use crate::error::AppError;
 use crate::fmt::{money, number, parse_day};
-use crate::multipart;
 use crate::pages::Chrome;
 
 fn render<T: Template>(t: &T) -> Result<Response, AppError> {
@@ -533,20 +530,28 @@ pub async fn add_duty_update(
     State(state): State<AppState>,
     v: Viewer,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let parts = multipart::parse(content_type, &body)?;
-    let field = |name: &str| {
-        parts
-            .iter()
-            .find(|p| p.name == name && p.filename.is_none())
-            .map(|p| p.text())
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        AppError::BadRequest(format!("Biểu mẫu gửi lên không hợp lệ: {e}."))
     };
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut file = None;
+    while let Some(part) = form.next_field().await.map_err(bad)? {
+        let name = part.name().unwrap_or_default().to_string();
+        match part.file_name().map(str::to_string) {
+            Some(file_name) if name == "file" => {
+                let content_type = part.content_type().unwrap_or("application/octet-stream").to_string();
+                let data = part.bytes().await.map_err(bad)?;
+                if !file_name.is_empty() && !data.is_empty() {
+                    file = Some((file_name, content_type, data.to_vec()));
+                }
+            }
+            Some(_) => {}
+            None => fields.push((name, part.text().await.map_err(bad)?)),
+        }
+    }
+    let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     v.check_csrf(field("csrf").as_deref())?;
     let deadline = match field("deadline")
         .as_deref()
@@ -564,18 +569,6 @@ pub async fn add_duty_update(
         state: field("state").unwrap_or_default(),
         note: field("note"),
     };
-    let file = parts
-        .iter()
-        .find(|p| p.name == "file" && p.filename.as_deref().is_some_and(|f| !f.is_empty()))
-        .map(|p| {
-            (
-                p.filename.clone().unwrap_or_default(),
-                p.content_type
-                    .clone()
-                    .unwrap_or_else(|| "application/octet-stream".into()),
-                p.data.clone(),
-            )
-        });
     let now = state.clock.now();
     state
         .pool

@@ -21,7 +21,6 @@ pub mod error;
 pub mod fmt;
 pub mod imports;
 pub mod imports_pages;
-pub mod multipart;
 pub mod pages;
 pub mod pool;
 pub mod service;
