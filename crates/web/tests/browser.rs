@@ -521,14 +521,12 @@ impl Driver {
     /// Waits (up to 15 s) for an element the page being loaded shows; gives it.
     fn wait_css(&self, selector: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
-        let path = format!("/session/{}/element", self.session);
         loop {
-            let (status, v) = http(self.port, "POST", &path, Some(&json!({ "using": "css selector", "value": selector })))
-                .expect("webdriver request");
-            if status == 200 {
-                return v["value"][ELEMENT].as_str().expect("an element").to_string();
+            let found = self.try_cmd("POST", "/element", Some(json!({ "using": "css selector", "value": selector })));
+            if let Some(id) = found.as_ref().and_then(|v| v[ELEMENT].as_str()) {
+                return id.to_string();
             }
-            assert!(Instant::now() < deadline, "no element {selector} after 15 s: {v}");
+            assert!(Instant::now() < deadline, "no element {selector} after 15 s");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
