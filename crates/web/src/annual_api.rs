@@ -472,30 +472,22 @@ pub async fn annual_plan_xlsx(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     reads_documents(&v)?;
+    let plan = state
+        .plan
+        .clone()
+        .ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
     let today = state.clock.today();
     let year = year_or_next(&q, today);
     let bytes = state
         .pool
         .run(move |s| {
-            let sheets = crate::documents::annual_plan_sheets(s, year, today)?;
+            let result = plan.evaluate(s, today, None, false, false)?;
+            let sheets = crate::documents::annual_plan_sheets(s, &result, year, today)?;
             nangluc_io::export::write_tables_to_bytes(&sheets)
                 .map_err(|e| AppError::Internal(e.to_string()))
         })
         .await?;
-    Ok((
-        [
-            (
-                CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"ke-hoach-dtbd-{year}.xlsx\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(xlsx(bytes, &format!("ke-hoach-dtbd-{year}.xlsx")))
 }
 
 #[derive(Debug, Deserialize)]
@@ -528,11 +520,7 @@ pub async fn review_docx(
         .plan
         .clone()
         .ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
-    let as_of = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
-        None => state.clock.today(),
-        Some(s) => parse_day(s)
-            .ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ.")))?,
-    };
+    let as_of = review_date(&q, state.clock.today())?;
     let bytes = state
         .pool
         .run(move |s| {
@@ -540,11 +528,62 @@ pub async fn review_docx(
             crate::documents::review(s, &plan.plan, (*result).clone(), kind, as_of)
         })
         .await?;
-    let name = match kind {
-        ReviewKind::MidTerm => "bao-cao-so-ket.docx",
-        ReviewKind::Final => "bao-cao-tong-ket.docx",
-    };
-    Ok(docx(bytes, name))
+    Ok(docx(bytes, &format!("{}.docx", review_file_stem(kind))))
+}
+
+fn review_file_stem(kind: ReviewKind) -> &'static str {
+    match kind {
+        ReviewKind::MidTerm => "bao-cao-so-ket",
+        ReviewKind::Final => "bao-cao-tong-ket",
+    }
+}
+
+/// `GET /reports/review.xlsx?kind=mid-term|final&as_of=D`: the review's tables
+/// as a workbook (targets, units, the groups to encourage).
+pub async fn review_xlsx(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ReviewQuery>,
+) -> Result<Response, AppError> {
+    reads_documents(&v)?;
+    let kind = review_kind(&q.kind)?;
+    let plan = state
+        .plan
+        .clone()
+        .ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
+    let as_of = review_date(&q, state.clock.today())?;
+    let bytes = state
+        .pool
+        .run(move |s| {
+            let result = plan.evaluate(s, as_of, None, false, false)?;
+            let sheets = crate::documents::review_sheets(s, &plan.plan, &result, as_of)?;
+            nangluc_io::export::write_tables_to_bytes(&sheets)
+                .map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await?;
+    Ok(xlsx(bytes, &format!("{}.xlsx", review_file_stem(kind))))
+}
+
+fn review_date(q: &ReviewQuery, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    match q.as_of.as_deref().filter(|s| !s.is_empty()) {
+        None => Ok(today),
+        Some(s) => parse_day(s)
+            .ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ."))),
+    }
+}
+
+fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 // ---------------------------------------------------------------- OpenAPI
@@ -654,7 +693,13 @@ pub fn extend_openapi(doc: &mut Value) {
             "get": { "summary": "Báo cáo sơ kết hoặc tổng kết kế hoạch giai đoạn (Word)", "tags": ["Văn bản"], "parameters": [
                 { "name": "kind", "in": "query", "required": true, "schema": { "type": "string", "enum": ["mid-term", "final"] } },
                 { "name": "as_of", "in": "query", "required": false, "schema": s("string") }
-            ], "responses": { "200": docx_ok, "403": refused } }
+            ], "responses": { "200": docx_ok, "403": refused.clone() } }
+        },
+        "/api/v1/reports/review.xlsx": {
+            "get": { "summary": "Số liệu sơ kết, tổng kết (Excel): chỉ tiêu so với ngưỡng, theo đơn vị, lượt người được đào tạo là nữ, dân tộc thiểu số, ở vùng khó khăn", "tags": ["Văn bản"], "parameters": [
+                { "name": "kind", "in": "query", "required": true, "schema": { "type": "string", "enum": ["mid-term", "final"] } },
+                { "name": "as_of", "in": "query", "required": false, "schema": s("string") }
+            ], "responses": { "200": { "description": "Tệp Excel", "content": { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary" } } } }, "403": refused } }
         }
     });
     let costs = json!({ "type": "object", "properties": { "state_budget": int, "unit": int, "learner": int, "sponsor": int, "total": int } });

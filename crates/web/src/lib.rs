@@ -196,6 +196,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
         .route("/reports/review.docx", get(annual_api::review_docx))
+        .route("/reports/review.xlsx", get(annual_api::review_xlsx))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::home))
@@ -258,6 +259,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
         .route("/reports/annual-plan.xlsx", get(annual_api::annual_plan_xlsx))
         .route("/reports/review.docx", get(annual_api::review_docx))
+        .route("/reports/review.xlsx", get(annual_api::review_xlsx))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn(auth::same_origin_only))

@@ -76,14 +76,6 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn tables(result: &PlanResult, xlsx: Option<&Path>) -> Result<()> {
-    if let Some(path) = xlsx {
-        nangluc_io::results::write_plan_result(result, path)?;
-        eprintln!("Đã ghi bảng số liệu vào '{}'.", path.display());
-    }
-    Ok(())
-}
-
 pub fn run(db: &str, args: Args) -> Result<()> {
     let day = today();
     match args.what {
@@ -97,14 +89,8 @@ pub fn run(db: &str, args: Args) -> Result<()> {
             let result = evaluate(db, &plan, day)?;
             let mut store = open_store(db)?;
             if let Some(path) = &xlsx {
-                // The targets and their need, then the year's plans and budget.
-                let mut sheets = vec![
-                    nangluc_io::results::targets_table(&result),
-                    nangluc_io::results::annex_table(&result),
-                ];
-                sheets.extend(nangluc_web::documents::annual_plan_sheets(
-                    &mut store, year, day,
-                )?);
+                let sheets =
+                    nangluc_web::documents::annual_plan_sheets(&mut store, &result, year, day)?;
                 nangluc_io::export::write_tables(&sheets, path)?;
                 eprintln!("Đã ghi bảng số liệu vào '{}'.", path.display());
             }
@@ -121,8 +107,14 @@ pub fn run(db: &str, args: Args) -> Result<()> {
             let plan = read_plan(&plan)?;
             let as_of = as_of.unwrap_or(day);
             let result = evaluate(db, &plan, as_of)?;
-            tables(&result, xlsx.as_deref())?;
             let mut store = open_store(db)?;
+            if let Some(path) = &xlsx {
+                // The same tables as the browser's download.
+                let sheets =
+                    nangluc_web::documents::review_sheets(&mut store, &plan, &result, as_of)?;
+                nangluc_io::export::write_tables(&sheets, path)?;
+                eprintln!("Đã ghi bảng số liệu vào '{}'.", path.display());
+            }
             let kind = match kind {
                 Kind::MidTerm => ReviewKind::MidTerm,
                 Kind::Final => ReviewKind::Final,
