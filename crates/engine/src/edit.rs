@@ -151,7 +151,7 @@ fn layout(src: &str) -> Result<Layout, EditError> {
                     .iter()
                     // A key written as a sub-table's header (`[[groups.targets.sub_quotas]]`)
                     // is not in the target's own lines.
-                    .filter(|(_, v)| header_text(src, &v.span()).is_none() && !is_array_of_headers(src, v))
+                    .filter(|(_, v)| !is_header_table(src, v) && !is_array_of_headers(src, v))
                     .map(|(k, v)| Key {
                         name: k.get_ref().to_string(),
                         span: k.span().start..v.span().end,
@@ -165,9 +165,14 @@ fn layout(src: &str) -> Result<Layout, EditError> {
     Ok(Layout { headers, groups, targets })
 }
 
+/// A table written under its own header (`[groups.targets.annex]`), not inline.
+fn is_header_table(src: &str, v: &toml::Spanned<DeValue<'_>>) -> bool {
+    matches!(v.get_ref(), DeValue::Table(_)) && header_text(src, &v.span()).is_some()
+}
+
 fn is_array_of_headers(src: &str, v: &toml::Spanned<DeValue<'_>>) -> bool {
     match v.get_ref() {
-        DeValue::Array(items) => items.iter().any(|i| header_text(src, &i.span()).is_some()),
+        DeValue::Array(items) => items.iter().any(|i| is_header_table(src, i)),
         _ => false,
     }
 }
