@@ -493,6 +493,8 @@ pub struct TargetChange {
     pub wording: String,
     /// What changed, in words.
     pub what: Vec<&'static str>,
+    /// The threshold as the plan's page writes it, before and after.
+    pub threshold: (String, String),
     pub before: Option<Figures>,
     pub after: Option<Figures>,
     pub entered: usize,
@@ -583,6 +585,10 @@ fn preview_between(
             id: c.id.clone(),
             wording: new.target(&c.id).map(|t| t.wording.clone()).unwrap_or_default(),
             what,
+            threshold: (
+                old.target(&c.id).map(threshold_text).unwrap_or_default(),
+                new.target(&c.id).map(threshold_text).unwrap_or_default(),
+            ),
             before: Some(Figures::of(&c.before, ratio(old))),
             after: Some(Figures::of(&c.after, ratio(new))),
             entered: c.entered.len(),
@@ -597,10 +603,12 @@ fn preview_between(
             .collect::<Vec<_>>()
     };
     for (id, wording, f) in figures(new, &d.added) {
-        targets.push(TargetChange { id, wording, what: vec!["chỉ tiêu mới"], before: None, after: Some(f), entered: 0, left: 0 });
+        let threshold = (String::new(), new.target(&id).map(threshold_text).unwrap_or_default());
+        targets.push(TargetChange { id, wording, what: vec!["chỉ tiêu mới"], threshold, before: None, after: Some(f), entered: 0, left: 0 });
     }
     for (id, wording, f) in figures(old, &d.removed) {
-        targets.push(TargetChange { id, wording, what: vec!["bỏ chỉ tiêu"], before: Some(f), after: None, entered: 0, left: 0 });
+        let threshold = (old.target(&id).map(threshold_text).unwrap_or_default(), String::new());
+        targets.push(TargetChange { id, wording, what: vec!["bỏ chỉ tiêu"], threshold, before: Some(f), after: None, entered: 0, left: 0 });
     }
     Ok(Preview {
         as_of: Day(as_of),

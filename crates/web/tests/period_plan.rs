@@ -164,6 +164,7 @@ async fn the_administrator_raises_a_threshold_and_the_dashboard_moves() {
     let row_at = preview.body.find("data-target=\"2\"").expect("target 2 in the diff");
     let row = &preview.body[row_at..row_at + preview.body[row_at..].find("</tr>").unwrap()];
     assert!(row.contains("50,00 % → 50,00 %"), "{row}");
+    assert!(row.contains("≥ 50% (phấn đấu 80%) → ≥ 60% (phấn đấu 80%)"), "{row}");
     assert!(row.contains("Đạt → Chưa đạt"), "{row}");
     assert!(row.contains("ngưỡng, thời hạn") && row.contains("nội dung"), "{row}");
     assert!(!preview.body.contains("data-target=\"1\""), "target 1 did not change");
