@@ -75,7 +75,8 @@ fn syntax(src: &str) -> Result<DeTable<'_>, EditError> {
 
 fn header_text(src: &str, span: &Range<usize>) -> Option<String> {
     let text = src.get(span.clone())?;
-    text.starts_with('[').then(|| text.chars().filter(|c| !c.is_whitespace()).collect())
+    text.starts_with('[')
+        .then(|| text.chars().filter(|c| !c.is_whitespace()).collect())
 }
 
 fn collect_headers(src: &str, v: &toml::Spanned<DeValue<'_>>, out: &mut Vec<(usize, String)>) {
@@ -101,7 +102,10 @@ fn field_text(src: &str, v: &toml::Spanned<DeValue<'_>>) -> FieldText {
     match v.get_ref() {
         DeValue::String(s) => FieldText::Str(s.to_string()),
         DeValue::Array(items)
-            if !items.is_empty() && items.iter().all(|i| matches!(i.get_ref(), DeValue::String(_))) =>
+            if !items.is_empty()
+                && items
+                    .iter()
+                    .all(|i| matches!(i.get_ref(), DeValue::String(_))) =>
         {
             FieldText::List(
                 items
@@ -136,16 +140,31 @@ fn layout(src: &str) -> Result<Layout, EditError> {
     headers.sort();
     let mut groups = Vec::new();
     let mut targets = Vec::new();
-    let groups_v = doc.iter().find(|(k, _)| k.get_ref().as_ref() == "groups").map(|(_, v)| v);
+    let groups_v = doc
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == "groups")
+        .map(|(_, v)| v);
     if let Some(DeValue::Array(gs)) = groups_v.map(|v| v.get_ref()) {
         for g in gs.iter() {
-            let DeValue::Table(gt) = g.get_ref() else { continue };
+            let DeValue::Table(gt) = g.get_ref() else {
+                continue;
+            };
             let gid = str_key(gt, "id");
-            groups.push(GroupAt { id: gid.clone(), header: g.span() });
-            let ts = gt.iter().find(|(k, _)| k.get_ref().as_ref() == "targets").map(|(_, v)| v);
-            let Some(DeValue::Array(ts)) = ts.map(|v| v.get_ref()) else { continue };
+            groups.push(GroupAt {
+                id: gid.clone(),
+                header: g.span(),
+            });
+            let ts = gt
+                .iter()
+                .find(|(k, _)| k.get_ref().as_ref() == "targets")
+                .map(|(_, v)| v);
+            let Some(DeValue::Array(ts)) = ts.map(|v| v.get_ref()) else {
+                continue;
+            };
             for tv in ts.iter() {
-                let DeValue::Table(tt) = tv.get_ref() else { continue };
+                let DeValue::Table(tt) = tv.get_ref() else {
+                    continue;
+                };
                 let header = tv.span();
                 let keys = tt
                     .iter()
@@ -158,11 +177,20 @@ fn layout(src: &str) -> Result<Layout, EditError> {
                         value: field_text(src, v),
                     })
                     .collect();
-                targets.push(TargetAt { id: str_key(tt, "id"), group: gid.clone(), header, keys });
+                targets.push(TargetAt {
+                    id: str_key(tt, "id"),
+                    group: gid.clone(),
+                    header,
+                    keys,
+                });
             }
         }
     }
-    Ok(Layout { headers, groups, targets })
+    Ok(Layout {
+        headers,
+        groups,
+        targets,
+    })
 }
 
 /// A table written under its own header (`[groups.targets.annex]`), not inline.
@@ -265,7 +293,10 @@ pub fn target_values(src: &str, id: &str) -> Result<Vec<(String, FieldText)>, Ed
     let t = l.target(id)?;
     let mut keys: Vec<&Key> = t.keys.iter().collect();
     keys.sort_by_key(|k| k.span.start);
-    Ok(keys.into_iter().map(|k| (k.name.clone(), k.value.clone())).collect())
+    Ok(keys
+        .into_iter()
+        .map(|k| (k.name.clone(), k.value.clone()))
+        .collect())
 }
 
 /// The id of the group a target is in.
@@ -276,10 +307,19 @@ pub fn target_group(src: &str, id: &str) -> Result<String, EditError> {
 /// Sets (`Some`, a TOML value as text) or removes (`None`) keys of a target.
 /// A key already written is rewritten where it is; a new one is added after
 /// the target's last key.
-pub fn set_target_fields(src: &str, id: &str, fields: &[(&str, Option<String>)]) -> Result<String, EditError> {
+pub fn set_target_fields(
+    src: &str,
+    id: &str,
+    fields: &[(&str, Option<String>)],
+) -> Result<String, EditError> {
     let l = layout(src)?;
     let t = l.target(id)?;
-    let own_end = t.keys.iter().map(|k| k.span.end).max().unwrap_or(t.header.end);
+    let own_end = t
+        .keys
+        .iter()
+        .map(|k| k.span.end)
+        .max()
+        .unwrap_or(t.header.end);
     let insert_at = line_end(src, own_end);
     // (range replaced, new text), applied from the end of the file backwards.
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
@@ -298,7 +338,11 @@ pub fn set_target_fields(src: &str, id: &str, fields: &[(&str, Option<String>)])
         }
     }
     if !added.is_empty() {
-        let prefix = if insert_at > 0 && !src[..insert_at].ends_with('\n') { "\n" } else { "" };
+        let prefix = if insert_at > 0 && !src[..insert_at].ends_with('\n') {
+            "\n"
+        } else {
+            ""
+        };
         edits.push((insert_at..insert_at, format!("{prefix}{added}")));
     }
     edits.sort_by_key(|(r, _)| std::cmp::Reverse((r.start, r.end)));
@@ -357,7 +401,10 @@ pub fn field_at(src: &str, id: &str, line: usize) -> Option<String> {
     let line_of = |at: usize| src[..at.min(src.len())].matches('\n').count() + 1;
     t.keys
         .iter()
-        .find(|k| (line_of(k.span.start)..=line_of(k.span.end.saturating_sub(1).max(k.span.start))).contains(&line))
+        .find(|k| {
+            (line_of(k.span.start)..=line_of(k.span.end.saturating_sub(1).max(k.span.start)))
+                .contains(&line)
+        })
         .map(|k| k.name.clone())
 }
 
@@ -383,22 +430,40 @@ pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
     let at = |i: usize, j: usize| i * (m + 1) + j;
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            lcs[at(i, j)] =
-                if a[i] == b[j] { lcs[at(i + 1, j + 1)] + 1 } else { lcs[at(i + 1, j)].max(lcs[at(i, j + 1)]) };
+            lcs[at(i, j)] = if a[i] == b[j] {
+                lcs[at(i + 1, j + 1)] + 1
+            } else {
+                lcs[at(i + 1, j)].max(lcs[at(i, j + 1)])
+            };
         }
     }
     let mut out = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (0, 0);
     while i < n || j < m {
         if i < n && j < m && a[i] == b[j] {
-            out.push(DiffLine { tag: ' ', old: Some(i + 1), new: Some(j + 1), text: a[i].to_string() });
+            out.push(DiffLine {
+                tag: ' ',
+                old: Some(i + 1),
+                new: Some(j + 1),
+                text: a[i].to_string(),
+            });
             i += 1;
             j += 1;
         } else if j < m && (i == n || lcs[at(i, j + 1)] >= lcs[at(i + 1, j)]) {
-            out.push(DiffLine { tag: '+', old: None, new: Some(j + 1), text: b[j].to_string() });
+            out.push(DiffLine {
+                tag: '+',
+                old: None,
+                new: Some(j + 1),
+                text: b[j].to_string(),
+            });
             j += 1;
         } else {
-            out.push(DiffLine { tag: '-', old: Some(i + 1), new: None, text: a[i].to_string() });
+            out.push(DiffLine {
+                tag: '-',
+                old: Some(i + 1),
+                new: None,
+                text: a[i].to_string(),
+            });
             i += 1;
         }
     }
@@ -468,13 +533,21 @@ min = 50
 
     #[test]
     fn setting_a_key_rewrites_only_its_value() {
-        let out = set_target_fields(SRC, "1", &[("min", Some("80".into())), ("by", Some("2024".into()))]).unwrap();
+        let out = set_target_fields(
+            SRC,
+            "1",
+            &[("min", Some("80".into())), ("by", Some("2024".into()))],
+        )
+        .unwrap();
         let p = parse(&out);
         let h = p.target("1").unwrap().horizons[0];
         assert_eq!((h.min.0, h.by), (8000, 2024));
         // Every other line is as it was, comments included.
         assert!(out.contains("# Chỉ tiêu 1: trình độ.\n[[groups.targets]]\nid = \"1\""));
-        assert!(out.contains("min = 80\nby = 2024\n\n[[groups.targets]]\nid = \"2\""), "{out}");
+        assert!(
+            out.contains("min = 80\nby = 2024\n\n[[groups.targets]]\nid = \"2\""),
+            "{out}"
+        );
         assert_eq!(out.replace("min = 80\nby = 2024\n", "min = 100\n"), SRC);
         // The other targets keep their values.
         assert_eq!(p.target("3").unwrap().horizons[0].min.0, 5000);
@@ -487,7 +560,11 @@ min = 50
         let out = set_target_fields(
             SRC,
             "1",
-            &[("wording", Some(toml_string(wording))), ("population", Some(toml_string(expr))), ("note", None)],
+            &[
+                ("wording", Some(toml_string(wording))),
+                ("population", Some(toml_string(expr))),
+                ("note", None),
+            ],
         )
         .unwrap();
         let p = parse(&out);
@@ -501,23 +578,51 @@ min = 50
 
     #[test]
     fn removing_a_key_removes_its_lines() {
-        let out = set_target_fields(SRC, "2", &[("levels", None), ("per_year", Some("{ min = 20, max = 40 }".into()))]).unwrap();
+        let out = set_target_fields(
+            SRC,
+            "2",
+            &[
+                ("levels", None),
+                ("per_year", Some("{ min = 20, max = 40 }".into())),
+            ],
+        )
+        .unwrap();
         let p = parse(&out);
         let q = p.target("2").unwrap().quota.as_ref().unwrap();
-        assert!(q.filter.levels.is_empty(), "the target's own levels are gone");
-        assert_eq!(q.sub_quotas[0].filter.levels, vec!["tien_si".to_string()], "the sub-quota's stay");
-        assert_eq!((q.per_year.unwrap().min, q.per_year.unwrap().max), (Some(20), Some(40)));
+        assert!(
+            q.filter.levels.is_empty(),
+            "the target's own levels are gone"
+        );
+        assert_eq!(
+            q.sub_quotas[0].filter.levels,
+            vec!["tien_si".to_string()],
+            "the sub-quota's stay"
+        );
+        assert_eq!(
+            (q.per_year.unwrap().min, q.per_year.unwrap().max),
+            (Some(20), Some(40))
+        );
     }
 
     #[test]
     fn values_are_read_as_written() {
         let v = target_values(SRC, "2").unwrap();
         let names: Vec<&str> = v.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(names, vec!["id", "wording", "kind", "per_year", "levels"], "in the file's order, no sub-table");
+        assert_eq!(
+            names,
+            vec!["id", "wording", "kind", "per_year", "levels"],
+            "in the file's order, no sub-table"
+        );
         assert_eq!(v[3].1, FieldText::Raw("{ min = 30 }".into()));
-        assert_eq!(v[4].1, FieldText::List(vec!["thac_si".into(), "tien_si".into()]));
+        assert_eq!(
+            v[4].1,
+            FieldText::List(vec!["thac_si".into(), "tien_si".into()])
+        );
         let one = target_values(SRC, "1").unwrap();
-        assert_eq!(one.iter().find(|(k, _)| k == "population").unwrap().1, FieldText::Str("category == civil_servant\n".into()));
+        assert_eq!(
+            one.iter().find(|(k, _)| k == "population").unwrap().1,
+            FieldText::Str("category == civil_servant\n".into())
+        );
         assert_eq!(target_group(SRC, "3").unwrap(), "b");
         assert!(target_values(SRC, "9").is_err());
     }
@@ -540,9 +645,30 @@ min = 50
         let ids: Vec<&str> = p.targets.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, vec!["1", "2", "1b", "3"]);
         assert_eq!(p.target("1b").unwrap().group, "a");
-        assert_eq!(p.target("2").unwrap().quota.as_ref().unwrap().sub_quotas.len(), 1, "the sub-quota stays with 2");
+        assert_eq!(
+            p.target("2")
+                .unwrap()
+                .quota
+                .as_ref()
+                .unwrap()
+                .sub_quotas
+                .len(),
+            1,
+            "the sub-quota stays with 2"
+        );
         // At the end of the last group too.
-        let end = add_target(SRC, "b", &[("id", toml_string("4")), ("kind", toml_string("ratio")), ("criterion", toml_string("true")), ("min", "1".into()), ("wording", toml_string("x"))]).unwrap();
+        let end = add_target(
+            SRC,
+            "b",
+            &[
+                ("id", toml_string("4")),
+                ("kind", toml_string("ratio")),
+                ("criterion", toml_string("true")),
+                ("min", "1".into()),
+                ("wording", toml_string("x")),
+            ],
+        )
+        .unwrap();
         assert_eq!(parse(&end).targets.last().unwrap().id, "4");
         assert!(add_target(SRC, "z", &[]).is_err());
     }
@@ -555,7 +681,10 @@ min = 50
         assert_eq!(ids, vec!["1", "3"]);
         assert!(!out.contains("tiến sĩ"));
         let first = remove_target(SRC, "1").unwrap();
-        assert!(!first.contains("Chỉ tiêu 1: trình độ"), "its comment went with it");
+        assert!(
+            !first.contains("Chỉ tiêu 1: trình độ"),
+            "its comment went with it"
+        );
         assert_eq!(parse(&first).targets.len(), 2);
         let last = remove_target(SRC, "3").unwrap();
         assert_eq!(parse(&last).groups.len(), 2, "the group stays");
@@ -563,13 +692,29 @@ min = 50
 
     #[test]
     fn an_error_line_names_its_field() {
-        let out = set_target_fields(SRC, "1", &[("criterion", Some(toml_string("educaton >= dai_hoc")))]).unwrap();
+        let out = set_target_fields(
+            SRC,
+            "1",
+            &[("criterion", Some(toml_string("educaton >= dai_hoc")))],
+        )
+        .unwrap();
         let errors = Plan::parse(&out, "t.toml").unwrap_err();
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].message.contains("có phải 'education'"), "{}", errors[0].message);
-        assert_eq!(field_at(&out, "1", errors[0].line).as_deref(), Some("criterion"));
+        assert!(
+            errors[0].message.contains("có phải 'education'"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(
+            field_at(&out, "1", errors[0].line).as_deref(),
+            Some("criterion")
+        );
         // A line inside a multi-line value belongs to its key.
-        let pop_line = SRC.lines().position(|l| l == "category == civil_servant").unwrap() + 1;
+        let pop_line = SRC
+            .lines()
+            .position(|l| l == "category == civil_servant")
+            .unwrap()
+            + 1;
         assert_eq!(field_at(SRC, "1", pop_line).as_deref(), Some("population"));
         assert_eq!(field_at(SRC, "1", 1), None);
     }
@@ -585,8 +730,24 @@ min = 50
         let d = line_diff("a\nb\nc\nd", "a\nc\nd\ne");
         let tags: String = d.iter().map(|l| l.tag).collect();
         assert_eq!(tags, " -  +");
-        assert_eq!(d[1], DiffLine { tag: '-', old: Some(2), new: None, text: "b".into() });
-        assert_eq!(d[4], DiffLine { tag: '+', old: None, new: Some(4), text: "e".into() });
+        assert_eq!(
+            d[1],
+            DiffLine {
+                tag: '-',
+                old: Some(2),
+                new: None,
+                text: "b".into()
+            }
+        );
+        assert_eq!(
+            d[4],
+            DiffLine {
+                tag: '+',
+                old: None,
+                new: Some(4),
+                text: "e".into()
+            }
+        );
         assert!(line_diff("x", "x").iter().all(|l| l.tag == ' '));
     }
 }

@@ -62,7 +62,8 @@ pub struct NewPeriodPlanVersion<'a> {
 }
 
 const PLAN_COLUMNS: &str = "id, plan_key, in_force, followed, created_at, created_by";
-const VERSION_COLUMNS: &str = "p.plan_key, v.version, v.text, v.saved_at, v.saved_by, v.action, v.based_on, v.comment";
+const VERSION_COLUMNS: &str =
+    "p.plan_key, v.version, v.text, v.saved_at, v.saved_by, v.action, v.based_on, v.comment";
 
 fn plan_row(r: &Row) -> Result<PeriodPlanRow> {
     Ok(PeriodPlanRow {
@@ -90,7 +91,9 @@ fn version_row(r: &Row) -> Result<PeriodPlanVersion> {
 
 fn plan_by_key(db: &mut dyn Backend, key: &str) -> Result<Option<PeriodPlanRow>> {
     let sql = format!("SELECT {PLAN_COLUMNS} FROM period_plans WHERE plan_key = $1");
-    db.query_opt(&sql, &[key.into()])?.map(|r| plan_row(&r)).transpose()
+    db.query_opt(&sql, &[key.into()])?
+        .map(|r| plan_row(&r))
+        .transpose()
 }
 
 fn version_of(db: &mut dyn Backend, key: &str, version: i64) -> Result<Option<PeriodPlanVersion>> {
@@ -98,13 +101,26 @@ fn version_of(db: &mut dyn Backend, key: &str, version: i64) -> Result<Option<Pe
         "SELECT {VERSION_COLUMNS} FROM period_plan_versions v JOIN period_plans p ON p.id = v.plan_id
          WHERE p.plan_key = $1 AND v.version = $2"
     );
-    db.query_opt(&sql, &[key.into(), version.into()])?.map(|r| version_row(&r)).transpose()
+    db.query_opt(&sql, &[key.into(), version.into()])?
+        .map(|r| version_row(&r))
+        .transpose()
 }
 
 /// "phiên bản 3 (admin, 05/06/2025 14:03)": what the refused editor is told.
-fn conflict(db: &mut dyn Backend, key: &str, version: i64, expected: Option<i64>) -> Result<StoreError> {
+fn conflict(
+    db: &mut dyn Backend,
+    key: &str,
+    version: i64,
+    expected: Option<i64>,
+) -> Result<StoreError> {
     let who = version_of(db, key, version)?
-        .map(|v| format!(" do {} lưu lúc {} (UTC)", v.saved_by, v.saved_at.format("%d/%m/%Y %H:%M")))
+        .map(|v| {
+            format!(
+                " do {} lưu lúc {} (UTC)",
+                v.saved_by,
+                v.saved_at.format("%d/%m/%Y %H:%M")
+            )
+        })
         .unwrap_or_default();
     let since = match expected {
         Some(e) => format!("bạn sửa từ phiên bản {e}, nhưng "),
@@ -121,7 +137,11 @@ impl Store {
     /// version); it comes into force at once. Gives its number. Refused with
     /// [`StoreError::Conflict`] when the version in force is not the one the
     /// editor started from.
-    pub fn save_period_plan_version(&mut self, new: &NewPeriodPlanVersion<'_>, stamp: &Stamp) -> Result<i64> {
+    pub fn save_period_plan_version(
+        &mut self,
+        new: &NewPeriodPlanVersion<'_>,
+        stamp: &Stamp,
+    ) -> Result<i64> {
         self.transaction(|db| {
             let (plan_id, version) = match plan_by_key(db, new.key)? {
                 None => {
@@ -187,8 +207,9 @@ impl Store {
     /// Makes a stored plan the one the application follows.
     pub fn follow_period_plan(&mut self, key: &str) -> Result<()> {
         self.transaction(|db| {
-            let plan = plan_by_key(db, key)?
-                .ok_or_else(|| StoreError::Conflict(format!("Kế hoạch '{key}' không có trong cơ sở dữ liệu.")))?;
+            let plan = plan_by_key(db, key)?.ok_or_else(|| {
+                StoreError::Conflict(format!("Kế hoạch '{key}' không có trong cơ sở dữ liệu."))
+            })?;
             follow(db, plan.id)
         })
     }
@@ -206,17 +227,29 @@ impl Store {
     /// The plan the application follows and its version in force.
     pub fn followed_period_plan(&mut self) -> Result<Option<(PeriodPlanRow, PeriodPlanVersion)>> {
         let sql = format!("SELECT {PLAN_COLUMNS} FROM period_plans WHERE followed = $1");
-        let Some(plan) = self.db.query_opt(&sql, &[true.into()])?.map(|r| plan_row(&r)).transpose()? else {
+        let Some(plan) = self
+            .db
+            .query_opt(&sql, &[true.into()])?
+            .map(|r| plan_row(&r))
+            .transpose()?
+        else {
             return Ok(None);
         };
         let version = version_of(self.db.as_mut(), &plan.key, plan.in_force)?.ok_or_else(|| {
-            StoreError::Decode(format!("kế hoạch '{}' thiếu phiên bản {} đang áp dụng", plan.key, plan.in_force))
+            StoreError::Decode(format!(
+                "kế hoạch '{}' thiếu phiên bản {} đang áp dụng",
+                plan.key, plan.in_force
+            ))
         })?;
         Ok(Some((plan, version)))
     }
 
     /// One version of a plan.
-    pub fn period_plan_version(&mut self, key: &str, version: i64) -> Result<Option<PeriodPlanVersion>> {
+    pub fn period_plan_version(
+        &mut self,
+        key: &str,
+        version: i64,
+    ) -> Result<Option<PeriodPlanVersion>> {
         version_of(self.db.as_mut(), key, version)
     }
 
@@ -226,12 +259,22 @@ impl Store {
             "SELECT {VERSION_COLUMNS} FROM period_plan_versions v JOIN period_plans p ON p.id = v.plan_id
              WHERE p.plan_key = $1 ORDER BY v.version DESC"
         );
-        self.db.query(&sql, &[key.into()])?.iter().map(version_row).collect()
+        self.db
+            .query(&sql, &[key.into()])?
+            .iter()
+            .map(version_row)
+            .collect()
     }
 }
 
 fn follow(db: &mut dyn Backend, plan_id: i64) -> Result<()> {
-    db.execute("UPDATE period_plans SET followed = $1 WHERE id <> $2", &[false.into(), plan_id.into()])?;
-    db.execute("UPDATE period_plans SET followed = $1 WHERE id = $2", &[true.into(), plan_id.into()])?;
+    db.execute(
+        "UPDATE period_plans SET followed = $1 WHERE id <> $2",
+        &[false.into(), plan_id.into()],
+    )?;
+    db.execute(
+        "UPDATE period_plans SET followed = $1 WHERE id = $2",
+        &[true.into(), plan_id.into()],
+    )?;
     Ok(())
 }

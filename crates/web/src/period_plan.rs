@@ -21,7 +21,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use nangluc_engine::edit::{self, DiffLine, FieldText};
 use nangluc_engine::plan::Kind;
 use nangluc_engine::{Options, Plan, PlanError, Target, diff};
-use nangluc_store::{NewPeriodPlanVersion, PeriodPlanRow, PeriodPlanVersion, Stamp, Store, StoreError};
+use nangluc_store::{
+    NewPeriodPlanVersion, PeriodPlanRow, PeriodPlanVersion, Stamp, Store, StoreError,
+};
 use serde::Serialize;
 
 use crate::auth::{Perm, Viewer};
@@ -56,8 +58,12 @@ fn errors_text(errors: &[PlanError]) -> String {
 
 /// Reads the plan to follow at start; says where it came from. Errors are the
 /// messages `serve` prints (every error of a file with its line and column).
-pub fn load_at_start(store: &mut Store, choice: &PlanChoice) -> Result<Option<(ActivePlan, String)>, String> {
-    let stored = |e: StoreError| format!("không đọc/ghi được kế hoạch giai đoạn trong cơ sở dữ liệu: {e}");
+pub fn load_at_start(
+    store: &mut Store,
+    choice: &PlanChoice,
+) -> Result<Option<(ActivePlan, String)>, String> {
+    let stored =
+        |e: StoreError| format!("không đọc/ghi được kế hoạch giai đoạn trong cơ sở dữ liệu: {e}");
     let path = match choice {
         PlanChoice::None => return Ok(None),
         PlanChoice::File(path) => path,
@@ -74,7 +80,10 @@ pub fn load_at_start(store: &mut Store, choice: &PlanChoice) -> Result<Option<(A
                     )
                 })?;
                 let note = format!("phiên bản {} trong cơ sở dữ liệu", version.version);
-                return Ok(Some((ActivePlan::stored(plan, Some(version.version), PathBuf::new()), note)));
+                return Ok(Some((
+                    ActivePlan::stored(plan, Some(version.version), PathBuf::new()),
+                    note,
+                )));
             }
             None => first_run,
         },
@@ -82,14 +91,20 @@ pub fn load_at_start(store: &mut Store, choice: &PlanChoice) -> Result<Option<(A
     let (text, plan) = read_file(path)?;
     let now = Utc::now();
     let (version, note) = import(store, &text, &plan, path, now).map_err(stored)?;
-    Ok(Some((ActivePlan::stored(plan, Some(version), path.clone()), note)))
+    Ok(Some((
+        ActivePlan::stored(plan, Some(version), path.clone()),
+        note,
+    )))
 }
 
 /// Reads and checks a plan file.
 pub fn read_file(path: &Path) -> Result<(String, Plan), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("không đọc được tệp kế hoạch '{}': {e}", path.display()))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let plan = Plan::parse(&text, &name).map_err(|errors| {
         format!(
             "tệp kế hoạch '{}' có {} lỗi, máy chủ không khởi động:{}",
@@ -124,7 +139,13 @@ fn import(
             if !row.followed {
                 store.follow_period_plan(&plan.id)?;
             }
-            Ok((row.in_force, format!("phiên bản {} trong cơ sở dữ liệu, trùng với tệp", row.in_force)))
+            Ok((
+                row.in_force,
+                format!(
+                    "phiên bản {} trong cơ sở dữ liệu, trùng với tệp",
+                    row.in_force
+                ),
+            ))
         }
         (row, _) => {
             let expected = row.as_ref().map(|r| r.in_force);
@@ -138,7 +159,10 @@ fn import(
                 follow: true,
             };
             let version = store.save_period_plan_version(&new, &stamp)?;
-            Ok((version, format!("tệp {} được nhập thành phiên bản {version}", path.display())))
+            Ok((
+                version,
+                format!("tệp {} được nhập thành phiên bản {version}", path.display()),
+            ))
         }
     }
 }
@@ -151,7 +175,9 @@ pub struct Current {
 }
 
 fn current(store: &mut Store) -> Result<Option<Current>, AppError> {
-    let Some((row, version)) = store.followed_period_plan()? else { return Ok(None) };
+    let Some((row, version)) = store.followed_period_plan()? else {
+        return Ok(None);
+    };
     let plan = Plan::parse(&version.text, &file_name(&row.key)).map_err(|errors| {
         AppError::Internal(format!(
             "phiên bản {} của kế hoạch '{}' có lỗi:{}",
@@ -164,7 +190,8 @@ fn current(store: &mut Store) -> Result<Option<Current>, AppError> {
 }
 
 fn current_or_404(store: &mut Store) -> Result<Current, AppError> {
-    current(store)?.ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn trong cơ sở dữ liệu".into()))
+    current(store)?
+        .ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn trong cơ sở dữ liệu".into()))
 }
 
 /// The engine's check of a text, and the plan's key: a version keeps the
@@ -274,13 +301,21 @@ fn threshold_text(t: &Target) -> String {
     if let Some(q) = &t.quota {
         let mut parts = Vec::new();
         if let Some(r) = &q.per_year {
-            parts.push(format!("{} lượt/năm{}", range_text(r), if q.average { " (bình quân)" } else { "" }));
+            parts.push(format!(
+                "{} lượt/năm{}",
+                range_text(r),
+                if q.average { " (bình quân)" } else { "" }
+            ));
         }
         if let Some(r) = &q.total {
             parts.push(format!("tổng {} lượt", range_text(r)));
         }
         if !q.by_year.is_empty() {
-            let y: Vec<String> = q.by_year.iter().map(|(y, n)| format!("{y}: {}", number(*n as i64))).collect();
+            let y: Vec<String> = q
+                .by_year
+                .iter()
+                .map(|(y, n)| format!("{y}: {}", number(*n as i64)))
+                .collect();
             parts.push(y.join("; "));
         }
         return parts.join("; ");
@@ -300,24 +335,47 @@ fn threshold_text(t: &Target) -> String {
 }
 
 fn deadline_text(t: &Target, plan: &Plan) -> String {
-    let horizons = || t.horizons.iter().map(|h| h.by.to_string()).collect::<Vec<_>>().join(", ");
+    let horizons = || {
+        t.horizons
+            .iter()
+            .map(|h| h.by.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let event = || t.event.map(|e| e.label().to_string()).unwrap_or_default();
     let period = |p: (i32, i32)| format!("{}–{}", p.0, p.1);
     match t.kind {
         Kind::Ratio | Kind::PostHolder | Kind::LecturerRatio => format!("đến năm {}", horizons()),
         Kind::Yearly => format!("hằng năm {}", period(t.years.unwrap_or(plan.period))),
         Kind::Window => format!("mỗi {} tháng", t.months.unwrap_or_default()),
-        Kind::Term => t.term.map(|p| format!("trong nhiệm kỳ {}", period(p))).unwrap_or_default(),
-        Kind::AfterEvent => format!("trong {} tháng sau {}", t.months.unwrap_or_default(), event()),
+        Kind::Term => t
+            .term
+            .map(|p| format!("trong nhiệm kỳ {}", period(p)))
+            .unwrap_or_default(),
+        Kind::AfterEvent => format!(
+            "trong {} tháng sau {}",
+            t.months.unwrap_or_default(),
+            event()
+        ),
         Kind::BeforeEvent => format!("trước {}", event()),
-        Kind::Quota => t.quota.as_ref().map(|q| period(q.period)).unwrap_or_default(),
-        Kind::Classes => t.classes.as_ref().map(|c| period(c.period)).unwrap_or_default(),
+        Kind::Quota => t
+            .quota
+            .as_ref()
+            .map(|q| period(q.period))
+            .unwrap_or_default(),
+        Kind::Classes => t
+            .classes
+            .as_ref()
+            .map(|c| period(c.period))
+            .unwrap_or_default(),
     }
 }
 
 fn target_row(t: &Target, plan: &Plan) -> TargetRow {
     let expr = |e: &Option<nangluc_engine::expr::Expr>| {
-        e.as_ref().map(|e| e.src.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default()
+        e.as_ref()
+            .map(|e| e.src.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
     };
     let mut population = expr(&t.population);
     if population.is_empty() && !t.posts.is_empty() {
@@ -339,7 +397,9 @@ fn target_row(t: &Target, plan: &Plan) -> TargetRow {
 /// The plan followed, for its page and `GET /api/v1/period-plan`.
 pub fn plan_view(store: &mut Store, v: &Viewer) -> Result<Option<(PlanView, Current)>, AppError> {
     v.require(Perm::PeriodPlan)?;
-    let Some(c) = current(store)? else { return Ok(None) };
+    let Some(c) = current(store)? else {
+        return Ok(None);
+    };
     let p = &c.plan;
     let groups = p
         .groups
@@ -347,7 +407,12 @@ pub fn plan_view(store: &mut Store, v: &Viewer) -> Result<Option<(PlanView, Curr
         .map(|g| GroupRows {
             id: g.id.clone(),
             name: g.name.clone(),
-            targets: p.targets.iter().filter(|t| t.group == g.id).map(|t| target_row(t, p)).collect(),
+            targets: p
+                .targets
+                .iter()
+                .filter(|t| t.group == g.id)
+                .map(|t| target_row(t, p))
+                .collect(),
         })
         .collect();
     let view = PlanView {
@@ -409,7 +474,12 @@ pub fn versions(store: &mut Store, v: &Viewer) -> Result<(String, Vec<VersionLin
     v.require(Perm::PeriodPlan)?;
     let c = current_or_404(store)?;
     let all = store.period_plan_versions(&c.row.key)?;
-    Ok((c.plan.name.clone(), all.iter().map(|x| version_line(x, c.row.in_force)).collect()))
+    Ok((
+        c.plan.name.clone(),
+        all.iter()
+            .map(|x| version_line(x, c.row.in_force))
+            .collect(),
+    ))
 }
 
 /// A version with its text and what it changed from the version before it.
@@ -435,12 +505,21 @@ pub fn version(
     let this = store
         .period_plan_version(&c.row.key, number)?
         .ok_or_else(|| AppError::NotFound(format!("phiên bản {number} của kế hoạch")))?;
-    let previous = if number > 1 { store.period_plan_version(&c.row.key, number - 1)? } else { None };
+    let previous = if number > 1 {
+        store.period_plan_version(&c.row.key, number - 1)?
+    } else {
+        None
+    };
     let changes = match (previous, active) {
         (Some(prev), Some(active)) => {
             let name = file_name(&c.row.key);
-            match (Plan::parse(&prev.text, &name), Plan::parse(&this.text, &name)) {
-                (Ok(old), Ok(new)) => Some(preview_between(store, active, &old, &prev.text, &new, &this.text)?),
+            match (
+                Plan::parse(&prev.text, &name),
+                Plan::parse(&this.text, &name),
+            ) {
+                (Ok(old), Ok(new)) => Some(preview_between(
+                    store, active, &old, &prev.text, &new, &this.text,
+                )?),
                 _ => None,
             }
         }
@@ -470,9 +549,17 @@ pub struct Figures {
 impl Figures {
     fn of(s: &nangluc_engine::diff::Summary, ratio: bool) -> Figures {
         Figures {
-            population: if ratio { number(s.population as i64) } else { "—".into() },
+            population: if ratio {
+                number(s.population as i64)
+            } else {
+                "—".into()
+            },
             met: number(s.met as i64),
-            share: if ratio { crate::service::share_text(s.share) } else { "—".into() },
+            share: if ratio {
+                crate::service::share_text(s.share)
+            } else {
+                "—".into()
+            },
             holds: s.holds,
         }
     }
@@ -540,11 +627,29 @@ fn header_changes(old: &Plan, new: &Plan) -> Vec<String> {
     };
     cmp("Tên", old.name.clone(), new.name.clone());
     cmp("Cơ quan ban hành", old.issuer.clone(), new.issuer.clone());
-    cmp("Số văn bản", old.decision.clone().unwrap_or_default(), new.decision.clone().unwrap_or_default());
+    cmp(
+        "Số văn bản",
+        old.decision.clone().unwrap_or_default(),
+        new.decision.clone().unwrap_or_default(),
+    );
     let day = |d: Option<NaiveDate>| d.map(|d| Day(d).to_string()).unwrap_or_default();
-    cmp("Ngày ban hành", day(old.decision_date), day(new.decision_date));
-    cmp("Giai đoạn", format!("{}–{}", old.period.0, old.period.1), format!("{}–{}", new.period.0, new.period.1));
-    let groups = |p: &Plan| p.groups.iter().map(|g| format!("{} ({})", g.name, g.id)).collect::<Vec<_>>().join("; ");
+    cmp(
+        "Ngày ban hành",
+        day(old.decision_date),
+        day(new.decision_date),
+    );
+    cmp(
+        "Giai đoạn",
+        format!("{}–{}", old.period.0, old.period.1),
+        format!("{}–{}", new.period.0, new.period.1),
+    );
+    let groups = |p: &Plan| {
+        p.groups
+            .iter()
+            .map(|g| format!("{} ({})", g.name, g.id))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     cmp("Nhóm chỉ tiêu", groups(old), groups(new));
     out
 }
@@ -553,9 +658,17 @@ fn header_changes(old: &Plan, new: &Plan) -> Vec<String> {
 fn changed_lines(old: &str, new: &str) -> Vec<DiffLine> {
     let all = edit::line_diff(old, new);
     let near: Vec<bool> = (0..all.len())
-        .map(|i| all[i.saturating_sub(2)..(i + 3).min(all.len())].iter().any(|l| l.tag != ' '))
+        .map(|i| {
+            all[i.saturating_sub(2)..(i + 3).min(all.len())]
+                .iter()
+                .any(|l| l.tag != ' ')
+        })
         .collect();
-    all.into_iter().zip(near).filter(|(_, n)| *n).map(|(l, _)| l).collect()
+    all.into_iter()
+        .zip(near)
+        .filter(|(_, n)| *n)
+        .map(|(l, _)| l)
+        .collect()
 }
 
 fn only(plan: &Plan, ids: &[String]) -> Plan {
@@ -575,7 +688,11 @@ fn preview_between(
     let (snap, _) = active.snapshot(store)?;
     let as_of = today();
     let d = diff(old, new, &snap, as_of);
-    let opts = Options { unit: None, missing: false, pace: false };
+    let opts = Options {
+        unit: None,
+        missing: false,
+        pace: false,
+    };
     let mut targets = Vec::new();
     for c in &d.changed {
         let ratio = |p: &Plan| p.target(&c.id).is_some_and(|t| t.kind.is_ratio());
@@ -583,7 +700,10 @@ fn preview_between(
         what.dedup();
         targets.push(TargetChange {
             id: c.id.clone(),
-            wording: new.target(&c.id).map(|t| t.wording.clone()).unwrap_or_default(),
+            wording: new
+                .target(&c.id)
+                .map(|t| t.wording.clone())
+                .unwrap_or_default(),
             what,
             threshold: (
                 old.target(&c.id).map(threshold_text).unwrap_or_default(),
@@ -599,16 +719,46 @@ fn preview_between(
         nangluc_engine::evaluate_with(&only(p, ids), &snap, as_of, &opts)
             .targets
             .iter()
-            .map(|r| (r.id.clone(), r.wording.clone(), Figures::of(&r.into(), r.kind.is_ratio())))
+            .map(|r| {
+                (
+                    r.id.clone(),
+                    r.wording.clone(),
+                    Figures::of(&r.into(), r.kind.is_ratio()),
+                )
+            })
             .collect::<Vec<_>>()
     };
     for (id, wording, f) in figures(new, &d.added) {
-        let threshold = (String::new(), new.target(&id).map(threshold_text).unwrap_or_default());
-        targets.push(TargetChange { id, wording, what: vec!["chỉ tiêu mới"], threshold, before: None, after: Some(f), entered: 0, left: 0 });
+        let threshold = (
+            String::new(),
+            new.target(&id).map(threshold_text).unwrap_or_default(),
+        );
+        targets.push(TargetChange {
+            id,
+            wording,
+            what: vec!["chỉ tiêu mới"],
+            threshold,
+            before: None,
+            after: Some(f),
+            entered: 0,
+            left: 0,
+        });
     }
     for (id, wording, f) in figures(old, &d.removed) {
-        let threshold = (old.target(&id).map(threshold_text).unwrap_or_default(), String::new());
-        targets.push(TargetChange { id, wording, what: vec!["bỏ chỉ tiêu"], threshold, before: Some(f), after: None, entered: 0, left: 0 });
+        let threshold = (
+            old.target(&id).map(threshold_text).unwrap_or_default(),
+            String::new(),
+        );
+        targets.push(TargetChange {
+            id,
+            wording,
+            what: vec!["bỏ chỉ tiêu"],
+            threshold,
+            before: Some(f),
+            after: None,
+            entered: 0,
+            left: 0,
+        });
     }
     Ok(Preview {
         as_of: Day(as_of),
@@ -649,38 +799,196 @@ pub struct FieldSpec {
     pub kinds: &'static [Kind],
 }
 
-const RATIO_KINDS: &[Kind] =
-    &[Kind::Ratio, Kind::Yearly, Kind::Window, Kind::Term, Kind::AfterEvent, Kind::BeforeEvent, Kind::PostHolder, Kind::LecturerRatio];
+const RATIO_KINDS: &[Kind] = &[
+    Kind::Ratio,
+    Kind::Yearly,
+    Kind::Window,
+    Kind::Term,
+    Kind::AfterEvent,
+    Kind::BeforeEvent,
+    Kind::PostHolder,
+    Kind::LecturerRatio,
+];
 const COUNTS: &[Kind] = &[Kind::Quota, Kind::Classes];
 
 /// The keys of the format a target's form edits (the others — annex,
 /// sub-quotas… — are kept as written and edited in the whole text).
 pub const FIELDS: &[FieldSpec] = &[
-    FieldSpec { key: "wording", label: "Nội dung chỉ tiêu", help: "đúng như câu trong văn bản", shape: Shape::Text, kinds: &[] },
-    FieldSpec { key: "kind", label: "Loại chỉ tiêu", help: "", shape: Shape::Kind, kinds: &[] },
-    FieldSpec { key: "population", label: "Đối tượng", help: "biểu thức, ví dụ category == civil_servant and level == province; bỏ trống: toàn bộ đội ngũ", shape: Shape::Expr, kinds: &[] },
-    FieldSpec { key: "criterion", label: "Điều kiện cần đạt", help: "biểu thức, ví dụ political_theory >= trung_cap", shape: Shape::Expr, kinds: RATIO_KINDS },
-    FieldSpec { key: "min", label: "Ngưỡng tối thiểu (%)", help: "ví dụ 80 hoặc 17,08", shape: Shape::Percent, kinds: RATIO_KINDS },
-    FieldSpec { key: "stretch", label: "Mức phấn đấu (%)", help: "mức trên của khoảng 30–50 %; có thể bỏ trống", shape: Shape::Percent, kinds: RATIO_KINDS },
-    FieldSpec { key: "by", label: "Đến năm", help: "mặc định: năm cuối của giai đoạn", shape: Shape::Int, kinds: RATIO_KINDS },
-    FieldSpec { key: "horizons", label: "Các mốc (thay cho ngưỡng và năm)", help: "ví dụ [ { by = 2025, min = 80 }, { by = 2030, min = 100 } ]", shape: Shape::Raw, kinds: RATIO_KINDS },
-    FieldSpec { key: "months", label: "Số tháng", help: "W: bồi dưỡng lại mỗi N tháng; E: trong N tháng sau sự kiện", shape: Shape::Int, kinds: &[Kind::Window, Kind::AfterEvent] },
-    FieldSpec { key: "term", label: "Nhiệm kỳ", help: "ví dụ 2021-2026", shape: Shape::Text, kinds: &[Kind::Term] },
-    FieldSpec { key: "event", label: "Sự kiện", help: "appointment, election, appointment_or_election, planning_approval, rank_appointment", shape: Shape::Text, kinds: &[Kind::AfterEvent, Kind::BeforeEvent] },
-    FieldSpec { key: "events_from", label: "Tính sự kiện từ ngày", help: "ví dụ 2023-01-01; mặc định: đầu giai đoạn", shape: Shape::Raw, kinds: &[Kind::AfterEvent, Kind::BeforeEvent] },
-    FieldSpec { key: "years", label: "Các năm", help: "ví dụ [2023, 2025]; mặc định: giai đoạn", shape: Shape::Raw, kinds: &[Kind::Yearly, Kind::BeforeEvent] },
-    FieldSpec { key: "posts", label: "Chức vụ", help: "mã chức vụ, cách nhau bởi dấu phẩy", shape: Shape::List, kinds: &[Kind::PostHolder] },
-    FieldSpec { key: "per_year", label: "Mỗi năm", help: "ví dụ { min = 30, max = 50 } hoặc 30", shape: Shape::Raw, kinds: COUNTS },
-    FieldSpec { key: "total", label: "Tổng cả giai đoạn", help: "ví dụ { min = 500 }", shape: Shape::Raw, kinds: &[Kind::Quota] },
-    FieldSpec { key: "by_year", label: "Theo từng năm", help: "ví dụ { 2023 = 23, 2024 = 17 }", shape: Shape::Raw, kinds: &[Kind::Quota] },
-    FieldSpec { key: "period", label: "Giai đoạn của chỉ tiêu", help: "ví dụ [2023, 2025]; mặc định: giai đoạn của kế hoạch", shape: Shape::Raw, kinds: COUNTS },
-    FieldSpec { key: "count", label: "Cách đếm", help: "lượt: sent hoặc completed; lớp: planned, opened hoặc finished", shape: Shape::Text, kinds: COUNTS },
-    FieldSpec { key: "class_size", label: "Sĩ số lớp", help: "ví dụ { min = 40, max = 50 }", shape: Shape::Raw, kinds: &[Kind::Classes] },
-    FieldSpec { key: "programmes", label: "Chương trình", help: "mã chương trình, cách nhau bởi dấu phẩy", shape: Shape::List, kinds: COUNTS },
-    FieldSpec { key: "topics", label: "Chủ đề", help: "mã chủ đề, cách nhau bởi dấu phẩy", shape: Shape::List, kinds: COUNTS },
-    FieldSpec { key: "levels", label: "Trình độ được cấp", help: "ví dụ thac_si, tien_si", shape: Shape::List, kinds: COUNTS },
-    FieldSpec { key: "training", label: "Hình thức", help: "dao_tao hoặc boi_duong", shape: Shape::Text, kinds: COUNTS },
-    FieldSpec { key: "note", label: "Ghi chú", help: "hiện bên cạnh kết quả", shape: Shape::Text, kinds: &[] },
+    FieldSpec {
+        key: "wording",
+        label: "Nội dung chỉ tiêu",
+        help: "đúng như câu trong văn bản",
+        shape: Shape::Text,
+        kinds: &[],
+    },
+    FieldSpec {
+        key: "kind",
+        label: "Loại chỉ tiêu",
+        help: "",
+        shape: Shape::Kind,
+        kinds: &[],
+    },
+    FieldSpec {
+        key: "population",
+        label: "Đối tượng",
+        help: "biểu thức, ví dụ category == civil_servant and level == province; bỏ trống: toàn bộ đội ngũ",
+        shape: Shape::Expr,
+        kinds: &[],
+    },
+    FieldSpec {
+        key: "criterion",
+        label: "Điều kiện cần đạt",
+        help: "biểu thức, ví dụ political_theory >= trung_cap",
+        shape: Shape::Expr,
+        kinds: RATIO_KINDS,
+    },
+    FieldSpec {
+        key: "min",
+        label: "Ngưỡng tối thiểu (%)",
+        help: "ví dụ 80 hoặc 17,08",
+        shape: Shape::Percent,
+        kinds: RATIO_KINDS,
+    },
+    FieldSpec {
+        key: "stretch",
+        label: "Mức phấn đấu (%)",
+        help: "mức trên của khoảng 30–50 %; có thể bỏ trống",
+        shape: Shape::Percent,
+        kinds: RATIO_KINDS,
+    },
+    FieldSpec {
+        key: "by",
+        label: "Đến năm",
+        help: "mặc định: năm cuối của giai đoạn",
+        shape: Shape::Int,
+        kinds: RATIO_KINDS,
+    },
+    FieldSpec {
+        key: "horizons",
+        label: "Các mốc (thay cho ngưỡng và năm)",
+        help: "ví dụ [ { by = 2025, min = 80 }, { by = 2030, min = 100 } ]",
+        shape: Shape::Raw,
+        kinds: RATIO_KINDS,
+    },
+    FieldSpec {
+        key: "months",
+        label: "Số tháng",
+        help: "W: bồi dưỡng lại mỗi N tháng; E: trong N tháng sau sự kiện",
+        shape: Shape::Int,
+        kinds: &[Kind::Window, Kind::AfterEvent],
+    },
+    FieldSpec {
+        key: "term",
+        label: "Nhiệm kỳ",
+        help: "ví dụ 2021-2026",
+        shape: Shape::Text,
+        kinds: &[Kind::Term],
+    },
+    FieldSpec {
+        key: "event",
+        label: "Sự kiện",
+        help: "appointment, election, appointment_or_election, planning_approval, rank_appointment",
+        shape: Shape::Text,
+        kinds: &[Kind::AfterEvent, Kind::BeforeEvent],
+    },
+    FieldSpec {
+        key: "events_from",
+        label: "Tính sự kiện từ ngày",
+        help: "ví dụ 2023-01-01; mặc định: đầu giai đoạn",
+        shape: Shape::Raw,
+        kinds: &[Kind::AfterEvent, Kind::BeforeEvent],
+    },
+    FieldSpec {
+        key: "years",
+        label: "Các năm",
+        help: "ví dụ [2023, 2025]; mặc định: giai đoạn",
+        shape: Shape::Raw,
+        kinds: &[Kind::Yearly, Kind::BeforeEvent],
+    },
+    FieldSpec {
+        key: "posts",
+        label: "Chức vụ",
+        help: "mã chức vụ, cách nhau bởi dấu phẩy",
+        shape: Shape::List,
+        kinds: &[Kind::PostHolder],
+    },
+    FieldSpec {
+        key: "per_year",
+        label: "Mỗi năm",
+        help: "ví dụ { min = 30, max = 50 } hoặc 30",
+        shape: Shape::Raw,
+        kinds: COUNTS,
+    },
+    FieldSpec {
+        key: "total",
+        label: "Tổng cả giai đoạn",
+        help: "ví dụ { min = 500 }",
+        shape: Shape::Raw,
+        kinds: &[Kind::Quota],
+    },
+    FieldSpec {
+        key: "by_year",
+        label: "Theo từng năm",
+        help: "ví dụ { 2023 = 23, 2024 = 17 }",
+        shape: Shape::Raw,
+        kinds: &[Kind::Quota],
+    },
+    FieldSpec {
+        key: "period",
+        label: "Giai đoạn của chỉ tiêu",
+        help: "ví dụ [2023, 2025]; mặc định: giai đoạn của kế hoạch",
+        shape: Shape::Raw,
+        kinds: COUNTS,
+    },
+    FieldSpec {
+        key: "count",
+        label: "Cách đếm",
+        help: "lượt: sent hoặc completed; lớp: planned, opened hoặc finished",
+        shape: Shape::Text,
+        kinds: COUNTS,
+    },
+    FieldSpec {
+        key: "class_size",
+        label: "Sĩ số lớp",
+        help: "ví dụ { min = 40, max = 50 }",
+        shape: Shape::Raw,
+        kinds: &[Kind::Classes],
+    },
+    FieldSpec {
+        key: "programmes",
+        label: "Chương trình",
+        help: "mã chương trình, cách nhau bởi dấu phẩy",
+        shape: Shape::List,
+        kinds: COUNTS,
+    },
+    FieldSpec {
+        key: "topics",
+        label: "Chủ đề",
+        help: "mã chủ đề, cách nhau bởi dấu phẩy",
+        shape: Shape::List,
+        kinds: COUNTS,
+    },
+    FieldSpec {
+        key: "levels",
+        label: "Trình độ được cấp",
+        help: "ví dụ thac_si, tien_si",
+        shape: Shape::List,
+        kinds: COUNTS,
+    },
+    FieldSpec {
+        key: "training",
+        label: "Hình thức",
+        help: "dao_tao hoặc boi_duong",
+        shape: Shape::Text,
+        kinds: COUNTS,
+    },
+    FieldSpec {
+        key: "note",
+        label: "Ghi chú",
+        help: "hiện bên cạnh kết quả",
+        shape: Shape::Text,
+        kinds: &[],
+    },
 ];
 
 /// A field of the form, filled.
@@ -738,19 +1046,27 @@ fn shown(value: &FieldText) -> String {
 fn fields_for(kind: Kind, present: &[String]) -> Vec<&'static FieldSpec> {
     FIELDS
         .iter()
-        .filter(|f| f.kinds.is_empty() || f.kinds.contains(&kind) || present.iter().any(|k| k == f.key))
+        .filter(|f| {
+            f.kinds.is_empty() || f.kinds.contains(&kind) || present.iter().any(|k| k == f.key)
+        })
         .collect()
 }
 
 fn groups_of(plan: &Plan) -> Vec<(String, String)> {
-    plan.groups.iter().map(|g| (g.id.clone(), g.name.clone())).collect()
+    plan.groups
+        .iter()
+        .map(|g| (g.id.clone(), g.name.clone()))
+        .collect()
 }
 
 /// The form of a target of the plan in force, filled with its values.
 pub fn edit_form(store: &mut Store, v: &Viewer, id: &str) -> Result<TargetForm, AppError> {
     v.require(Perm::EditPeriodPlan)?;
     let c = current_or_404(store)?;
-    let t = c.plan.target(id).ok_or_else(|| AppError::NotFound(format!("chỉ tiêu '{id}'")))?;
+    let t = c
+        .plan
+        .target(id)
+        .ok_or_else(|| AppError::NotFound(format!("chỉ tiêu '{id}'")))?;
     let values = edit::target_values(&c.version.text, id).map_err(|e| AppError::BadRequest(e.0))?;
     let present: Vec<String> = values.iter().map(|(k, _)| k.clone()).collect();
     let fields = fields_for(t.kind, &present)
@@ -760,7 +1076,11 @@ pub fn edit_form(store: &mut Store, v: &Viewer, id: &str) -> Result<TargetForm, 
             label: f.label,
             help: f.help,
             shape: f.shape,
-            value: values.iter().find(|(k, _)| k == f.key).map(|(_, v)| shown(v)).unwrap_or_default(),
+            value: values
+                .iter()
+                .find(|(k, _)| k == f.key)
+                .map(|(_, v)| shown(v))
+                .unwrap_or_default(),
             errors: Vec::new(),
         })
         .collect();
@@ -789,14 +1109,23 @@ pub fn new_form(store: &mut Store, v: &Viewer, kind: Option<&str>) -> Result<Tar
             label: f.label,
             help: f.help,
             shape: f.shape,
-            value: if f.key == "kind" { kind.name().to_string() } else { String::new() },
+            value: if f.key == "kind" {
+                kind.name().to_string()
+            } else {
+                String::new()
+            },
             errors: Vec::new(),
         })
         .collect();
     Ok(TargetForm {
         editing: None,
         id: String::new(),
-        group: c.plan.groups.first().map(|g| g.id.clone()).unwrap_or_default(),
+        group: c
+            .plan
+            .groups
+            .first()
+            .map(|g| g.id.clone())
+            .unwrap_or_default(),
         kind,
         fields,
         errors: Vec::new(),
@@ -832,7 +1161,12 @@ fn toml_value(shape: Shape, raw: &str) -> Result<Option<String>, String> {
             }
         }
         Shape::List => {
-            let items: Vec<String> = s.split([',', ';', '\n']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect();
+            let items: Vec<String> = s
+                .split([',', ';', '\n'])
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect();
             edit::toml_list(&items)
         }
         Shape::Raw => {
@@ -878,12 +1212,17 @@ pub fn submit_form(
 ) -> Result<FormOutcome, AppError> {
     v.require(Perm::EditPeriodPlan)?;
     let c = current_or_404(store)?;
-    let base: i64 = posted(form, "base").and_then(|b| b.parse().ok()).unwrap_or(c.version.version);
+    let base: i64 = posted(form, "base")
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(c.version.version);
     let kind_text = posted(form, "kind").unwrap_or("ratio");
     let kind = Kind::parse(kind_text.trim()).unwrap_or(Kind::Ratio);
     let (id, group) = match editing {
         Some(id) => {
-            let t = c.plan.target(id).ok_or_else(|| AppError::NotFound(format!("chỉ tiêu '{id}'")))?;
+            let t = c
+                .plan
+                .target(id)
+                .ok_or_else(|| AppError::NotFound(format!("chỉ tiêu '{id}'")))?;
             (id.to_string(), t.group.clone())
         }
         None => (
@@ -931,23 +1270,38 @@ pub fn submit_form(
         }
     }
     for k in &present {
-        if !fields.iter().any(|f| f.key == k.as_str())
-            && FIELDS.iter().any(|f| f.key == k.as_str())
+        if !fields.iter().any(|f| f.key == k.as_str()) && FIELDS.iter().any(|f| f.key == k.as_str())
         {
-            values.push((FIELDS.iter().find(|f| f.key == k.as_str()).map(|f| f.key).unwrap_or("note"), None));
+            values.push((
+                FIELDS
+                    .iter()
+                    .find(|f| f.key == k.as_str())
+                    .map(|f| f.key)
+                    .unwrap_or("note"),
+                None,
+            ));
         }
     }
     if editing.is_none() {
         if id.is_empty() {
-            form_out.id_errors.push("Hãy ghi mã chỉ tiêu (ví dụ 16c).".into());
+            form_out
+                .id_errors
+                .push("Hãy ghi mã chỉ tiêu (ví dụ 16c).".into());
         } else if c.plan.target(&id).is_some() {
-            form_out.id_errors.push(format!("Mã chỉ tiêu '{id}' đã có trong kế hoạch; hãy chọn mã khác."));
+            form_out.id_errors.push(format!(
+                "Mã chỉ tiêu '{id}' đã có trong kế hoạch; hãy chọn mã khác."
+            ));
         }
         if !c.plan.groups.iter().any(|g| g.id == group) {
-            form_out.errors.push(format!("Không có nhóm chỉ tiêu '{group}'."));
+            form_out
+                .errors
+                .push(format!("Không có nhóm chỉ tiêu '{group}'."));
         }
     }
-    if fields.iter().any(|f| !f.errors.is_empty()) || !form_out.id_errors.is_empty() || !form_out.errors.is_empty() {
+    if fields.iter().any(|f| !f.errors.is_empty())
+        || !form_out.id_errors.is_empty()
+        || !form_out.errors.is_empty()
+    {
         form_out.fields = fields;
         return Ok(FormOutcome::Invalid(Box::new(form_out)));
     }
@@ -955,7 +1309,11 @@ pub fn submit_form(
         Some(id) => edit::set_target_fields(&c.version.text, id, &values),
         None => {
             let mut new_fields: Vec<(&str, String)> = vec![("id", edit::toml_string(&id))];
-            new_fields.extend(values.iter().filter_map(|(k, v)| v.clone().map(|v| (*k, v))));
+            new_fields.extend(
+                values
+                    .iter()
+                    .filter_map(|(k, v)| v.clone().map(|v| (*k, v))),
+            );
             edit::add_target(&c.version.text, &group, &new_fields)
         }
     }
@@ -1000,13 +1358,23 @@ fn no_dashboard() -> AppError {
 }
 
 /// The change that removes a target, ready to be saved.
-pub fn removal(store: &mut Store, active: Option<&ActivePlan>, v: &Viewer, id: &str) -> Result<PreviewPage, AppError> {
+pub fn removal(
+    store: &mut Store,
+    active: Option<&ActivePlan>,
+    v: &Viewer,
+    id: &str,
+) -> Result<PreviewPage, AppError> {
     v.require(Perm::EditPeriodPlan)?;
     let c = current_or_404(store)?;
-    c.plan.target(id).ok_or_else(|| AppError::NotFound(format!("chỉ tiêu '{id}'")))?;
+    c.plan
+        .target(id)
+        .ok_or_else(|| AppError::NotFound(format!("chỉ tiêu '{id}'")))?;
     let text = edit::remove_target(&c.version.text, id).map_err(|e| AppError::BadRequest(e.0))?;
     let plan = check_text(&text, &c.row.key).map_err(|errors| {
-        AppError::BadRequest(format!("Bỏ chỉ tiêu '{id}' làm kế hoạch có lỗi:{}", errors_text(&errors)))
+        AppError::BadRequest(format!(
+            "Bỏ chỉ tiêu '{id}' làm kế hoạch có lỗi:{}",
+            errors_text(&errors)
+        ))
     })?;
     let active = active.ok_or_else(no_dashboard)?;
     let preview = preview_between(store, active, &c.plan, &c.version.text, &plan, &text)?;
@@ -1106,7 +1474,10 @@ pub fn save(
     let plan = check_text(&text, &c.row.key).map_err(SaveError::Invalid)?;
     let comment = req.comment.trim();
     if comment.is_empty() {
-        return Err(AppError::BadRequest("Hãy ghi lý do thay đổi (nội dung ghi chú của phiên bản mới).".into()).into());
+        return Err(AppError::BadRequest(
+            "Hãy ghi lý do thay đổi (nội dung ghi chú của phiên bản mới).".into(),
+        )
+        .into());
     }
     let base = req.base.unwrap_or(c.row.in_force);
     if text == c.version.text && base == c.row.in_force {
@@ -1147,12 +1518,22 @@ pub fn restore(
     let old = store
         .period_plan_version(&c.row.key, number)?
         .ok_or_else(|| AppError::NotFound(format!("phiên bản {number} của kế hoạch")))?;
-    let comment = if comment.trim().is_empty() { format!("Khôi phục phiên bản {number}") } else { comment.trim().to_string() };
+    let comment = if comment.trim().is_empty() {
+        format!("Khôi phục phiên bản {number}")
+    } else {
+        comment.trim().to_string()
+    };
     save(
         store,
         active,
         v,
-        &SaveRequest { text: &old.text, base, comment: &comment, action: "restored", based_on: Some(number) },
+        &SaveRequest {
+            text: &old.text,
+            base,
+            comment: &comment,
+            action: "restored",
+            based_on: Some(number),
+        },
         now,
     )
 }
@@ -1174,7 +1555,12 @@ impl From<&PlanError> for ApiError {
             .split_once("có phải '")
             .and_then(|(_, rest)| rest.split_once('\''))
             .map(|(s, _)| s.to_string());
-        ApiError { line: e.line, column: e.column, message: e.message.clone(), suggestion }
+        ApiError {
+            line: e.line,
+            column: e.column,
+            message: e.message.clone(),
+            suggestion,
+        }
     }
 }
 
@@ -1184,12 +1570,30 @@ mod tests {
 
     #[test]
     fn form_values_become_toml_values() {
-        assert_eq!(toml_value(Shape::Percent, "80").unwrap().as_deref(), Some("80"));
-        assert_eq!(toml_value(Shape::Percent, "17,08").unwrap().as_deref(), Some("\"17,08%\""));
-        assert_eq!(toml_value(Shape::Percent, "17,08 %").unwrap().as_deref(), Some("\"17,08%\""));
-        assert_eq!(toml_value(Shape::Int, "2025").unwrap().as_deref(), Some("2025"));
-        assert_eq!(toml_value(Shape::Int, "hai").unwrap().as_deref(), Some("\"hai\""));
-        assert_eq!(toml_value(Shape::List, "a, b ,,c").unwrap().as_deref(), Some("[\"a\", \"b\", \"c\"]"));
+        assert_eq!(
+            toml_value(Shape::Percent, "80").unwrap().as_deref(),
+            Some("80")
+        );
+        assert_eq!(
+            toml_value(Shape::Percent, "17,08").unwrap().as_deref(),
+            Some("\"17,08%\"")
+        );
+        assert_eq!(
+            toml_value(Shape::Percent, "17,08 %").unwrap().as_deref(),
+            Some("\"17,08%\"")
+        );
+        assert_eq!(
+            toml_value(Shape::Int, "2025").unwrap().as_deref(),
+            Some("2025")
+        );
+        assert_eq!(
+            toml_value(Shape::Int, "hai").unwrap().as_deref(),
+            Some("\"hai\"")
+        );
+        assert_eq!(
+            toml_value(Shape::List, "a, b ,,c").unwrap().as_deref(),
+            Some("[\"a\", \"b\", \"c\"]")
+        );
         assert_eq!(toml_value(Shape::Text, "  ").unwrap(), None);
         assert!(toml_value(Shape::Raw, "{ min = 1,\n max = 2 }").is_err());
     }
@@ -1202,7 +1606,17 @@ mod tests {
 
     #[test]
     fn suggestions_are_taken_from_the_message() {
-        let e = PlanError { file: "k.toml".into(), line: 3, column: 14, message: "criterion: không biết thuộc tính 'langauge_level' — có phải 'language_level'?".into() };
-        assert_eq!(ApiError::from(&e).suggestion.as_deref(), Some("language_level"));
+        let e = PlanError {
+            file: "k.toml".into(),
+            line: 3,
+            column: 14,
+            message:
+                "criterion: không biết thuộc tính 'langauge_level' — có phải 'language_level'?"
+                    .into(),
+        };
+        assert_eq!(
+            ApiError::from(&e).suggestion.as_deref(),
+            Some("language_level")
+        );
     }
 }

@@ -17,8 +17,8 @@ use crate::error::AppError;
 use crate::fmt::Moment;
 use crate::pages::{Chrome, Opt, encode_query};
 use crate::period_plan::{
-    self as service, ApiError, FormOutcome, PlanView, Posted, Preview, PreviewPage, SaveError, SaveRequest, TargetForm,
-    VersionLine, VersionView,
+    self as service, ApiError, FormOutcome, PlanView, Posted, Preview, PreviewPage, SaveError,
+    SaveRequest, TargetForm, VersionLine, VersionView,
 };
 
 fn render<T: Template>(t: &T) -> Result<Response, AppError> {
@@ -43,10 +43,22 @@ pub struct SavedQuery {
 }
 
 /// `GET /period-plan`: the plan followed, its groups and targets.
-pub async fn page(State(state): State<AppState>, v: Viewer, Query(q): Query<SavedQuery>) -> Result<Response, AppError> {
+pub async fn page(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, AppError> {
     let viewer = v.clone();
-    let view = state.pool.run(move |s| service::plan_view(s, &viewer)).await?.map(|(view, _)| view);
-    render(&PlanPage { chrome: Chrome::new(&v, "Kế hoạch giai đoạn", "/period-plan"), view, saved: q.saved })
+    let view = state
+        .pool
+        .run(move |s| service::plan_view(s, &viewer))
+        .await?
+        .map(|(view, _)| view);
+    render(&PlanPage {
+        chrome: Chrome::new(&v, "Kế hoạch giai đoạn", "/period-plan"),
+        view,
+        saved: q.saved,
+    })
 }
 
 // ---------------------------------------------------------------- a target's form
@@ -72,10 +84,23 @@ fn target_page(v: &Viewer, f: TargetForm, status: StatusCode) -> Result<Response
     };
     let kinds = Kind::NAMES
         .iter()
-        .map(|(name, _, k)| Opt { value: name.to_string(), label: service::kind_label(*k).to_string(), selected: *k == f.kind })
+        .map(|(name, _, k)| Opt {
+            value: name.to_string(),
+            label: service::kind_label(*k).to_string(),
+            selected: *k == f.kind,
+        })
         .collect();
     let has_field_errors = !f.id_errors.is_empty() || f.fields.iter().any(|x| !x.errors.is_empty());
-    render_status(status, &TargetPage { chrome: Chrome::new(v, title, "/period-plan"), f, kinds, action, has_field_errors })
+    render_status(
+        status,
+        &TargetPage {
+            chrome: Chrome::new(v, title, "/period-plan"),
+            f,
+            kinds,
+            action,
+            has_field_errors,
+        },
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,24 +109,45 @@ pub struct KindQuery {
 }
 
 /// `GET /period-plan/targets/new`.
-pub async fn new_target(State(state): State<AppState>, v: Viewer, Query(q): Query<KindQuery>) -> Result<Response, AppError> {
+pub async fn new_target(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<KindQuery>,
+) -> Result<Response, AppError> {
     let viewer = v.clone();
-    let f = state.pool.run(move |s| service::new_form(s, &viewer, q.kind.as_deref())).await?;
+    let f = state
+        .pool
+        .run(move |s| service::new_form(s, &viewer, q.kind.as_deref()))
+        .await?;
     target_page(&v, f, StatusCode::OK)
 }
 
 /// `GET /period-plan/targets/{id}`.
-pub async fn edit_target(State(state): State<AppState>, v: Viewer, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn edit_target(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let viewer = v.clone();
-    let f = state.pool.run(move |s| service::edit_form(s, &viewer, &id)).await?;
+    let f = state
+        .pool
+        .run(move |s| service::edit_form(s, &viewer, &id))
+        .await?;
     target_page(&v, f, StatusCode::OK)
 }
 
 fn csrf_of(form: &Posted) -> Option<&str> {
-    form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str())
+    form.iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
 }
 
-async fn submit(state: AppState, v: Viewer, editing: Option<String>, form: Posted) -> Result<Response, AppError> {
+async fn submit(
+    state: AppState,
+    v: Viewer,
+    editing: Option<String>,
+    form: Posted,
+) -> Result<Response, AppError> {
     v.check_csrf(csrf_of(&form))?;
     let viewer = v.clone();
     let plan = state.plan.clone();
@@ -144,7 +190,10 @@ pub async fn remove_target(
     v.check_csrf(form.csrf.as_deref())?;
     let viewer = v.clone();
     let plan = state.plan.clone();
-    let p = state.pool.run(move |s| service::removal(s, plan.as_deref(), &viewer, &id)).await?;
+    let p = state
+        .pool
+        .run(move |s| service::removal(s, plan.as_deref(), &viewer, &id))
+        .await?;
     preview_page(&v, p)
 }
 
@@ -162,8 +211,16 @@ struct TextPage {
 /// `GET /period-plan/text`: the advanced editor.
 pub async fn text_page(State(state): State<AppState>, v: Viewer) -> Result<Response, AppError> {
     let viewer = v.clone();
-    let (text, base) = state.pool.run(move |s| service::text_form(s, &viewer)).await?;
-    render(&TextPage { chrome: Chrome::new(&v, "Sửa toàn văn kế hoạch", "/period-plan"), text, base, errors: Vec::new() })
+    let (text, base) = state
+        .pool
+        .run(move |s| service::text_form(s, &viewer))
+        .await?;
+    render(&TextPage {
+        chrome: Chrome::new(&v, "Sửa toàn văn kế hoạch", "/period-plan"),
+        text,
+        base,
+        errors: Vec::new(),
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,7 +250,12 @@ pub async fn text_submit(
         Ok(p) => preview_page(&v, p),
         Err(errors) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &TextPage { chrome: Chrome::new(&v, "Sửa toàn văn kế hoạch", "/period-plan"), text: form.text, base, errors },
+            &TextPage {
+                chrome: Chrome::new(&v, "Sửa toàn văn kế hoạch", "/period-plan"),
+                text: form.text,
+                base,
+                errors,
+            },
         ),
     }
 }
@@ -248,7 +310,13 @@ pub async fn save_submit(
     let saved = state
         .pool
         .run(move |s| {
-            let req = SaveRequest { text: &text, base, comment: &comment, action: "edited", based_on: None };
+            let req = SaveRequest {
+                text: &text,
+                base,
+                comment: &comment,
+                action: "edited",
+                based_on: None,
+            };
             Ok(service::save(s, plan.as_deref(), &viewer, &req, now))
         })
         .await?;
@@ -280,8 +348,15 @@ struct HistoryPage {
 /// `GET /period-plan/versions`.
 pub async fn history(State(state): State<AppState>, v: Viewer) -> Result<Response, AppError> {
     let viewer = v.clone();
-    let (name, items) = state.pool.run(move |s| service::versions(s, &viewer)).await?;
-    render(&HistoryPage { chrome: Chrome::new(&v, "Lịch sử kế hoạch giai đoạn", "/period-plan"), name, items })
+    let (name, items) = state
+        .pool
+        .run(move |s| service::versions(s, &viewer))
+        .await?;
+    render(&HistoryPage {
+        chrome: Chrome::new(&v, "Lịch sử kế hoạch giai đoạn", "/period-plan"),
+        name,
+        items,
+    })
 }
 
 #[derive(Template)]
@@ -292,11 +367,21 @@ struct VersionPage {
 }
 
 /// `GET /period-plan/versions/{n}`: its text and its diff to the version before.
-pub async fn version_page(State(state): State<AppState>, v: Viewer, Path(n): Path<i64>) -> Result<Response, AppError> {
+pub async fn version_page(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(n): Path<i64>,
+) -> Result<Response, AppError> {
     let viewer = v.clone();
     let plan = state.plan.clone();
-    let view = state.pool.run(move |s| service::version(s, plan.as_deref(), &viewer, n)).await?;
-    render(&VersionPage { chrome: Chrome::new(&v, format!("Phiên bản {n} của kế hoạch"), "/period-plan"), v: view })
+    let view = state
+        .pool
+        .run(move |s| service::version(s, plan.as_deref(), &viewer, n))
+        .await?;
+    render(&VersionPage {
+        chrome: Chrome::new(&v, format!("Phiên bản {n} của kế hoạch"), "/period-plan"),
+        v: view,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -319,14 +404,27 @@ pub async fn restore_submit(
     let now = state.clock.now();
     let saved = state
         .pool
-        .run(move |s| Ok(service::restore(s, plan.as_deref(), &v, n, form.base, &form.comment, now)))
+        .run(move |s| {
+            Ok(service::restore(
+                s,
+                plan.as_deref(),
+                &v,
+                n,
+                form.base,
+                &form.comment,
+                now,
+            ))
+        })
         .await?;
     match saved {
         Ok(version) => Ok(Redirect::to(&format!("/period-plan?saved={version}")).into_response()),
         Err(SaveError::Other(e)) => Err(e),
         Err(SaveError::Invalid(errors)) => Err(AppError::BadRequest(format!(
             "Phiên bản {n} không còn qua được bước kiểm tra của hệ thống:{}",
-            errors.iter().map(|e| format!(" dòng {}, cột {}: {};", e.line, e.column, e.message)).collect::<String>()
+            errors
+                .iter()
+                .map(|e| format!(" dòng {}, cột {}: {};", e.line, e.column, e.message))
+                .collect::<String>()
         ))),
     }
 }
@@ -359,15 +457,27 @@ pub async fn api_get(State(state): State<AppState>, v: Viewer) -> Result<Json<Va
 }
 
 /// `GET /api/v1/period-plan/versions`: every version, newest first (without texts).
-pub async fn api_versions(State(state): State<AppState>, v: Viewer) -> Result<Json<Value>, AppError> {
+pub async fn api_versions(
+    State(state): State<AppState>,
+    v: Viewer,
+) -> Result<Json<Value>, AppError> {
     let (_, items) = state.pool.run(move |s| service::versions(s, &v)).await?;
-    Ok(Json(json!({ "items": items.iter().map(version_json).collect::<Vec<_>>() })))
+    Ok(Json(
+        json!({ "items": items.iter().map(version_json).collect::<Vec<_>>() }),
+    ))
 }
 
 /// `GET /api/v1/period-plan/versions/{n}`: one version with its text.
-pub async fn api_version(State(state): State<AppState>, v: Viewer, Path(n): Path<i64>) -> Result<Json<Value>, AppError> {
+pub async fn api_version(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(n): Path<i64>,
+) -> Result<Json<Value>, AppError> {
     let plan = state.plan.clone();
-    let view = state.pool.run(move |s| service::version(s, plan.as_deref(), &v, n)).await?;
+    let view = state
+        .pool
+        .run(move |s| service::version(s, plan.as_deref(), &v, n))
+        .await?;
     let mut out = version_json(&view.line);
     out["text"] = json!(view.text);
     out["changes"] = json!(view.changes);
@@ -412,7 +522,10 @@ pub async fn api_put(
         Err(SaveError::Invalid(errors)) => {
             let list: Vec<ApiError> = errors.iter().map(ApiError::from).collect();
             let message = format!("Kế hoạch có {} lỗi; chưa có gì được lưu.", list.len());
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": "invalid_plan", "message": message, "errors": list })))
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({ "error": "invalid_plan", "message": message, "errors": list })),
+            )
                 .into_response())
         }
     }
@@ -428,10 +541,16 @@ pub fn openapi_paths() -> Value {
         "404": { "description": "Chưa có kế hoạch giai đoạn trong cơ sở dữ liệu", "content": { "application/json": { "schema": r("Error") } } }
     });
     let with = |mut base: Value, code: &str, desc: &str, schema: Value| {
-        base[code] = json!({ "description": desc, "content": { "application/json": { "schema": schema } } });
+        base[code] =
+            json!({ "description": desc, "content": { "application/json": { "schema": schema } } });
         base
     };
-    let mut put_responses = with(common.clone(), "200", "Đã lưu phiên bản mới", json!({ "type": "object", "properties": { "version": s("integer") } }));
+    let mut put_responses = with(
+        common.clone(),
+        "200",
+        "Đã lưu phiên bản mới",
+        json!({ "type": "object", "properties": { "version": s("integer") } }),
+    );
     put_responses["422"] = json!({ "description": "Kế hoạch có lỗi (mọi lỗi, với dòng, cột và gợi ý); không lưu gì", "content": { "application/json": { "schema": r("PlanErrors") } } });
     put_responses["409"] = json!({ "description": "Đã có phiên bản mới hơn base_version (người khác vừa lưu); không lưu gì", "content": { "application/json": { "schema": r("Error") } } });
     put_responses["400"] = json!({ "description": "Thiếu lý do thay đổi, hoặc nội dung không đổi", "content": { "application/json": { "schema": r("Error") } } });
