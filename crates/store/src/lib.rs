@@ -16,6 +16,7 @@ pub mod budget;
 mod dialect;
 pub mod duties;
 mod migrate;
+pub mod period_plans;
 mod postgres;
 pub mod registry;
 mod schema;
@@ -38,6 +39,7 @@ pub use crate::annual::{
 };
 pub use crate::budget::{AllocationRow, LedgerEntry, LedgerEntryRow, LedgerRows, NewAllocation, SettlementRow};
 pub use crate::duties::{DutyFileRow, DutyRow, DutyUpdateRow, NewDuty, NewDutyUpdate};
+pub use crate::period_plans::{NewPeriodPlanVersion, PeriodPlanRow, PeriodPlanVersion};
 pub use crate::registry::{ChangeCount, ChangeFilter, ChangeRow, PeoplePage, PeopleQuery, PersonHit};
 pub use crate::stats::{Stats, StatsSection};
 pub use crate::value::{Value, truncate_micros};

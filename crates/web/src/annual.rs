@@ -450,7 +450,7 @@ pub fn plan_view(
                     }));
                 }
             }
-            let map = ProgrammeMap::from_plan(&p.plan);
+            let map = ProgrammeMap::from_plan(&p.plan());
             let rule_lines: Vec<Line> = lines.iter().map(rule_line).collect();
             let mut check = rules::check_against_targets(&result, &map, row.year, &rule_lines);
             // Name the people the rules know by id.
@@ -757,7 +757,7 @@ pub fn add_line(
         .filter(|s| !s.is_empty())
         .map(str::to_string);
     if let (Some(t), Some(p)) = (&target_id, plan)
-        && !p.plan.targets.iter().any(|x| &x.id == t)
+        && !p.plan().targets.iter().any(|x| &x.id == t)
     {
         return Err(AppError::BadRequest(format!(
             "Kế hoạch giai đoạn không có chỉ tiêu «{t}»."

@@ -409,7 +409,7 @@ pub async fn import_duties(
     let now = state.clock.now();
     let n = state
         .pool
-        .run(move |s| annual::import_duties(s, &v, &plan.plan, now))
+        .run(move |s| annual::import_duties(s, &v, &plan.plan(), now))
         .await?;
     Ok(Json(json!({ "imported": n })))
 }
@@ -459,7 +459,7 @@ pub async fn annual_plan_docx(
         .pool
         .run(move |s| {
             let result = plan.evaluate(s, today, None, false, false)?;
-            crate::documents::annual_plan(s, &plan.plan, (*result).clone(), year, today)
+            crate::documents::annual_plan(s, &plan.plan(), (*result).clone(), year, today)
         })
         .await?;
     Ok(docx(bytes, &format!("ke-hoach-dtbd-{year}.docx")))
@@ -525,7 +525,7 @@ pub async fn review_docx(
         .pool
         .run(move |s| {
             let result = plan.evaluate(s, as_of, None, false, false)?;
-            crate::documents::review(s, &plan.plan, (*result).clone(), kind, as_of)
+            crate::documents::review(s, &plan.plan(), (*result).clone(), kind, as_of)
         })
         .await?;
     Ok(docx(bytes, &format!("{}.docx", review_file_stem(kind))))
@@ -556,7 +556,7 @@ pub async fn review_xlsx(
         .pool
         .run(move |s| {
             let result = plan.evaluate(s, as_of, None, false, false)?;
-            let sheets = crate::documents::review_sheets(s, &plan.plan, &result, as_of)?;
+            let sheets = crate::documents::review_sheets(s, &plan.plan(), &result, as_of)?;
             nangluc_io::export::write_tables_to_bytes(&sheets)
                 .map_err(|e| AppError::Internal(e.to_string()))
         })

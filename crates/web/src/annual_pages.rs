@@ -84,7 +84,7 @@ pub async fn plans(
             format!("Kế hoạch đào tạo, bồi dưỡng năm {year}"),
             "/annual-plans",
         ),
-        period: state.plan.as_ref().map(|p| p.plan.name.clone()),
+        period: state.plan.as_ref().map(|p| p.plan().name.clone()),
         is_hr: v.role == Role::UnitHr,
         is_admin: v.role == Role::Admin,
         docs: matches!(v.role, Role::Admin | Role::Finance | Role::Leader) && state.plan.is_some(),
@@ -456,7 +456,7 @@ pub async fn import_duties(
     let now = state.clock.now();
     state
         .pool
-        .run(move |s| annual::import_duties(s, &v, &plan.plan, now))
+        .run(move |s| annual::import_duties(s, &v, &plan.plan(), now))
         .await?;
     Ok(Redirect::to("/duties").into_response())
 }

@@ -81,6 +81,10 @@ pub enum Perm {
     Budget,
     /// The responsibility matrix.
     Duties,
+    /// Reading the province's period plan (its targets, versions, history).
+    PeriodPlan,
+    /// Saving a new version of it (the Sở Nội vụ).
+    EditPeriodPlan,
 }
 
 impl Role {
@@ -88,11 +92,15 @@ impl Role {
         use Perm::*;
         match self {
             Role::Admin => true,
-            Role::UnitHr => matches!(p, People | Units | Programmes | Classes | Dashboard | Import | AnnualPlans | Duties),
-            Role::Finance => {
-                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties)
+            Role::UnitHr => {
+                matches!(p, People | Units | Programmes | Classes | Dashboard | Import | AnnualPlans | Duties | PeriodPlan)
             }
-            Role::Leader => matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties),
+            Role::Finance => {
+                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | PeriodPlan)
+            }
+            Role::Leader => {
+                matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | PeriodPlan)
+            }
             Role::Institution => matches!(p, Programmes | Classes),
             Role::Employee => matches!(p, People | Programmes),
         }
@@ -515,6 +523,11 @@ mod tests {
         assert!(!Role::Leader.allows(Perm::People));
         assert!(!Role::Institution.allows(Perm::People));
         assert!(Role::Employee.allows(Perm::People));
+        assert!(Role::Admin.allows(Perm::EditPeriodPlan));
+        for r in [Role::UnitHr, Role::Finance, Role::Leader] {
+            assert!(r.allows(Perm::PeriodPlan) && !r.allows(Perm::EditPeriodPlan), "{r:?}");
+        }
+        assert!(!Role::Employee.allows(Perm::PeriodPlan) && !Role::Institution.allows(Perm::PeriodPlan));
         for r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(*r));
         }

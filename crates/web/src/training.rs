@@ -210,7 +210,7 @@ fn needs(
         return Ok(HashMap::new());
     };
     let result = p.evaluate(store, today(), None, true, true)?;
-    Ok(rules::needs_for(&p.plan, &result, programme))
+    Ok(rules::needs_for(&p.plan(), &result, programme))
 }
 
 /// What checking people against one class needs, read once.

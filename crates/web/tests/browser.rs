@@ -317,7 +317,10 @@ fn start_server(db: &common::TempDb) -> u16 {
 fn start_server_with(db: &common::TempDb, plan: Option<std::path::PathBuf>) -> u16 {
     let mut config = nangluc_web::ServeConfig::new(db.url(), "127.0.0.1:0".parse().unwrap());
     config.demo_accounts = false;
-    config.plan = plan;
+    config.plan = match plan {
+        Some(file) => nangluc_web::PlanChoice::File(file),
+        None => nangluc_web::PlanChoice::None,
+    };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Runtime::new().unwrap();
@@ -956,4 +959,67 @@ fn wait_source(driver: &Driver, needle: &str) {
         assert!(started.elapsed() < Duration::from_secs(30), "«{needle}» never showed: {source}");
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// The class of target `id`'s card on the dashboard (`target met`, `target at_risk`…).
+fn target_card(driver: &Driver, id: &str) -> String {
+    let js = format!(
+        "const a = [...document.querySelectorAll('article.target')].find(a => a.querySelector('.tid').textContent.trim() === 'Chỉ tiêu {id}'); return a ? a.className : '';"
+    );
+    driver.script(&js).as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_administrator_edits_a_threshold_previews_and_the_dashboard_moves() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    let plan = std::env::temp_dir().join(format!("nangluc-browser-period-{}.toml", std::process::id()));
+    std::fs::write(&plan, PLAN).unwrap();
+    let port = start_server_with(&db, Some(plan.clone()));
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    driver.resize(1366, 900);
+    driver.sign_in(&base, "admin");
+    // Target 2: 2 of the 4 civil servants, 50 %: met at 50 %.
+    driver.goto(&format!("{base}/dashboard"));
+    driver.wait_css("article.target");
+    assert_eq!(target_card(&driver, "2"), "target met");
+
+    // The plan's page lists the target; its form opens with the threshold.
+    driver.goto(&format!("{base}/period-plan"));
+    let row = driver.text(&driver.wait_css("#target-2"));
+    assert!(row.contains("≥ 50% (phấn đấu 80%)") && row.contains("đến năm 2026"), "{row}");
+    driver.click(&driver.find("css selector", "#target-2 a"));
+    let min = driver.wait_css("#field-min");
+    driver.cmd("POST", &format!("/element/{min}/clear"), Some(json!({})));
+    driver.type_into(&min, "60");
+    driver.click(&driver.css("#target-check"));
+
+    // The preview: 60 % of 4 is 3 people, 2 meet it — no longer met.
+    let diff = driver.text(&driver.wait_css("#plan-diff"));
+    assert!(diff.contains("50,00 % → 50,00 %") && diff.contains("Đạt → Chưa đạt"), "{diff}");
+    let comment = driver.css("#save-comment");
+    driver.cmd("POST", &format!("/element/{comment}/clear"), Some(json!({})));
+    driver.type_into(&comment, "Nâng ngưỡng chỉ tiêu 2 lên 60% theo Kế hoạch sửa đổi");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    driver.screenshot(&shots.join("period-plan.png"));
+    driver.click(&driver.css("#save-version"));
+    let url = driver.wait_url("saved=2");
+    assert!(url.ends_with("/period-plan?saved=2"), "{url}");
+    let saved = driver.text(&driver.wait_css("#period-plan-saved"));
+    assert!(saved.contains("phiên bản 2"), "{saved}");
+    let row = driver.text(&driver.css("#target-2"));
+    assert!(row.contains("≥ 60% (phấn đấu 80%)"), "{row}");
+
+    // The dashboard moved at once.
+    driver.goto(&format!("{base}/dashboard"));
+    driver.wait_css("article.target");
+    let card = target_card(&driver, "2");
+    assert!(card.starts_with("target ") && card != "target met", "{card}");
+    // And the history names who saved it and why.
+    driver.goto(&format!("{base}/period-plan/versions"));
+    let versions = driver.text(&driver.wait_css("#versions"));
+    assert!(versions.contains("Nâng ngưỡng chỉ tiêu 2 lên 60%") && versions.contains("nangluc serve"), "{versions}");
+    let _ = std::fs::remove_file(&plan);
 }
