@@ -34,9 +34,11 @@ enum What {
         /// Năm kế hoạch.
         #[arg(long)]
         year: i32,
-        /// Tệp kế hoạch giai đoạn (TOML) mà kế hoạch năm thực hiện.
-        #[arg(long, default_value = nangluc_web::targets::DEFAULT_PLAN)]
-        plan: PathBuf,
+        /// Tệp kế hoạch giai đoạn (TOML) mà kế hoạch năm thực hiện; mặc định là
+        /// phiên bản đang áp dụng trong cơ sở dữ liệu (trang "Kế hoạch giai đoạn"),
+        /// hoặc plans/tay-ninh-2021-2025.toml khi cơ sở dữ liệu chưa có kế hoạch.
+        #[arg(long)]
+        plan: Option<PathBuf>,
         /// Tệp Word ghi ra (.docx).
         #[arg(long, short)]
         output: PathBuf,
@@ -51,13 +53,42 @@ enum What {
         /// Ngày đánh giá (dd/mm/yyyy); mặc định hôm nay.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        #[arg(long, default_value = nangluc_web::targets::DEFAULT_PLAN)]
-        plan: PathBuf,
+        /// Tệp kế hoạch giai đoạn; mặc định như ở `annual-plan`.
+        #[arg(long)]
+        plan: Option<PathBuf>,
         #[arg(long, short)]
         output: PathBuf,
         #[arg(long)]
         xlsx: Option<PathBuf>,
     },
+}
+
+/// The plan a report is written for: the file given, else the version the
+/// application follows in the database (what the browser's documents use),
+/// else the default plan file.
+fn period_plan(db: &str, file: Option<&Path>) -> Result<Plan> {
+    if let Some(path) = file {
+        return read_plan(path);
+    }
+    let mut store = open_store(db)?;
+    match store.followed_period_plan()? {
+        Some((row, version)) => {
+            eprintln!(
+                "Kế hoạch giai đoạn: '{}', phiên bản {} trong cơ sở dữ liệu.",
+                row.key, version.version
+            );
+            Plan::parse(&version.text, &row.key).map_err(|errors| {
+                anyhow::anyhow!(
+                    "kế hoạch '{}' phiên bản {} có {} lỗi: {}",
+                    row.key,
+                    version.version,
+                    errors.len(),
+                    errors.first().map(|e| e.to_string()).unwrap_or_default()
+                )
+            })
+        }
+        None => read_plan(Path::new(nangluc_web::targets::DEFAULT_PLAN)),
+    }
 }
 
 fn evaluate(db: &str, plan: &Plan, as_of: NaiveDate) -> Result<PlanResult> {
@@ -85,7 +116,7 @@ pub fn run(db: &str, args: Args) -> Result<()> {
             output,
             xlsx,
         } => {
-            let plan = read_plan(&plan)?;
+            let plan = period_plan(db, plan.as_deref())?;
             let result = evaluate(db, &plan, day)?;
             let mut store = open_store(db)?;
             if let Some(path) = &xlsx {
@@ -104,7 +135,7 @@ pub fn run(db: &str, args: Args) -> Result<()> {
             output,
             xlsx,
         } => {
-            let plan = read_plan(&plan)?;
+            let plan = period_plan(db, plan.as_deref())?;
             let as_of = as_of.unwrap_or(day);
             let result = evaluate(db, &plan, as_of)?;
             let mut store = open_store(db)?;
