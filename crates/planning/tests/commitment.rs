@@ -213,3 +213,41 @@ fn eligibility_and_months() {
     assert_eq!(whole_months(d(2027, 1, 31), d(2027, 2, 28)), 1);
     assert_eq!(whole_months(d(2027, 6, 15), d(2027, 6, 1)), 0);
 }
+
+/// Durations and years counted the way the commitment counts them.
+#[test]
+fn course_months_and_years_of_service() {
+    use nangluc_planning::commitment::{course_months, is_postgraduate, whole_years};
+    // 1/9/2024 – 31/8/2026: exactly 24 months.
+    assert_eq!(course_months(d(2024, 9, 1), d(2026, 8, 31)), 24);
+    // 1/9/2025 – 28/2/2027: 18 months.
+    assert_eq!(course_months(d(2025, 9, 1), d(2027, 2, 28)), 18);
+    // 5/9/2024 – 20/6/2026: 21 months and 16 days → 22 (a started month counts).
+    assert_eq!(course_months(d(2024, 9, 5), d(2026, 6, 20)), 22);
+    assert_eq!(course_months(d(2024, 9, 5), d(2024, 9, 4)), 0);
+    // 1/1/2015 – 15/8/2024: 9 full years.
+    assert_eq!(whole_years(d(2015, 1, 1), d(2024, 8, 15)), 9);
+    assert_eq!(whole_years(d(2015, 8, 16), d(2024, 8, 15)), 8);
+    assert!(is_postgraduate("thac_si") && is_postgraduate("tien_si"));
+    assert!(!is_postgraduate("dai_hoc"));
+}
+
+/// Resigning and leaving the public sector count like leaving early: pro rata
+/// after the course, in full during it.
+#[test]
+fn resigning_and_transferring_out_are_leaving_early() {
+    let book = RuleBook::default();
+    let a = master(
+        &book,
+        Category::CivilServant,
+        d(2025, 6, 15),
+        d(2027, 6, 14),
+        false,
+    );
+    for reason in [DepartureReason::Resigned, DepartureReason::TransferredOut] {
+        // Same case as above: 114.000.000.
+        assert_eq!(compensation(&a, d(2029, 6, 20), reason).amount, 114_000_000);
+        // During the course: 240.000.000 − 5 % = 228.000.000.
+        assert_eq!(compensation(&a, d(2026, 1, 10), reason).amount, 228_000_000);
+    }
+}
