@@ -434,3 +434,48 @@ pub fn eligibility(
     }
     out
 }
+
+fn day(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// The whole working of a compensation, as the decision states it (Vietnamese,
+/// one step a line): the rule and who it applies to, the reason, F, T1, T2
+/// with the days counted, then the formula, any reduction, the amount and how
+/// it is rounded.
+pub fn working(c: &ServiceCommitment, k: &Compensation, left_on: NaiveDate) -> Vec<String> {
+    use crate::budget::format_dong;
+    let mut out = vec![
+        format!(
+            "Áp dụng {} (đối tượng: {}, cử đi học ngày {})",
+            c.rule.label(),
+            c.category.label(),
+            day(c.posted_on)
+        ),
+        format!("Lý do: {} (ngày {})", k.reason.label(), day(left_on)),
+        format!(
+            "F (chi phí đào tạo do Nhà nước chi trả) = {} đồng",
+            format_dong(c.cost)
+        ),
+        format!(
+            "T1 (thời gian cam kết phục vụ) = {} × {} tháng đào tạo = {} tháng, đến hết ngày {}",
+            c.params.commitment_multiplier,
+            c.training_months,
+            c.months_committed,
+            day(c.serve_until)
+        ),
+    ];
+    // T2 counts only where the pro rata formula applies.
+    if k.working.iter().any(|l| l.starts_with("S = ")) {
+        let from = c.course_ends_on.succ_opt().unwrap_or(c.course_ends_on);
+        out.push(format!(
+            "T2 (thời gian đã phục vụ sau khi học xong, tính tròn tháng từ ngày {} đến ngày {}) = {} tháng",
+            day(from),
+            day(left_on),
+            k.months_served
+        ));
+    }
+    out.extend(k.working.iter().skip(1).cloned());
+    out.push("Số tiền tính đến đồng; phần lẻ từ 0,5 đồng trở lên làm tròn lên 1 đồng".into());
+    out
+}

@@ -251,3 +251,38 @@ fn resigning_and_transferring_out_are_leaving_early() {
         assert_eq!(compensation(&a, d(2026, 1, 10), reason).amount, 228_000_000);
     }
 }
+
+/// The working shown to the person states every figure of the computation.
+#[test]
+fn the_working_names_every_figure() {
+    use nangluc_planning::commitment::working;
+    let book = RuleBook::default();
+    let a = master(
+        &book,
+        Category::CivilServant,
+        d(2025, 6, 15),
+        d(2027, 6, 14),
+        false,
+    );
+    let k = compensation(&a, d(2029, 6, 20), DepartureReason::Resigned);
+    let w = working(&a, &k, d(2029, 6, 20));
+    assert_eq!(
+        w,
+        vec![
+            "Áp dụng Nghị định 101/2017/NĐ-CP (sửa đổi bởi Nghị định 89/2021/NĐ-CP) (đối tượng: Công chức, cử đi học ngày 15/06/2025)",
+            "Lý do: Tự ý bỏ việc hoặc xin thôi việc khi chưa phục vụ đủ thời gian cam kết (ngày 20/06/2029)",
+            "F (chi phí đào tạo do Nhà nước chi trả) = 240.000.000 đồng",
+            "T1 (thời gian cam kết phục vụ) = 2 × 24 tháng đào tạo = 48 tháng, đến hết ngày 14/06/2031",
+            "T2 (thời gian đã phục vụ sau khi học xong, tính tròn tháng từ ngày 15/06/2027 đến ngày 20/06/2029) = 24 tháng",
+            "S = F / T1 × (T1 − T2) = 240.000.000 / 48 × (48 − 24) = 120.000.000 đồng",
+            "Giảm 5,00% cho 5 năm công tác trước khi được cử đi học",
+            "Số tiền phải đền bù: 114.000.000 đồng",
+            "Số tiền tính đến đồng; phần lẻ từ 0,5 đồng trở lên làm tròn lên 1 đồng",
+        ]
+    );
+    // In full during the course: no T2 line.
+    let k = compensation(&a, d(2026, 1, 10), DepartureReason::QuitDuringTraining);
+    let w = working(&a, &k, d(2026, 1, 10));
+    assert!(!w.iter().any(|l| l.starts_with("T2")), "{w:?}");
+    assert!(w.contains(&"Đền bù 100% chi phí đào tạo: 240.000.000 đồng".to_string()));
+}
