@@ -81,6 +81,9 @@ pub enum Perm {
     Budget,
     /// The responsibility matrix.
     Duties,
+    /// Service commitments after postgraduate training and compensations
+    /// (a unit HR officer: their subtree's; finance: every one, to collect).
+    Commitments,
 }
 
 impl Role {
@@ -88,9 +91,11 @@ impl Role {
         use Perm::*;
         match self {
             Role::Admin => true,
-            Role::UnitHr => matches!(p, People | Units | Programmes | Classes | Dashboard | Import | AnnualPlans | Duties),
+            Role::UnitHr => {
+                matches!(p, People | Units | Programmes | Classes | Dashboard | Import | AnnualPlans | Duties | Commitments)
+            }
             Role::Finance => {
-                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties)
+                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | Commitments)
             }
             Role::Leader => matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties),
             Role::Institution => matches!(p, Programmes | Classes),

@@ -54,6 +54,8 @@ fn decision_of(code: &str) -> Result<Decide, AppError> {
 struct ClassPage {
     chrome: Chrome,
     c: ClassDetail,
+    /// Service commitments to record for a finished postgraduate class.
+    offer: Option<crate::commitments::ClassOffer>,
 }
 
 pub async fn class_page(
@@ -63,9 +65,13 @@ pub async fn class_page(
 ) -> Result<Response, AppError> {
     let viewer = v.clone();
     let plan = state.plan.clone();
-    let c = state
+    let (c, offer) = state
         .pool
-        .run(move |s| training::class_detail(s, &viewer, plan.as_deref(), id))
+        .run(move |s| {
+            let c = training::class_detail(s, &viewer, plan.as_deref(), id)?;
+            let offer = crate::commitments::class_offer(s, &viewer, id)?;
+            Ok((c, offer))
+        })
         .await?;
     let active = if v.role == Role::Employee {
         "/signups"
@@ -75,6 +81,7 @@ pub async fn class_page(
     render(&ClassPage {
         chrome: Chrome::new(&v, format!("Lớp {}", c.class.code), active),
         c,
+        offer,
     })
 }
 
