@@ -187,6 +187,44 @@ pub struct ReasonForm {
     csrf: Option<String>,
     #[serde(default)]
     reason: Option<String>,
+    /// On approval, the cost by funding source (empty: from the annual plans).
+    #[serde(default)]
+    cost_state_budget: Option<String>,
+    #[serde(default)]
+    cost_unit: Option<String>,
+    #[serde(default)]
+    cost_learner: Option<String>,
+    #[serde(default)]
+    cost_sponsor: Option<String>,
+}
+
+impl ReasonForm {
+    /// The split by source as typed; none when every field is empty.
+    fn sources(&self) -> Result<Vec<crate::annual::SourceAmount>, AppError> {
+        use nangluc_core::training::FundingSource as F;
+        let fields = [
+            (F::StateBudget, &self.cost_state_budget),
+            (F::Unit, &self.cost_unit),
+            (F::Learner, &self.cost_learner),
+            (F::Sponsor, &self.cost_sponsor),
+        ];
+        if fields.iter().all(|(_, v)| v.as_deref().is_none_or(|v| v.trim().is_empty())) {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for (source, v) in fields {
+            let text = v.as_deref().unwrap_or("").trim();
+            let amount = if text.is_empty() {
+                0
+            } else {
+                crate::commitments::parse_dong(text).ok_or_else(|| {
+                    AppError::BadRequest(format!("Kinh phí từ nguồn {}: «{text}» không phải số tiền.", source.label().to_lowercase()))
+                })?
+            };
+            out.push(crate::annual::SourceAmount { source, amount });
+        }
+        Ok(out)
+    }
 }
 
 pub async fn action_submit(
@@ -197,7 +235,7 @@ pub async fn action_submit(
 ) -> Result<Response, AppError> {
     v.check_csrf(f.csrf.as_deref())?;
     let action = action_of(&action)?;
-    let req = ActionRequest { reason: f.reason };
+    let req = ActionRequest { sources: f.sources()?, reason: f.reason };
     let plan = state.plan.clone();
     state
         .pool
