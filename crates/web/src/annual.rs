@@ -1906,10 +1906,98 @@ fn duty_line(
     }
 }
 
-/// Who records progress on duties: the Sở Nội vụ (which follows the matrix),
-/// finance and the units' HR officers (lead agencies of many rows).
+/// Who may record progress on duties at all (the list page's wording): the
+/// Sở Nội vụ, finance and the units' HR officers. Each duty then limits it
+/// to its lead agency ([`duty_right`]).
 pub fn updates_duties(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Finance | Role::UnitHr)
+}
+
+/// What a viewer may post on one duty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DutyRight {
+    /// Status updates and files: the Sở Nội vụ, and the lead agency's officers.
+    Update,
+    /// A comment only: the partners' officers, and every unit named
+    /// collectively ("Các sở, ban, ngành"), whose rows the Sở Nội vụ follows.
+    Comment,
+    /// Nothing, and why (Vietnamese).
+    Refused(String),
+}
+
+/// Which units the viewer answers for on duties: a unit HR officer their
+/// subtree, finance their own unit (the Sở Tài chính leads budget rows).
+fn duty_units(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<Vec<String>, AppError> {
+    let ids = match (v.role, v.unit_id) {
+        (Role::UnitHr, Some(u)) => store.unit_subtree(u, &AsOf::date(today))?,
+        (Role::Finance, Some(u)) => vec![u],
+        _ => return Ok(Vec::new()),
+    };
+    let units = units_on(store, today)?;
+    Ok(ids
+        .into_iter()
+        .filter_map(|id| units.get(&id).map(|u| u.name.clone()))
+        .collect())
+}
+
+/// What the viewer may post on this duty: the lead agency is matched to the
+/// viewer's units by name ("Sở Nội vụ" is the unit "Sở Nội vụ tỉnh …").
+pub fn duty_right(
+    store: &mut Store,
+    v: &Viewer,
+    duty: &NewDuty,
+    today: NaiveDate,
+) -> Result<DutyRight, AppError> {
+    if v.role == Role::Admin {
+        return Ok(DutyRight::Update);
+    }
+    let mine = duty_units(store, v, today)?;
+    let names = |text: &str| -> bool {
+        duty_rules::agency_names(text)
+            .iter()
+            .any(|a| mine.iter().any(|u| duty_rules::is_agency(a, u)))
+    };
+    if names(&duty.lead) {
+        return Ok(DutyRight::Update);
+    }
+    let collective = duty_rules::agency_names(&duty.lead)
+        .iter()
+        .chain(duty.partners.iter())
+        .any(|a| duty_rules::is_collective(a));
+    if !mine.is_empty() && (duty.partners.iter().any(|p| names(p)) || collective) {
+        return Ok(DutyRight::Comment);
+    }
+    Ok(DutyRight::Refused(format!(
+        "Chỉ cơ quan chủ trì nhiệm vụ {} ({}) và Sở Nội vụ được cập nhật tiến độ, đính kèm tệp; cơ quan phối hợp được ghi ý kiến. Đơn vị của tài khoản này không chủ trì, không phối hợp nhiệm vụ này.",
+        duty.code, duty.lead
+    )))
+}
+
+fn duty_row(store: &mut Store, id: i64) -> Result<nangluc_store::DutyRow, AppError> {
+    store
+        .duty(id)?
+        .ok_or_else(|| AppError::NotFound(format!("nhiệm vụ số {id}")))
+}
+
+/// A partner's comment (or anyone's who may update): never changes the state.
+pub fn add_duty_comment(
+    store: &mut Store,
+    v: &Viewer,
+    id: i64,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let row = duty_row(store, id)?;
+    if let DutyRight::Refused(why) = duty_right(store, v, &row.duty, vn_day(now))? {
+        return Err(AppError::Refused(why));
+    }
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::BadRequest("Ý kiến: chưa nhập nội dung.".into()));
+    }
+    store
+        .add_duty_comment(id, note, &stamp(v, now))
+        .map_err(store_err)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1918,6 +2006,13 @@ pub struct DutyUpdateView {
     pub state: Coded,
     pub on: Day,
     pub note: Option<String>,
+    pub by: String,
+    pub at: Moment,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DutyCommentView {
+    pub note: String,
     pub by: String,
     pub at: Moment,
 }
@@ -1934,6 +2029,12 @@ pub struct DutyFileView {
 #[derive(Debug, Clone, Serialize)]
 pub struct DutyView {
     pub duty: DutyLine,
+    /// Partners' comments.
+    pub comments: Vec<DutyCommentView>,
+    /// May add a comment (partners; those who may update too).
+    pub can_comment: bool,
+    /// Why the viewer may post nothing, if so.
+    pub refused: Option<String>,
     /// Deadlines of this year and the next.
     pub deadlines: Vec<Day>,
     pub updates: Vec<DutyUpdateView>,
@@ -1988,12 +2089,28 @@ pub fn duty_view(
             at: Moment(f.stamp.at),
         })
         .collect();
+    let right = duty_right(store, v, &r.duty, today)?;
+    let comments = store
+        .duty_comments(id)?
+        .into_iter()
+        .map(|c| DutyCommentView {
+            note: c.note,
+            by: c.stamp.actor,
+            at: Moment(c.stamp.at),
+        })
+        .collect();
     Ok(DutyView {
         duty,
+        comments,
+        can_comment: matches!(right, DutyRight::Comment),
+        refused: match &right {
+            DutyRight::Refused(why) => Some(why.clone()),
+            _ => None,
+        },
         deadlines: d.deadlines_between(from, to).into_iter().map(Day).collect(),
         updates,
         files,
-        can_update: updates_duties(v.role),
+        can_update: right == DutyRight::Update,
         states: DutyState::ALL
             .iter()
             .map(|s| Coded::new(s.code(), s.label()))
@@ -2026,8 +2143,16 @@ pub fn add_duty_update(
     file: Option<Upload>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    if !updates_duties(v.role) {
-        return Err(AppError::Forbidden);
+    let row = duty_row(store, id)?;
+    match duty_right(store, v, &row.duty, vn_day(now))? {
+        DutyRight::Update => {}
+        DutyRight::Comment => {
+            return Err(AppError::Refused(format!(
+                "Cơ quan phối hợp chỉ được ghi ý kiến về nhiệm vụ {}; cập nhật tiến độ và đính kèm tệp là việc của cơ quan chủ trì ({}) và Sở Nội vụ.",
+                row.duty.code, row.duty.lead
+            )));
+        }
+        DutyRight::Refused(why) => return Err(AppError::Refused(why)),
     }
     let state = DutyState::from_code(input.state.trim())
         .ok_or_else(|| AppError::BadRequest(format!("Không có trạng thái «{}».", input.state)))?;

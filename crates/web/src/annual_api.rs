@@ -351,6 +351,28 @@ pub async fn add_duty_update(
 }
 
 #[derive(Debug, Deserialize)]
+pub struct CommentBody {
+    pub note: String,
+}
+
+/// `POST /api/v1/duties/{id}/comments`: a partner's comment.
+pub async fn add_duty_comment(
+    State(state): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(body): Json<CommentBody>,
+) -> Result<Response, AppError> {
+    v.check_api_write(&headers)?;
+    let now = state.clock.now();
+    let cid = state
+        .pool
+        .run(move |s| annual::add_duty_comment(s, &v, id, &body.note, now))
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": cid }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
 pub struct FileQuery {
     pub name: String,
     pub state: Option<String>,

@@ -192,6 +192,7 @@ pub fn router(state: AppState) -> Router {
         .route("/duties/import", post(annual_api::import_duties))
         .route("/duties/{id}", get(annual_api::duty))
         .route("/duties/{id}/updates", post(annual_api::add_duty_update))
+        .route("/duties/{id}/comments", post(annual_api::add_duty_comment))
         .route(
             "/duties/{id}/files",
             post(annual_api::upload_duty_file).layer(DefaultBodyLimit::max(annual::MAX_FILE_BYTES + 64 * 1024)),
@@ -265,6 +266,7 @@ pub fn router(state: AppState) -> Router {
             post(annual_pages::add_duty_update).layer(DefaultBodyLimit::max(annual::MAX_FILE_BYTES + 64 * 1024)),
         )
         .route("/duties/{id}/files/{file}", get(annual_pages::duty_file))
+        .route("/duties/{id}/comments", post(annual_pages::add_duty_comment))
         .route("/commitments", get(commitments_pages::list))
         .route("/commitments/{id}/departure", post(commitments_pages::departure))
         .route("/commitments/{id}/paid", post(commitments_pages::paid))
