@@ -18,7 +18,9 @@ use nangluc_core::{AsOf, Fact, Table};
 use nangluc_planning::commitment::{
     self as rules, CompensationRule, DepartureReason, RuleBook, RuleParams, ServiceCommitment,
 };
-use nangluc_store::{NewCompensation, NewServiceCommitment, ServiceCommitmentRow, Stamp, Store, StoreError};
+use nangluc_store::{
+    NewCompensation, NewServiceCommitment, ServiceCommitmentRow, Stamp, Store, StoreError,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Perm, Role, Viewer};
@@ -145,13 +147,21 @@ fn bp(n: u32) -> String {
     if n % 100 == 0 {
         format!("{} %", n / 100)
     } else {
-        format!("{},{} %", n / 100, format!("{:02}", n % 100).trim_end_matches('0'))
+        format!(
+            "{},{} %",
+            n / 100,
+            format!("{:02}", n % 100).trim_end_matches('0')
+        )
     }
 }
 
 fn params_of(row: &ServiceCommitmentRow) -> Result<RuleParams, AppError> {
-    serde_json::from_str(&row.commitment.params)
-        .map_err(|e| AppError::Store(format!("tham số của cam kết số {} không đọc được: {e}", row.id)))
+    serde_json::from_str(&row.commitment.params).map_err(|e| {
+        AppError::Store(format!(
+            "tham số của cam kết số {} không đọc được: {e}",
+            row.id
+        ))
+    })
 }
 
 /// The planning crate's commitment, rebuilt from the row with its frozen parameters.
@@ -189,7 +199,10 @@ impl Names {
                 _ => None,
             })
             .collect();
-        Ok(Names { people: HashMap::new(), units })
+        Ok(Names {
+            people: HashMap::new(),
+            units,
+        })
     }
 
     fn person(&mut self, store: &mut Store, id: i64) -> Result<String, AppError> {
@@ -212,8 +225,11 @@ impl Names {
 }
 
 fn degree_label(code: &str) -> String {
-    nangluc_core::qualification::Level::parse(nangluc_core::qualification::QualificationKind::Education, code)
-        .map_or_else(|| code.to_string(), |l| l.name().to_string())
+    nangluc_core::qualification::Level::parse(
+        nangluc_core::qualification::QualificationKind::Education,
+        code,
+    )
+    .map_or_else(|| code.to_string(), |l| l.name().to_string())
 }
 
 fn view(
@@ -252,7 +268,9 @@ fn view(
         Some(k) if k.paid_on.is_some() => Coded::new("da_nop", "Đã nộp tiền đền bù"),
         Some(k) if k.amount_dong > 0 => Coded::new("phai_den_bu", "Phải đền bù, chưa nộp"),
         Some(_) => Coded::new("khong_phai_den_bu", "Đã nghỉ, không phải đền bù"),
-        None if today > c.serve_until => Coded::new("hoan_thanh", "Đã phục vụ đủ thời gian cam kết"),
+        None if today > c.serve_until => {
+            Coded::new("hoan_thanh", "Đã phục vụ đủ thời gian cam kết")
+        }
         None if today <= c.course_ends_on => Coded::new("dang_hoc", "Đang đi học"),
         None => Coded::new("dang_phuc_vu", "Đang thực hiện cam kết"),
     };
@@ -263,7 +281,10 @@ fn view(
                 (true, false) => "nữ",
                 _ => "người dân tộc thiểu số",
             };
-            format!("{}/năm công tác ({why})", bp(params.reduction_bp_per_year_priority))
+            format!(
+                "{}/năm công tác ({why})",
+                bp(params.reduction_bp_per_year_priority)
+            )
         } else {
             format!("{}/năm công tác", bp(params.reduction_bp_per_year))
         }
@@ -274,9 +295,16 @@ fn view(
         person_name: names.person(store, c.person_id)?,
         unit_name: c
             .unit_id
-            .map(|u| names.units.get(&u).cloned().unwrap_or_else(|| format!("Đơn vị số {u}")))
+            .map(|u| {
+                names
+                    .units
+                    .get(&u)
+                    .cloned()
+                    .unwrap_or_else(|| format!("Đơn vị số {u}"))
+            })
             .unwrap_or_else(|| "—".into()),
-        category: Category::from_code(&c.category).map_or(c.category.clone(), |x| x.label().to_string()),
+        category: Category::from_code(&c.category)
+            .map_or(c.category.clone(), |x| x.label().to_string()),
         class_id: c.class_id,
         course: c.course.clone(),
         institution: c.institution.clone(),
@@ -370,7 +398,12 @@ pub struct CommitmentsList {
     pub today: Day,
 }
 
-pub fn list(store: &mut Store, v: &Viewer, only_owed: bool, today: NaiveDate) -> Result<CommitmentsList, AppError> {
+pub fn list(
+    store: &mut Store,
+    v: &Viewer,
+    only_owed: bool,
+    today: NaiveDate,
+) -> Result<CommitmentsList, AppError> {
     v.require(Perm::Commitments)?;
     let scope = match v.role {
         Role::UnitHr => {
@@ -385,7 +418,8 @@ pub fn list(store: &mut Store, v: &Viewer, only_owed: bool, today: NaiveDate) ->
         let visible = match &scope {
             None => true,
             Some(units) => {
-                r.commitment.unit_id.is_some_and(|u| units.contains(&u)) || can_see_person(store, v, r.commitment.person_id)?
+                r.commitment.unit_id.is_some_and(|u| units.contains(&u))
+                    || can_see_person(store, v, r.commitment.person_id)?
             }
         };
         if visible {
@@ -394,7 +428,12 @@ pub fn list(store: &mut Store, v: &Viewer, only_owed: bool, today: NaiveDate) ->
     }
     let owed: Vec<&CommitmentView> = items.iter().filter(|c| c.owes()).collect();
     let owed_count = owed.len();
-    let owed_total = money(owed.iter().filter_map(|c| c.compensation.as_ref()).map(|k| k.amount_dong).sum());
+    let owed_total = money(
+        owed.iter()
+            .filter_map(|c| c.compensation.as_ref())
+            .map(|k| k.amount_dong)
+            .sum(),
+    );
     let paid_total = money(
         items
             .iter()
@@ -406,12 +445,27 @@ pub fn list(store: &mut Store, v: &Viewer, only_owed: bool, today: NaiveDate) ->
     if only_owed {
         items.retain(|c| c.owes());
     }
-    Ok(CommitmentsList { items, owed_count, owed_total, paid_total, only_owed, can_pay: records_payments(v), today: Day(today) })
+    Ok(CommitmentsList {
+        items,
+        owed_count,
+        owed_total,
+        paid_total,
+        only_owed,
+        can_pay: records_payments(v),
+        today: Day(today),
+    })
 }
 
 /// One commitment, for the API.
-pub fn one(store: &mut Store, v: &Viewer, id: i64, today: NaiveDate) -> Result<CommitmentView, AppError> {
-    let row = store.service_commitment(id)?.ok_or_else(|| AppError::NotFound(format!("cam kết số {id}")))?;
+pub fn one(
+    store: &mut Store,
+    v: &Viewer,
+    id: i64,
+    today: NaiveDate,
+) -> Result<CommitmentView, AppError> {
+    let row = store
+        .service_commitment(id)?
+        .ok_or_else(|| AppError::NotFound(format!("cam kết số {id}")))?;
     if !reads_person(store, v, row.commitment.person_id)? {
         return Err(AppError::Forbidden);
     }
@@ -462,7 +516,13 @@ fn blank(s: &Option<String>) -> Option<&str> {
 
 /// Reads an amount in đồng: "120.000.000", "120 000 000", "120000000".
 pub fn parse_dong(s: &str) -> Option<i64> {
-    let digits: String = s.trim().trim_end_matches('đ').trim_end_matches("đồng").chars().filter(|c| !matches!(c, '.' | ' ' | ',')).collect();
+    let digits: String = s
+        .trim()
+        .trim_end_matches('đ')
+        .trim_end_matches("đồng")
+        .chars()
+        .filter(|c| !matches!(c, '.' | ' ' | ','))
+        .collect();
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -530,7 +590,10 @@ pub fn record(
         }
         let d = parse_day(s);
         if d.is_none() {
-            errors.push(format!("{label}: «{}» không phải ngày (dd/mm/yyyy)", s.trim()));
+            errors.push(format!(
+                "{label}: «{}» không phải ngày (dd/mm/yyyy)",
+                s.trim()
+            ));
         }
         d
     };
@@ -556,7 +619,10 @@ pub fn record(
             None
         }
         None => {
-            errors.push(format!("Chi phí đào tạo do Nhà nước chi trả (F): «{}» không phải số tiền", input.cost.trim()));
+            errors.push(format!(
+                "Chi phí đào tạo do Nhà nước chi trả (F): «{}» không phải số tiền",
+                input.cost.trim()
+            ));
             None
         }
     };
@@ -574,7 +640,9 @@ pub fn record(
         Some(m) => match m.parse::<u32>() {
             Ok(m) if m > 0 => Some(m),
             _ => {
-                errors.push(format!("Thời gian đào tạo (tháng): «{m}» phải là số tháng lớn hơn 0"));
+                errors.push(format!(
+                    "Thời gian đào tạo (tháng): «{m}» phải là số tháng lớn hơn 0"
+                ));
                 None
             }
         },
@@ -587,7 +655,9 @@ pub fn record(
         Some(y) => match y.parse::<u32>() {
             Ok(y) => Some(Some(y)),
             _ => {
-                errors.push(format!("Số năm công tác trước khi đi học: «{y}» phải là số năm"));
+                errors.push(format!(
+                    "Số năm công tác trước khi đi học: «{y}» phải là số năm"
+                ));
                 None
             }
         },
@@ -606,19 +676,48 @@ pub fn record(
     if let Some(p) = posted_on
         && facts.job.is_none()
     {
-        errors.push(format!("Ngày cử đi học: ngày {} người này không công tác tại đơn vị nào", Day(p)));
+        errors.push(format!(
+            "Ngày cử đi học: ngày {} người này không công tác tại đơn vị nào",
+            Day(p)
+        ));
     }
     if let Some(class_id) = input.class_id
         && store.history(Table::Classes, class_id)?.is_empty()
     {
         errors.push(format!("Lớp: không có lớp số {class_id}"));
     }
-    let (Some(posted_on), Some(starts), Some(ends), Some(cost), Some(months), Some(prior), Some(obtained), Some((unit, category)), true) =
-        (posted_on, starts, ends, cost, months, prior, obtained, facts.job, errors.is_empty())
+    let (
+        Some(posted_on),
+        Some(starts),
+        Some(ends),
+        Some(cost),
+        Some(months),
+        Some(prior),
+        Some(obtained),
+        Some((unit, category)),
+        true,
+    ) = (
+        posted_on,
+        starts,
+        ends,
+        cost,
+        months,
+        prior,
+        obtained,
+        facts.job,
+        errors.is_empty(),
+    )
     else {
-        return Err(AppError::BadRequest(format!("Chưa ghi được cam kết — {}.", errors.join("; "))));
+        return Err(AppError::BadRequest(format!(
+            "Chưa ghi được cam kết — {}.",
+            errors.join("; ")
+        )));
     };
-    let prior = prior.unwrap_or_else(|| facts.first_day.map_or(0, |f| rules::whole_years(f, posted_on)));
+    let prior = prior.unwrap_or_else(|| {
+        facts
+            .first_day
+            .map_or(0, |f| rules::whole_years(f, posted_on))
+    });
     let c = ServiceCommitment::new(
         &RuleBook::default(),
         person_id,
@@ -656,7 +755,9 @@ pub fn record(
         serve_until: c.serve_until,
         note: blank(&input.note).map(str::to_string),
     };
-    store.add_service_commitment(&row, &Stamp::new(v.username.clone(), now)).map_err(store_err)
+    store
+        .add_service_commitment(&row, &Stamp::new(v.username.clone(), now))
+        .map_err(store_err)
 }
 
 /// A departure as the form and the API give it.
@@ -693,7 +794,10 @@ pub fn record_departure(
             None
         }
         None => {
-            errors.push(format!("Ngày nghỉ: «{}» không phải ngày (dd/mm/yyyy)", input.left_on.trim()));
+            errors.push(format!(
+                "Ngày nghỉ: «{}» không phải ngày (dd/mm/yyyy)",
+                input.left_on.trim()
+            ));
             None
         }
     };
@@ -708,7 +812,10 @@ pub fn record_departure(
     let c = &row.commitment;
     if let Some(l) = left_on {
         if l < c.posted_on {
-            errors.push(format!("Ngày nghỉ: trước ngày cử đi học {}", Day(c.posted_on)));
+            errors.push(format!(
+                "Ngày nghỉ: trước ngày cử đi học {}",
+                Day(c.posted_on)
+            ));
         }
         if reason == Some(DepartureReason::QuitDuringTraining) && l > c.course_ends_on {
             errors.push(format!(
@@ -724,7 +831,10 @@ pub fn record_departure(
         }
     }
     let (Some(left_on), Some(reason), true) = (left_on, reason, errors.is_empty()) else {
-        return Err(AppError::BadRequest(format!("Chưa tính được đền bù — {}.", errors.join("; "))));
+        return Err(AppError::BadRequest(format!(
+            "Chưa tính được đền bù — {}.",
+            errors.join("; ")
+        )));
     };
     let rc = rule_commitment(&row)?;
     let k = rules::compensation(&rc, left_on, reason);
@@ -771,13 +881,18 @@ pub fn mark_paid(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     if !records_payments(v) {
-        return Err(AppError::Refused("Chỉ bộ phận tài chính (hoặc Sở Nội vụ) được ghi nhận đã nộp tiền đền bù.".into()));
+        return Err(AppError::Refused(
+            "Chỉ bộ phận tài chính (hoặc Sở Nội vụ) được ghi nhận đã nộp tiền đền bù.".into(),
+        ));
     }
     let row = store
         .service_commitment(commitment_id)?
         .ok_or_else(|| AppError::NotFound(format!("cam kết số {commitment_id}")))?;
     let on = parse_day(&input.paid_on).ok_or_else(|| {
-        AppError::BadRequest(format!("Ngày nộp: «{}» không phải ngày (dd/mm/yyyy).", input.paid_on.trim()))
+        AppError::BadRequest(format!(
+            "Ngày nộp: «{}» không phải ngày (dd/mm/yyyy).",
+            input.paid_on.trim()
+        ))
     })?;
     if let Some(k) = &row.compensation
         && on < k.compensation.left_on
@@ -788,7 +903,12 @@ pub fn mark_paid(
         )));
     }
     store
-        .mark_compensation_paid(commitment_id, on, blank(&input.document), &Stamp::new(v.username.clone(), now))
+        .mark_compensation_paid(
+            commitment_id,
+            on,
+            blank(&input.document),
+            &Stamp::new(v.username.clone(), now),
+        )
         .map_err(store_err)?;
     Ok(row.commitment.person_id)
 }
@@ -831,11 +951,13 @@ fn class_facts(store: &mut Store, class_id: i64) -> Result<Option<ClassFacts>, A
     let Some(Fact::Class(class)) = latest_fact(store, Table::Classes, class_id)? else {
         return Err(AppError::NotFound(format!("lớp số {class_id}")));
     };
-    let Some(Fact::Programme(p)) = latest_fact(store, Table::Programmes, class.programme_id)? else {
+    let Some(Fact::Programme(p)) = latest_fact(store, Table::Programmes, class.programme_id)?
+    else {
         return Ok(None);
     };
     let Some(grant) = p.grants.filter(|g| {
-        g.kind == nangluc_core::qualification::QualificationKind::Education && rules::is_postgraduate(&g.level)
+        g.kind == nangluc_core::qualification::QualificationKind::Education
+            && rules::is_postgraduate(&g.level)
     }) else {
         return Ok(None);
     };
@@ -844,7 +966,11 @@ fn class_facts(store: &mut Store, class_id: i64) -> Result<Option<ClassFacts>, A
         _ => format!("Cơ sở đào tạo số {}", class.institution_id),
     };
     let mut learners = Vec::new();
-    for r in store.current_where(Table::Enrolments, "class_id", nangluc_store::Value::Int(class_id))? {
+    for r in store.current_where(
+        Table::Enrolments,
+        "class_id",
+        nangluc_store::Value::Int(class_id),
+    )? {
         if let Fact::Enrolment(e) = r.data
             && e.status == EnrolmentStatus::Completed
             && e.funding == FundingSource::StateBudget
@@ -865,7 +991,11 @@ fn class_facts(store: &mut Store, class_id: i64) -> Result<Option<ClassFacts>, A
 }
 
 /// The offer on a class's page (`None`: nothing to offer this viewer).
-pub fn class_offer(store: &mut Store, v: &Viewer, class_id: i64) -> Result<Option<ClassOffer>, AppError> {
+pub fn class_offer(
+    store: &mut Store,
+    v: &Viewer,
+    class_id: i64,
+) -> Result<Option<ClassOffer>, AppError> {
     if !matches!(v.role, Role::Admin | Role::UnitHr) {
         return Ok(None);
     }
@@ -888,7 +1018,11 @@ pub fn class_offer(store: &mut Store, v: &Viewer, class_id: i64) -> Result<Optio
             pending.push((*person, names.person(store, *person)?));
         }
     }
-    Ok(Some(ClassOffer { class_id, pending, recorded: done.len() }))
+    Ok(Some(ClassOffer {
+        class_id,
+        pending,
+        recorded: done.len(),
+    }))
 }
 
 /// Records the commitments of a finished class's state-funded learners whom
@@ -907,14 +1041,19 @@ pub fn record_for_class(
         return Err(refuse_keeping());
     }
     let f = class_facts(store, class_id)?.ok_or_else(|| {
-        AppError::Conflict("Chương trình của lớp này không cấp bằng sau đại học, không có cam kết phục vụ.".into())
+        AppError::Conflict(
+            "Chương trình của lớp này không cấp bằng sau đại học, không có cam kết phục vụ.".into(),
+        )
     })?;
     if !f.finished {
         return Err(AppError::Conflict(format!("Lớp {} chưa kết thúc.", f.code)));
     }
     let posted = match posted_on.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => parse_day(s)
-            .ok_or_else(|| AppError::BadRequest(format!("Ngày cử đi học: «{s}» không phải ngày (dd/mm/yyyy).")))?,
+        Some(s) => parse_day(s).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Ngày cử đi học: «{s}» không phải ngày (dd/mm/yyyy)."
+            ))
+        })?,
         None => f.starts_on,
     };
     let done: Vec<i64> = store
@@ -948,7 +1087,9 @@ pub fn record_for_class(
         ));
     }
     if inputs.is_empty() {
-        return Err(AppError::Conflict("Không còn học viên nào của lớp cần ghi cam kết phục vụ.".into()));
+        return Err(AppError::Conflict(
+            "Không còn học viên nào của lớp cần ghi cam kết phục vụ.".into(),
+        ));
     }
     // Checked one by one, then written; a refusal half-way leaves the ones
     // before it, so every learner is checked first by a dry computation.

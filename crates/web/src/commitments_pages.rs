@@ -38,12 +38,26 @@ pub struct ListQuery {
 }
 
 /// `GET /commitments`: HR (their subtree), finance and the Sở Nội vụ.
-pub async fn list(State(state): State<AppState>, v: Viewer, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let today = state.clock.today();
     let only_owed = q.owed.as_deref() == Some("1");
     let viewer = v.clone();
-    let l = state.pool.run(move |s| commitments::list(s, &viewer, only_owed, today)).await?;
-    render(&ListPage { chrome: Chrome::new(&v, "Cam kết phục vụ và đền bù chi phí đào tạo", "/commitments"), l })
+    let l = state
+        .pool
+        .run(move |s| commitments::list(s, &viewer, only_owed, today))
+        .await?;
+    render(&ListPage {
+        chrome: Chrome::new(
+            &v,
+            "Cam kết phục vụ và đền bù chi phí đào tạo",
+            "/commitments",
+        ),
+        l,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,7 +76,10 @@ pub async fn record(
 ) -> Result<Response, AppError> {
     v.check_csrf(f.csrf.as_deref())?;
     let now = state.clock.now();
-    let id = state.pool.run(move |s| commitments::record(s, &v, person_id, &f.input, now)).await?;
+    let id = state
+        .pool
+        .run(move |s| commitments::record(s, &v, person_id, &f.input, now))
+        .await?;
     Ok(see_other(format!("/people/{person_id}#cam-ket-{id}")))
 }
 
@@ -115,7 +132,10 @@ pub async fn paid(
     v.check_csrf(f.csrf.as_deref())?;
     let now = state.clock.now();
     let input = f.input;
-    let person = state.pool.run(move |s| commitments::mark_paid(s, &v, id, &input, now)).await?;
+    let person = state
+        .pool
+        .run(move |s| commitments::mark_paid(s, &v, id, &input, now))
+        .await?;
     Ok(see_other(if f.back.as_deref() == Some("person") {
         format!("/people/{person}#cam-ket-{id}")
     } else {
@@ -145,7 +165,14 @@ pub async fn record_for_class(
     state
         .pool
         .run(move |s| {
-            commitments::record_for_class(s, &v, class_id, f.posted_on.as_deref(), f.decision.as_deref(), now)
+            commitments::record_for_class(
+                s,
+                &v,
+                class_id,
+                f.posted_on.as_deref(),
+                f.decision.as_deref(),
+                now,
+            )
         })
         .await?;
     Ok(see_other(format!("/classes/{class_id}")))
@@ -161,7 +188,12 @@ pub async fn api_list(
 ) -> Result<Json<CommitmentsList>, AppError> {
     let today = state.clock.today();
     let only_owed = q.owed.as_deref() == Some("1");
-    Ok(Json(state.pool.run(move |s| commitments::list(s, &v, only_owed, today)).await?))
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| commitments::list(s, &v, only_owed, today))
+            .await?,
+    ))
 }
 
 /// `GET /api/v1/commitments/{id}`.
@@ -171,13 +203,25 @@ pub async fn api_one(
     Path(id): Path<i64>,
 ) -> Result<Json<commitments::CommitmentView>, AppError> {
     let today = state.clock.today();
-    Ok(Json(state.pool.run(move |s| commitments::one(s, &v, id, today)).await?))
+    Ok(Json(
+        state
+            .pool
+            .run(move |s| commitments::one(s, &v, id, today))
+            .await?,
+    ))
 }
 
 /// `GET /api/v1/people/{id}/commitments`.
-pub async fn api_person(State(state): State<AppState>, v: Viewer, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn api_person(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let today = state.clock.today();
-    let found = state.pool.run(move |s| commitments::person_commitments(s, &v, id, today)).await?;
+    let found = state
+        .pool
+        .run(move |s| commitments::person_commitments(s, &v, id, today))
+        .await?;
     match found {
         Some(p) => Ok(Json(p).into_response()),
         None => Err(AppError::Forbidden),
@@ -245,4 +289,67 @@ pub async fn api_paid(
         })
         .await?;
     Ok((StatusCode::OK, Json(json!({ "commitment": view }))).into_response())
+}
+
+/// The OpenAPI description of these routes (and of duty comments), added to
+/// the document by [`crate::api`].
+pub fn openapi_paths() -> serde_json::Value {
+    let id = |what: &str| json!({ "name": "id", "in": "path", "required": true, "description": what, "schema": { "type": "integer" } });
+    let r = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+    let errors = |ok: &str, schema: serde_json::Value| {
+        json!({
+            ok: { "description": "Thành công", "content": { "application/json": { "schema": schema } } },
+            "400": { "description": "Dữ liệu không hợp lệ: thông báo tiếng Việt nêu từng trường và lý do; không ghi gì", "content": { "application/json": { "schema": r("Error") } } },
+            "401": { "$ref": "#/components/responses/Unauthenticated" },
+            "403": { "description": "Không có quyền, kèm lý do (ai được làm việc này)", "content": { "application/json": { "schema": r("Error") } } },
+            "409": { "description": "Đã ghi rồi (đền bù đã tính, đã nộp)", "content": { "application/json": { "schema": r("Error") } } }
+        })
+    };
+    let body = |schema: serde_json::Value| json!({ "required": true, "content": { "application/json": { "schema": schema } } });
+    let tag = ["Cam kết phục vụ, đền bù"];
+    let note = "Ghi dữ liệu: dùng mã bearer, hoặc cookie phiên kèm tiêu đề X-CSRF-Token.";
+    let text = json!({ "type": "string" });
+    json!({
+        "paths": {
+            "/api/v1/commitments": { "get": {
+                "summary": "Cam kết phục vụ và khoản đền bù (cán bộ tổ chức: của đơn vị mình và trực thuộc; tài chính, Sở Nội vụ: tất cả)",
+                "tags": tag,
+                "parameters": [{ "name": "owed", "in": "query", "required": false, "description": "1: chỉ khoản đền bù chưa nộp", "schema": { "type": "string" } }],
+                "responses": errors("200", r("CommitmentsList"))
+            }},
+            "/api/v1/commitments/{id}": { "get": { "summary": "Một cam kết, kèm cách tính đền bù", "tags": tag, "parameters": [id("Mã số cam kết")], "responses": errors("200", r("ServiceCommitment")) } },
+            "/api/v1/people/{id}/commitments": {
+                "get": { "summary": "Các cam kết của một người", "tags": tag, "parameters": [id("Mã số người")], "responses": errors("200", json!({ "type": "object" })) },
+                "post": { "summary": "Ghi cam kết phục vụ (quy định chọn theo đối tượng và ngày cử đi học, giữ nguyên cùng cam kết)", "tags": tag, "description": note,
+                    "parameters": [id("Mã số người")], "requestBody": body(r("CommitmentInput")), "responses": errors("201", r("ServiceCommitment")) }
+            },
+            "/api/v1/commitments/{id}/departure": { "post": { "summary": "Nghỉ trước thời hạn: tính và ghi khoản đền bù", "tags": tag, "description": note,
+                "parameters": [id("Mã số cam kết")],
+                "requestBody": body(json!({ "type": "object", "required": ["left_on", "reason"], "properties": {
+                    "left_on": { "type": "string", "description": "dd/mm/yyyy hoặc yyyy-mm-dd" },
+                    "reason": { "type": "string", "enum": ["bo_hoc", "khong_cap_bang", "buoc_thoi_viec", "thoi_viec_truoc_han", "xin_thoi_viec", "chuyen_ra_ngoai"] },
+                    "note": text } })),
+                "responses": errors("201", r("ServiceCommitment")) } },
+            "/api/v1/commitments/{id}/payment": { "post": { "summary": "Ghi đã nộp tiền đền bù (tài chính, Sở Nội vụ)", "tags": tag, "description": note,
+                "parameters": [id("Mã số cam kết")],
+                "requestBody": body(json!({ "type": "object", "required": ["paid_on"], "properties": { "paid_on": text, "document": text } })),
+                "responses": errors("200", json!({ "type": "object", "properties": { "commitment": r("ServiceCommitment") } })) } },
+            "/api/v1/duties/{id}/comments": { "post": { "summary": "Ý kiến của cơ quan phối hợp (không đổi tình trạng nhiệm vụ)", "tags": ["Phân công trách nhiệm"], "description": note,
+                "parameters": [id("Mã số nhiệm vụ")],
+                "requestBody": body(json!({ "type": "object", "required": ["note"], "properties": { "note": text } })),
+                "responses": errors("201", json!({ "type": "object", "properties": { "id": { "type": "integer" } } })) } }
+        },
+        "schemas": {
+            "CommitmentInput": { "type": "object", "required": ["course", "institution", "degree_level", "posted_on", "course_starts_on", "course_ends_on", "cost"], "properties": {
+                "class_id": { "type": "integer", "nullable": true }, "course": text, "institution": text,
+                "degree_level": { "type": "string", "enum": ["thac_si", "tien_si", "chuyen_khoa_1", "chuyen_khoa_2"] },
+                "decision": text, "posted_on": text, "course_starts_on": text, "course_ends_on": text,
+                "training_months": { "type": "string", "description": "Để trống: tính từ ngày học (tháng bắt đầu dở tính là 1 tháng)" },
+                "cost": { "type": "string", "description": "F, đồng: 120.000.000 hoặc 120000000" },
+                "prior_service_years": { "type": "string", "description": "Để trống: tính từ hồ sơ công tác" },
+                "degree_obtained": { "type": "string", "enum": ["", "co", "khong"] }, "note": text } },
+            "ServiceCommitment": { "type": "object", "description": "Cam kết, quy định áp dụng (rule), T1 (months_committed), tình trạng, khoản đền bù với cách tính (compensation.working)" },
+            "CommitmentsList": { "type": "object", "properties": { "items": { "type": "array", "items": r("ServiceCommitment") }, "owed_count": { "type": "integer" }, "owed_total": text, "paid_total": text } }
+        }
+    })
 }

@@ -5,7 +5,9 @@
 mod common;
 
 use axum::http::StatusCode;
-use nangluc_core::training::{Class, ClassStatus, Enrolment, EnrolmentStatus, FundingSource, StudyForm};
+use nangluc_core::training::{
+    Class, ClassStatus, Enrolment, EnrolmentStatus, FundingSource, StudyForm,
+};
 use nangluc_core::{ChangeSet, Entity, Fact, Validity};
 use nangluc_store::{NewAllocation, Stamp, Store};
 use serde_json::Value;
@@ -65,7 +67,14 @@ fn setup(app: &App) {
     for (unit_id, amount) in [(2, 100_000_000), (3, 50_000_000)] {
         store
             .add_allocation(
-                &NewAllocation { year: 2026, unit_id, source: "state_budget".into(), programme: None, amount, note: None },
+                &NewAllocation {
+                    year: 2026,
+                    unit_id,
+                    source: "state_budget".into(),
+                    programme: None,
+                    amount,
+                    note: None,
+                },
                 &s,
             )
             .unwrap();
@@ -73,7 +82,11 @@ fn setup(app: &App) {
 }
 
 fn form(fields: &[(&str, &str)]) -> String {
-    fields.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+    fields
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn rows(v: &Value) -> Vec<(String, i64, i64, i64, i64, i64, i64)> {
@@ -101,7 +114,10 @@ async fn a_class_committed_by_source_settles_per_source() {
     setup(&app);
     let admin = app.login("admin").await;
     let page = app.get("/classes/2", Some(&admin)).await.body;
-    assert!(page.contains("name=\"cost_state_budget\""), "the approval asks for the split");
+    assert!(
+        page.contains("name=\"cost_state_budget\""),
+        "the approval asks for the split"
+    );
     let csrf = csrf_of(&page);
 
     // A split that does not add up to the class's cost: refused, nothing written.
@@ -109,7 +125,11 @@ async fn a_class_committed_by_source_settles_per_source() {
         .post_form(
             "/classes/2/actions/approve",
             Some(&admin),
-            &form(&[("csrf", &csrf), ("cost_state_budget", "60.000.000"), ("cost_unit", "30.000.000")]),
+            &form(&[
+                ("csrf", &csrf),
+                ("cost_state_budget", "60.000.000"),
+                ("cost_unit", "30.000.000"),
+            ]),
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -118,9 +138,18 @@ async fn a_class_committed_by_source_settles_per_source() {
         "{}",
         r.body
     );
-    assert!(app.get("/classes/2", Some(&admin)).await.body.contains("id=\"action-approve\""), "still proposed");
+    assert!(
+        app.get("/classes/2", Some(&admin))
+            .await
+            .body
+            .contains("id=\"action-approve\""),
+        "still proposed"
+    );
     let finance = app.login("finance").await;
-    let b = app.get("/api/v1/budget?year=2026", Some(&finance)).await.json();
+    let b = app
+        .get("/api/v1/budget?year=2026", Some(&finance))
+        .await
+        .json();
     assert!(b["open_classes"].as_array().unwrap().is_empty(), "{b}");
 
     // 60 M state budget, 30 M the units, 10 M the learners.
@@ -138,13 +167,22 @@ async fn a_class_committed_by_source_settles_per_source() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let b = app.get("/api/v1/budget?year=2026", Some(&finance)).await.json();
+    let b = app
+        .get("/api/v1/budget?year=2026", Some(&finance))
+        .await
+        .json();
     let open = &b["open_classes"][0];
     let parts: Vec<(i64, String, i64)> = open["parts"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["unit_id"].as_i64().unwrap(), p["source"]["code"].as_str().unwrap().to_string(), p["committed"].as_i64().unwrap()))
+        .map(|p| {
+            (
+                p["unit_id"].as_i64().unwrap(),
+                p["source"]["code"].as_str().unwrap().to_string(),
+                p["committed"].as_i64().unwrap(),
+            )
+        })
         .collect();
     let mut parts = parts;
     parts.sort();
@@ -182,7 +220,10 @@ async fn a_class_committed_by_source_settles_per_source() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let b = app.get("/api/v1/budget?year=2026", Some(&finance)).await.json();
+    let b = app
+        .get("/api/v1/budget?year=2026", Some(&finance))
+        .await
+        .json();
     let by_source: Vec<(String, i64, i64, i64, i64)> = b["settlements"][0]["by_source"]
         .as_array()
         .unwrap()
@@ -206,28 +247,74 @@ async fn a_class_committed_by_source_settles_per_source() {
         ]
     );
     assert_eq!(
-        (b["settlements"][0]["committed"].as_i64(), b["settlements"][0]["spent"].as_i64()),
+        (
+            b["settlements"][0]["committed"].as_i64(),
+            b["settlements"][0]["spent"].as_i64()
+        ),
         (Some(100_000_000), Some(69_000_000))
     );
     // Variance by source: state 150 M allocated, 58 M spent, 2 M released → 92 M available.
     assert_eq!(
         rows(&b["by_source"]),
         vec![
-            ("Ngân sách nhà nước".into(), 150_000_000, 60_000_000, 58_000_000, 2_000_000, 92_000_000, -2_000_000),
-            ("Đơn vị".into(), 0, 30_000_000, 0, 30_000_000, 0, -30_000_000),
-            ("Cá nhân".into(), 0, 10_000_000, 11_000_000, 0, -11_000_000, 1_000_000),
+            (
+                "Ngân sách nhà nước".into(),
+                150_000_000,
+                60_000_000,
+                58_000_000,
+                2_000_000,
+                92_000_000,
+                -2_000_000
+            ),
+            (
+                "Đơn vị".into(),
+                0,
+                30_000_000,
+                0,
+                30_000_000,
+                0,
+                -30_000_000
+            ),
+            (
+                "Cá nhân".into(),
+                0,
+                10_000_000,
+                11_000_000,
+                0,
+                -11_000_000,
+                1_000_000
+            ),
         ]
     );
     // By unit: unit 2 committed 40 + 20 + 6,666667 M, spent 47 M.
     assert_eq!(
         rows(&b["by_unit"]),
         vec![
-            ("Sở Nội vụ".into(), 100_000_000, 66_666_667, 47_000_000, 19_666_667, 53_000_000, -19_666_667),
-            ("Sở Tài chính".into(), 50_000_000, 33_333_333, 22_000_000, 11_333_333, 28_000_000, -11_333_333),
+            (
+                "Sở Nội vụ".into(),
+                100_000_000,
+                66_666_667,
+                47_000_000,
+                19_666_667,
+                53_000_000,
+                -19_666_667
+            ),
+            (
+                "Sở Tài chính".into(),
+                50_000_000,
+                33_333_333,
+                22_000_000,
+                11_333_333,
+                28_000_000,
+                -11_333_333
+            ),
         ]
     );
     let page = app.get("/budget?year=2026", Some(&finance)).await.body;
-    assert!(page.contains("class=\"list compact by-source\""), "the settlement shows its sources");
+    assert!(
+        page.contains("class=\"list compact by-source\""),
+        "the settlement shows its sources"
+    );
 }
 
 /// Without a split typed, the class is committed as the year's accepted
@@ -238,19 +325,37 @@ async fn without_a_split_the_learners_funding_decides() {
     setup(&app);
     let admin = app.login("admin").await;
     let csrf = csrf_of(&app.get("/classes/2", Some(&admin)).await.body);
-    let r = app.post_form("/classes/2/actions/approve", Some(&admin), &form(&[("csrf", &csrf)])).await;
+    let r = app
+        .post_form(
+            "/classes/2/actions/approve",
+            Some(&admin),
+            &form(&[("csrf", &csrf)]),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let b = app.get("/api/v1/budget?year=2026", Some(&admin)).await.json();
+    let b = app
+        .get("/api/v1/budget?year=2026", Some(&admin))
+        .await
+        .json();
     let mut parts: Vec<(i64, String, i64)> = b["open_classes"][0]["parts"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["unit_id"].as_i64().unwrap(), p["source"]["code"].as_str().unwrap().to_string(), p["committed"].as_i64().unwrap()))
+        .map(|p| {
+            (
+                p["unit_id"].as_i64().unwrap(),
+                p["source"]["code"].as_str().unwrap().to_string(),
+                p["committed"].as_i64().unwrap(),
+            )
+        })
         .collect();
     parts.sort();
     // All three state funded: 100 M split 2 : 1 → 66.666.667 and 33.333.333.
     assert_eq!(
         parts,
-        vec![(2, "state_budget".into(), 66_666_667), (3, "state_budget".into(), 33_333_333)]
+        vec![
+            (2, "state_budget".into(), 66_666_667),
+            (3, "state_budget".into(), 33_333_333)
+        ]
     );
 }

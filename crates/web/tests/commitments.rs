@@ -20,7 +20,9 @@ use common::d;
 fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -58,12 +60,21 @@ async fn page_csrf(app: &App, cookie: &str, path: &str) -> (String, String) {
     (r.body, csrf)
 }
 
-async fn record(app: &App, cookie: &str, person: i64, fields: &[(&str, &str)]) -> common::app::Reply {
+async fn record(
+    app: &App,
+    cookie: &str,
+    person: i64,
+    fields: &[(&str, &str)],
+) -> common::app::Reply {
     let (_, csrf) = page_csrf(app, cookie, &format!("/people/{person}")).await;
     let mut all = vec![("csrf", csrf.as_str())];
     all.extend_from_slice(fields);
-    app.post_form(&format!("/people/{person}/commitments"), Some(cookie), &form(&all))
-        .await
+    app.post_form(
+        &format!("/people/{person}/commitments"),
+        Some(cookie),
+        &form(&all),
+    )
+    .await
 }
 
 fn id_from(location: &str) -> i64 {
@@ -95,16 +106,29 @@ async fn a_masters_degree_of_2024_left_early_owes_the_hand_computed_amount() {
     let r = record(&app, &hr, 1, MASTER_2024).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let id = id_from(&r.location());
-    let c = app.get(&format!("/api/v1/commitments/{id}"), Some(&hr)).await.json();
+    let c = app
+        .get(&format!("/api/v1/commitments/{id}"), Some(&hr))
+        .await
+        .json();
     assert_eq!(c["rule"]["code"], "nd_101_2017");
     assert_eq!(
-        (c["training_months"].as_i64(), c["multiplier"].as_i64(), c["months_committed"].as_i64()),
+        (
+            c["training_months"].as_i64(),
+            c["multiplier"].as_i64(),
+            c["months_committed"].as_i64()
+        ),
         (Some(24), Some(2), Some(48))
     );
-    assert_eq!((c["serve_until"].as_str(), c["prior_service_years"].as_i64()), (Some("2030-08-31"), Some(9)));
+    assert_eq!(
+        (c["serve_until"].as_str(), c["prior_service_years"].as_i64()),
+        (Some("2030-08-31"), Some(9))
+    );
     let page = app.get("/people/1", Some(&hr)).await.body;
     assert!(page.contains("2 × 24 = 48 tháng"), "{page}");
-    assert!(page.contains("chưa đối chiếu văn bản"), "the unverified reductions are said");
+    assert!(
+        page.contains("chưa đối chiếu văn bản"),
+        "the unverified reductions are said"
+    );
 
     // Leaving early, from the person's page.
     let (_, csrf) = page_csrf(&app, &hr, "/people/1").await;
@@ -112,15 +136,27 @@ async fn a_masters_degree_of_2024_left_early_owes_the_hand_computed_amount() {
         .post_form(
             &format!("/commitments/{id}/departure"),
             Some(&hr),
-            &form(&[("csrf", &csrf), ("left_on", "10/03/2028"), ("reason", "xin_thoi_viec"), ("note", "Đơn xin thôi việc")]),
+            &form(&[
+                ("csrf", &csrf),
+                ("left_on", "10/03/2028"),
+                ("reason", "xin_thoi_viec"),
+                ("note", "Đơn xin thôi việc"),
+            ]),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), format!("/people/1#cam-ket-{id}"));
-    let c = app.get(&format!("/api/v1/commitments/{id}"), Some(&hr)).await.json();
+    let c = app
+        .get(&format!("/api/v1/commitments/{id}"), Some(&hr))
+        .await
+        .json();
     let k = &c["compensation"];
     assert_eq!(
-        (k["months_served"].as_i64(), k["amount_dong"].as_i64(), k["reduction"].as_str()),
+        (
+            k["months_served"].as_i64(),
+            k["amount_dong"].as_i64(),
+            k["reduction"].as_str()
+        ),
         (Some(18), Some(68_250_000), Some("9 %"))
     );
     assert_eq!(c["status"]["code"], "phai_den_bu");
@@ -141,7 +177,11 @@ async fn a_masters_degree_of_2024_left_early_owes_the_hand_computed_amount() {
         .post_form(
             &format!("/commitments/{id}/departure"),
             Some(&hr),
-            &form(&[("csrf", &csrf), ("left_on", "11/03/2028"), ("reason", "xin_thoi_viec")]),
+            &form(&[
+                ("csrf", &csrf),
+                ("left_on", "11/03/2028"),
+                ("reason", "xin_thoi_viec"),
+            ]),
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
@@ -149,12 +189,22 @@ async fn a_masters_degree_of_2024_left_early_owes_the_hand_computed_amount() {
 
     // Finance sees it owed, may not record one, marks it paid.
     let finance = app.login("finance").await;
-    let list = app.get("/api/v1/commitments?owed=1", Some(&finance)).await.json();
-    assert_eq!((list["owed_count"].as_u64(), list["owed_total"].as_str()), (Some(1), Some("68.250.000 đ")));
+    let list = app
+        .get("/api/v1/commitments?owed=1", Some(&finance))
+        .await
+        .json();
+    assert_eq!(
+        (list["owed_count"].as_u64(), list["owed_total"].as_str()),
+        (Some(1), Some("68.250.000 đ"))
+    );
     assert_eq!(list["items"][0]["person_name"], "Nguyễn Văn An");
     let page = app.get("/commitments?owed=1", Some(&finance)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("68.250.000 đ") && page.body.contains("Ghi đã nộp"), "{}", page.body);
+    assert!(
+        page.body.contains("68.250.000 đ") && page.body.contains("Ghi đã nộp"),
+        "{}",
+        page.body
+    );
     let r = record(&app, &finance, 2, MASTER_2024).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let csrf = csrf_of(&page.body);
@@ -162,20 +212,44 @@ async fn a_masters_degree_of_2024_left_early_owes_the_hand_computed_amount() {
         .post_form(
             &format!("/commitments/{id}/paid"),
             Some(&finance),
-            &form(&[("csrf", &csrf), ("paid_on", "15/04/2028"), ("document", "Phiếu thu số 12")]),
+            &form(&[
+                ("csrf", &csrf),
+                ("paid_on", "15/04/2028"),
+                ("document", "Phiếu thu số 12"),
+            ]),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let c = app.get(&format!("/api/v1/commitments/{id}"), Some(&finance)).await.json();
+    let c = app
+        .get(&format!("/api/v1/commitments/{id}"), Some(&finance))
+        .await
+        .json();
     assert_eq!(
-        (c["status"]["code"].as_str(), c["compensation"]["paid_on"].as_str(), c["compensation"]["paid_by"].as_str()),
+        (
+            c["status"]["code"].as_str(),
+            c["compensation"]["paid_on"].as_str(),
+            c["compensation"]["paid_by"].as_str()
+        ),
         (Some("da_nop"), Some("2028-04-15"), Some("finance"))
     );
     let list = app.get("/api/v1/commitments", Some(&finance)).await.json();
-    assert_eq!((list["owed_count"].as_u64(), list["paid_total"].as_str()), (Some(0), Some("68.250.000 đ")));
+    assert_eq!(
+        (list["owed_count"].as_u64(), list["paid_total"].as_str()),
+        (Some(0), Some("68.250.000 đ"))
+    );
     // The HR officer may not mark payments.
     let r = app
-        .post_form(&format!("/commitments/{id}/paid"), Some(&hr), &form(&[("csrf", &csrf_of(&app.get("/people/1", Some(&hr)).await.body)), ("paid_on", "16/04/2028")]))
+        .post_form(
+            &format!("/commitments/{id}/paid"),
+            Some(&hr),
+            &form(&[
+                (
+                    "csrf",
+                    &csrf_of(&app.get("/people/1", Some(&hr)).await.body),
+                ),
+                ("paid_on", "16/04/2028"),
+            ]),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
@@ -212,20 +286,36 @@ async fn a_civil_servant_sent_after_1_july_2025_commits_three_times_the_course()
         .post_form(
             &format!("/commitments/{id}/departure"),
             Some(&admin),
-            &form(&[("csrf", &csrf), ("left_on", "20/01/2028"), ("reason", "chuyen_ra_ngoai")]),
+            &form(&[
+                ("csrf", &csrf),
+                ("left_on", "20/01/2028"),
+                ("reason", "chuyen_ra_ngoai"),
+            ]),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let c = app.get(&format!("/api/v1/commitments/{id}"), Some(&admin)).await.json();
+    let c = app
+        .get(&format!("/api/v1/commitments/{id}"), Some(&admin))
+        .await
+        .json();
     assert_eq!(c["rule"]["code"], "nd_171_2025");
-    assert_eq!((c["months_committed"].as_i64(), c["serve_until"].as_str()), (Some(54), Some("2031-08-28")));
     assert_eq!(
-        (c["compensation"]["months_served"].as_i64(), c["compensation"]["amount_dong"].as_i64()),
+        (c["months_committed"].as_i64(), c["serve_until"].as_str()),
+        (Some(54), Some("2031-08-28"))
+    );
+    assert_eq!(
+        (
+            c["compensation"]["months_served"].as_i64(),
+            c["compensation"]["amount_dong"].as_i64()
+        ),
         (Some(10), Some(73_333_333))
     );
     assert!(c["compensation"]["reduction"].is_null());
     let page = app.get("/people/2", Some(&admin)).await.body;
-    assert!(page.contains("S = F / T1 × (T1 − T2) = 90.000.000 / 54 × (54 − 10) = 73.333.333 đồng"), "{page}");
+    assert!(
+        page.contains("S = F / T1 × (T1 − T2) = 90.000.000 / 54 × (54 − 10) = 73.333.333 đồng"),
+        "{page}"
+    );
     assert!(page.contains("quy định không giảm theo năm công tác"));
 }
 
@@ -240,29 +330,51 @@ async fn only_who_keeps_the_person_records_and_bad_input_writes_nothing() {
     let (_, csrf) = page_csrf(&app, &hr3, "/commitments").await;
     let mut fields = vec![("csrf", csrf.as_str())];
     fields.extend_from_slice(MASTER_2024);
-    let r = app.post_form("/people/1/commitments", Some(&hr3), &form(&fields)).await;
+    let r = app
+        .post_form("/people/1/commitments", Some(&hr3), &form(&fields))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.body.contains("Chỉ cán bộ tổ chức của đơn vị đang quản lý người này"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("Chỉ cán bộ tổ chức của đơn vị đang quản lý người này"),
+        "{}",
+        r.body
+    );
     // HR of the Sở Nội vụ cannot leave early the Sở Tài chính's commitment.
     let hr = app.login("hr").await;
-    let theirs = app.get("/api/v1/commitments", Some(&hr3)).await.json()["items"][0]["id"].as_i64().unwrap();
+    let theirs = app.get("/api/v1/commitments", Some(&hr3)).await.json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
     let (_, csrf) = page_csrf(&app, &hr, "/people/1").await;
     let r = app
         .post_form(
             &format!("/commitments/{theirs}/departure"),
             Some(&hr),
-            &form(&[("csrf", &csrf), ("left_on", "10/03/2028"), ("reason", "xin_thoi_viec")]),
+            &form(&[
+                ("csrf", &csrf),
+                ("left_on", "10/03/2028"),
+                ("reason", "xin_thoi_viec"),
+            ]),
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // …nor read it in the list.
-    assert_eq!(app.get("/api/v1/commitments", Some(&hr)).await.json()["items"], serde_json::json!([]));
+    assert_eq!(
+        app.get("/api/v1/commitments", Some(&hr)).await.json()["items"],
+        serde_json::json!([])
+    );
     // The leader reads no commitments; the employee only their own.
     let leader = app.login("leader").await;
-    assert_eq!(app.get("/commitments", Some(&leader)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get("/commitments", Some(&leader)).await.status,
+        StatusCode::FORBIDDEN
+    );
     let binh = app.login("binh").await;
     let own = app.get("/people/3", Some(&binh)).await.body;
-    assert!(own.contains("Cam kết phục vụ sau đào tạo sau đại học") && !own.contains("Ghi cam kết phục vụ mới"));
+    assert!(
+        own.contains("Cam kết phục vụ sau đào tạo sau đại học")
+            && !own.contains("Ghi cam kết phục vụ mới")
+    );
 
     // Every problem named, nothing written.
     let r = record(
@@ -297,11 +409,20 @@ async fn only_who_keeps_the_person_records_and_bad_input_writes_nothing() {
         .post_form(
             &format!("/commitments/{id}/departure"),
             Some(&hr),
-            &form(&[("csrf", &csrf), ("left_on", "10/03/2028"), ("reason", "bo_hoc")]),
+            &form(&[
+                ("csrf", &csrf),
+                ("left_on", "10/03/2028"),
+                ("reason", "bo_hoc"),
+            ]),
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("bỏ học chỉ áp dụng khi nghỉ trong thời gian đào tạo (đến ngày 31/08/2026)"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("bỏ học chỉ áp dụng khi nghỉ trong thời gian đào tạo (đến ngày 31/08/2026)"),
+        "{}",
+        r.body
+    );
     let list = app.get("/api/v1/commitments", Some(&hr)).await.json();
     let items = list["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "only the good commitment was written");
@@ -379,14 +500,26 @@ async fn a_finished_postgraduate_class_records_its_learners_commitments() {
     }
     let admin = app.login("admin").await;
     let page = app.get("/classes/2", Some(&admin)).await.body;
-    assert!(page.contains("Ghi cam kết phục vụ cho 1 học viên"), "{page}");
+    assert!(
+        page.contains("Ghi cam kết phục vụ cho 1 học viên"),
+        "{page}"
+    );
     // The seed's class (no degree) offers nothing.
-    assert!(!app.get("/classes/1", Some(&admin)).await.body.contains("Ghi cam kết phục vụ cho"));
+    assert!(
+        !app.get("/classes/1", Some(&admin))
+            .await
+            .body
+            .contains("Ghi cam kết phục vụ cho")
+    );
     let r = app
         .post_form(
             "/classes/2/service-commitments",
             Some(&admin),
-            &form(&[("csrf", &csrf_of(&page)), ("posted_on", "15/08/2024"), ("decision", "125/QĐ-SNV")]),
+            &form(&[
+                ("csrf", &csrf_of(&page)),
+                ("posted_on", "15/08/2024"),
+                ("decision", "125/QĐ-SNV"),
+            ]),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -402,12 +535,25 @@ async fn a_finished_postgraduate_class_records_its_learners_commitments() {
             items[0]["class_id"].as_i64(),
             items[0]["degree_obtained"].as_bool()
         ),
-        (Some(1), Some("120.000.000 đ"), Some(48), Some(2), Some(true))
+        (
+            Some(1),
+            Some("120.000.000 đ"),
+            Some(48),
+            Some(2),
+            Some(true)
+        )
     );
     let page = app.get("/classes/2", Some(&admin)).await.body;
-    assert!(page.contains("Đã ghi cam kết cho 1 học viên") && !page.contains("Ghi cam kết phục vụ cho 1"));
+    assert!(
+        page.contains("Đã ghi cam kết cho 1 học viên")
+            && !page.contains("Ghi cam kết phục vụ cho 1")
+    );
     let r = app
-        .post_form("/classes/2/service-commitments", Some(&admin), &form(&[("csrf", &csrf_of(&page))]))
+        .post_form(
+            "/classes/2/service-commitments",
+            Some(&admin),
+            &form(&[("csrf", &csrf_of(&page))]),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
 }

@@ -41,7 +41,11 @@ fn setup(app: &App) -> (i64, i64, i64) {
         .create_duties(
             &[
                 duty("5.6", "Sở Nội vụ", &["Sở Tài chính"]),
-                duty("1.2b", "Các Sở, Ban ngành, đơn vị sự nghiệp trực thuộc UBND tỉnh", &["Sở Nội vụ"]),
+                duty(
+                    "1.2b",
+                    "Các Sở, Ban ngành, đơn vị sự nghiệp trực thuộc UBND tỉnh",
+                    &["Sở Nội vụ"],
+                ),
                 duty("7.1", "Sở Tài chính", &["Ban Tổ chức Tỉnh ủy"]),
             ],
             &Stamp::new("admin", chrono::Utc::now()),
@@ -55,7 +59,9 @@ async fn token(app: &App, user: &str) -> String {
         .send(
             Request::post("/api/v1/tokens")
                 .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(json!({ "username": user, "password": format!("pw-{user}") }).to_string()))
+                .body(Body::from(
+                    json!({ "username": user, "password": format!("pw-{user}") }).to_string(),
+                ))
                 .unwrap(),
         )
         .await;
@@ -75,11 +81,23 @@ async fn post(app: &App, path: &str, token: &str, body: Value) -> Reply {
 }
 
 async fn update(app: &App, token: &str, duty: i64, state: &str) -> Reply {
-    post(app, &format!("/api/v1/duties/{duty}/updates"), token, json!({ "state": state, "note": "tiến độ" })).await
+    post(
+        app,
+        &format!("/api/v1/duties/{duty}/updates"),
+        token,
+        json!({ "state": state, "note": "tiến độ" }),
+    )
+    .await
 }
 
 async fn comment(app: &App, token: &str, duty: i64, note: &str) -> Reply {
-    post(app, &format!("/api/v1/duties/{duty}/comments"), token, json!({ "note": note })).await
+    post(
+        app,
+        &format!("/api/v1/duties/{duty}/comments"),
+        token,
+        json!({ "note": note }),
+    )
+    .await
 }
 
 async fn state_of(app: &App, token: &str, duty: i64) -> String {
@@ -91,7 +109,10 @@ async fn state_of(app: &App, token: &str, duty: i64) -> String {
                 .unwrap(),
         )
         .await;
-    r.json()["duty"]["state"]["code"].as_str().unwrap().to_string()
+    r.json()["duty"]["state"]["code"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test]
@@ -107,35 +128,69 @@ async fn each_role_posts_what_its_agency_may() {
 
     // The Sở Nội vụ (admin) updates every row.
     for d in [a, b, c] {
-        assert_eq!(update(&app, &admin, d, "dang_thuc_hien").await.status, StatusCode::CREATED);
+        assert_eq!(
+            update(&app, &admin, d, "dang_thuc_hien").await.status,
+            StatusCode::CREATED
+        );
     }
     // The lead agency's officers update their rows.
-    assert_eq!(update(&app, &hr, a, "hoan_thanh").await.status, StatusCode::CREATED);
+    assert_eq!(
+        update(&app, &hr, a, "hoan_thanh").await.status,
+        StatusCode::CREATED
+    );
     assert_eq!(state_of(&app, &admin, a).await, "hoan_thanh");
-    assert_eq!(update(&app, &hr3, c, "hoan_thanh").await.status, StatusCode::CREATED);
-    assert_eq!(update(&app, &finance, c, "hoan_thanh").await.status, StatusCode::CREATED);
+    assert_eq!(
+        update(&app, &hr3, c, "hoan_thanh").await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        update(&app, &finance, c, "hoan_thanh").await.status,
+        StatusCode::CREATED
+    );
 
     // A partner may not update, with the reason; it may comment.
     let r = update(&app, &hr3, a, "chua_thuc_hien").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.json()["error"], "forbidden");
     assert!(
-        r.json()["message"].as_str().unwrap().starts_with("Cơ quan phối hợp chỉ được ghi ý kiến về nhiệm vụ 5.6"),
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Cơ quan phối hợp chỉ được ghi ý kiến về nhiệm vụ 5.6"),
         "{}",
         r.body
     );
-    assert_eq!(state_of(&app, &admin, a).await, "hoan_thanh", "the refusal changed nothing");
-    assert_eq!(comment(&app, &hr3, a, "Sở Tài chính đã gửi số liệu").await.status, StatusCode::CREATED);
-    assert_eq!(comment(&app, &finance, a, "Đã bố trí kinh phí").await.status, StatusCode::CREATED);
-    assert_eq!(update(&app, &finance, a, "chua_thuc_hien").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        state_of(&app, &admin, a).await,
+        "hoan_thanh",
+        "the refusal changed nothing"
+    );
+    assert_eq!(
+        comment(&app, &hr3, a, "Sở Tài chính đã gửi số liệu")
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        comment(&app, &finance, a, "Đã bố trí kinh phí")
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        update(&app, &finance, a, "chua_thuc_hien").await.status,
+        StatusCode::FORBIDDEN
+    );
     // Nor attach a file.
     let r = app
         .send(
-            Request::post(format!("/api/v1/duties/{a}/files?name=bao-cao.pdf&state=hoan_thanh"))
-                .header(header::AUTHORIZATION, format!("Bearer {hr3}"))
-                .header(header::CONTENT_TYPE, "application/pdf")
-                .body(Body::from(&b"%PDF-1.4"[..]))
-                .unwrap(),
+            Request::post(format!(
+                "/api/v1/duties/{a}/files?name=bao-cao.pdf&state=hoan_thanh"
+            ))
+            .header(header::AUTHORIZATION, format!("Bearer {hr3}"))
+            .header(header::CONTENT_TYPE, "application/pdf")
+            .body(Body::from(&b"%PDF-1.4"[..]))
+            .unwrap(),
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
@@ -143,27 +198,44 @@ async fn each_role_posts_what_its_agency_may() {
     // A row led collectively: the Sở Nội vụ follows it; units comment.
     let r = update(&app, &hr, b, "hoan_thanh").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(comment(&app, &hr, b, "Đã gửi kế hoạch năm").await.status, StatusCode::CREATED);
-    assert_eq!(comment(&app, &hr3, b, "Đã gửi kế hoạch năm").await.status, StatusCode::CREATED);
+    assert_eq!(
+        comment(&app, &hr, b, "Đã gửi kế hoạch năm").await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        comment(&app, &hr3, b, "Đã gửi kế hoạch năm").await.status,
+        StatusCode::CREATED
+    );
 
     // Neither lead nor partner: refused, with who may.
     let r = update(&app, &hr, c, "chua_thuc_hien").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let why = r.json()["message"].as_str().unwrap().to_string();
     assert!(
-        why.starts_with("Chỉ cơ quan chủ trì nhiệm vụ 7.1 (Sở Tài chính) và Sở Nội vụ được cập nhật tiến độ"),
+        why.starts_with(
+            "Chỉ cơ quan chủ trì nhiệm vụ 7.1 (Sở Tài chính) và Sở Nội vụ được cập nhật tiến độ"
+        ),
         "{why}"
     );
-    assert_eq!(comment(&app, &hr, c, "x").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        comment(&app, &hr, c, "x").await.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(state_of(&app, &admin, c).await, "hoan_thanh");
     // Roles without an agency.
     for t in [&leader, &school] {
-        assert_eq!(update(&app, t, a, "hoan_thanh").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            update(&app, t, a, "hoan_thanh").await.status,
+            StatusCode::FORBIDDEN
+        );
         assert_eq!(comment(&app, t, a, "x").await.status, StatusCode::FORBIDDEN);
     }
     // An empty comment names the field.
     let r = comment(&app, &hr3, a, "  ").await;
-    assert_eq!((r.status, r.json()["message"].as_str()), (StatusCode::BAD_REQUEST, Some("Ý kiến: chưa nhập nội dung.")));
+    assert_eq!(
+        (r.status, r.json()["message"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("Ý kiến: chưa nhập nội dung."))
+    );
 
     let one = app
         .send(
@@ -180,7 +252,13 @@ async fn each_role_posts_what_its_agency_may() {
         .iter()
         .map(|c| (c["by"].as_str().unwrap(), c["note"].as_str().unwrap()))
         .collect();
-    assert_eq!(comments, vec![("hr3", "Sở Tài chính đã gửi số liệu"), ("finance", "Đã bố trí kinh phí")]);
+    assert_eq!(
+        comments,
+        vec![
+            ("hr3", "Sở Tài chính đã gửi số liệu"),
+            ("finance", "Đã bố trí kinh phí")
+        ]
+    );
 }
 
 /// The page shows each viewer only the form it may use.
@@ -196,7 +274,10 @@ async fn the_duty_page_hides_the_forms_a_viewer_cannot_use() {
     let page = app.get(&format!("/duties/{a}"), Some(&hr)).await.body;
     assert!(page.contains(&update_form(a)) && !page.contains(&comment_form(a)));
     let page = app.get(&format!("/duties/{a}"), Some(&hr3)).await.body;
-    assert!(!page.contains(&update_form(a)) && page.contains(&comment_form(a)), "{page}");
+    assert!(
+        !page.contains(&update_form(a)) && page.contains(&comment_form(a)),
+        "{page}"
+    );
     let page = app.get(&format!("/duties/{c}"), Some(&hr)).await.body;
     assert!(!page.contains(&update_form(c)) && !page.contains(&comment_form(c)));
     assert!(page.contains("Chỉ cơ quan chủ trì nhiệm vụ 7.1 (Sở Tài chính) và Sở Nội vụ"));
@@ -205,15 +286,34 @@ async fn the_duty_page_hides_the_forms_a_viewer_cannot_use() {
     let page = app.get(&format!("/duties/{a}"), Some(&hr3)).await.body;
     let csrf = common::app::csrf_of(&page);
     let r = app
-        .post_form(&format!("/duties/{a}/comments"), Some(&hr3), &format!("csrf={csrf}&note=S%E1%BB%91+li%E1%BB%87u+%C4%91%C3%A3+g%E1%BB%ADi"))
+        .post_form(
+            &format!("/duties/{a}/comments"),
+            Some(&hr3),
+            &format!("csrf={csrf}&note=S%E1%BB%91+li%E1%BB%87u+%C4%91%C3%A3+g%E1%BB%ADi"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.get(&format!("/duties/{a}"), Some(&hr)).await.body;
-    assert!(page.contains("Số liệu đã gửi") && page.contains("Ý kiến của cơ quan phối hợp"), "{page}");
+    assert!(
+        page.contains("Số liệu đã gửi") && page.contains("Ý kiến của cơ quan phối hợp"),
+        "{page}"
+    );
     // A form post refused: the page says why, in Vietnamese.
     let r = app
-        .post_form(&format!("/duties/{c}/comments"), Some(&hr), &format!("csrf={}&note=x", common::app::csrf_of(&app.get(&format!("/duties/{a}"), Some(&hr)).await.body)))
+        .post_form(
+            &format!("/duties/{c}/comments"),
+            Some(&hr),
+            &format!(
+                "csrf={}&note=x",
+                common::app::csrf_of(&app.get(&format!("/duties/{a}"), Some(&hr)).await.body)
+            ),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.body.contains("Đơn vị của tài khoản này không chủ trì, không phối hợp nhiệm vụ này."), "{}", r.body);
+    assert!(
+        r.body
+            .contains("Đơn vị của tài khoản này không chủ trì, không phối hợp nhiệm vụ này."),
+        "{}",
+        r.body
+    );
 }
