@@ -144,7 +144,7 @@ impl CommitmentView {
 }
 
 fn bp(n: u32) -> String {
-    if n % 100 == 0 {
+    if n.is_multiple_of(100) {
         format!("{} %", n / 100)
     } else {
         format!(
