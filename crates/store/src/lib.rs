@@ -13,6 +13,7 @@ mod memo;
 pub mod annual;
 mod backend;
 pub mod budget;
+pub mod commitments;
 mod dialect;
 pub mod duties;
 mod migrate;
@@ -38,7 +39,10 @@ pub use crate::annual::{
     AnnualPlanRow, Costs, NewPlanLine, PlanEventRow, PlanLineRow, ProvinceLineRow, ProvincePlanRow, Stamp, StatusMove,
 };
 pub use crate::budget::{AllocationRow, LedgerEntry, LedgerEntryRow, LedgerRows, NewAllocation, SettlementRow};
-pub use crate::duties::{DutyFileRow, DutyRow, DutyUpdateRow, NewDuty, NewDutyUpdate};
+pub use crate::commitments::{
+    CompensationPaid, CompensationRow, NewCompensation, NewServiceCommitment, ServiceCommitmentRow,
+};
+pub use crate::duties::{DutyCommentRow, DutyFileRow, DutyRow, DutyUpdateRow, NewDuty, NewDutyUpdate};
 pub use crate::period_plans::{NewPeriodPlanVersion, PeriodPlanRow, PeriodPlanVersion};
 pub use crate::registry::{ChangeCount, ChangeFilter, ChangeRow, PeoplePage, PeopleQuery, PersonHit};
 pub use crate::stats::{Stats, StatsSection};

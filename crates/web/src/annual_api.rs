@@ -246,7 +246,7 @@ pub async fn commit_class(
         .await?;
     let parts: Vec<Value> = entries
         .iter()
-        .map(|e| json!({ "unit_id": e.unit_id, "amount": e.amount }))
+        .map(|e| json!({ "unit_id": e.unit_id, "source": e.source, "amount": e.amount }))
         .collect();
     Ok((
         StatusCode::CREATED,
@@ -282,14 +282,14 @@ pub async fn settle_class(
             } else {
                 body.payments
             };
-            annual::settle_class_budget(s, &v.username, id, body.settled_on, &payments, now)
+            let settled = annual::settle_class_budget(s, &v.username, id, body.settled_on, &payments, now)?;
+            Ok((settled, annual::class_settlement_by_source(s, id)?))
         })
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?),
-    )
-        .into_response())
+    let (s, by_source) = s;
+    let mut body = serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?;
+    body["by_source"] = serde_json::to_value(&by_source).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 pub async fn duties(
@@ -348,6 +348,28 @@ pub async fn add_duty_update(
         .run(move |s| annual::add_duty_update(s, &v, id, &body, None, now))
         .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": uid }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CommentBody {
+    pub note: String,
+}
+
+/// `POST /api/v1/duties/{id}/comments`: a partner's comment.
+pub async fn add_duty_comment(
+    State(state): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(body): Json<CommentBody>,
+) -> Result<Response, AppError> {
+    v.check_api_write(&headers)?;
+    let now = state.clock.now();
+    let cid = state
+        .pool
+        .run(move |s| annual::add_duty_comment(s, &v, id, &body.note, now))
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": cid }))).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -526,6 +526,29 @@ pub async fn duty(
 
 /// The update form is `multipart/form-data`: it may carry a file (the
 /// report, the decision) with the update.
+#[derive(Debug, Deserialize)]
+pub struct CommentForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /duties/{id}/comments`: a partner's comment, from the duty's page.
+pub async fn add_duty_comment(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<CommentForm>,
+) -> Result<Response, AppError> {
+    v.check_csrf(f.csrf.as_deref())?;
+    let now = state.clock.now();
+    state
+        .pool
+        .run(move |s| annual::add_duty_comment(s, &v, id, &f.note, now))
+        .await?;
+    Ok(Redirect::to(&format!("/duties/{id}")).into_response())
+}
+
 pub async fn add_duty_update(
     State(state): State<AppState>,
     v: Viewer,

@@ -374,6 +374,7 @@ pub fn openapi_document() -> Value {
     });
     // Modules that own their routes describe them too.
     add_paths(&mut doc, crate::imports_pages::openapi_paths());
+    add_paths(&mut doc, crate::commitments_pages::openapi_paths());
     add_training(&mut doc);
     crate::annual_api::extend_openapi(&mut doc);
     add_paths(&mut doc, crate::period_plan_pages::openapi_paths());

@@ -85,6 +85,9 @@ pub enum Perm {
     PeriodPlan,
     /// Saving a new version of it (the Sở Nội vụ).
     EditPeriodPlan,
+    /// Service commitments after postgraduate training and compensations
+    /// (a unit HR officer: their subtree's; finance: every one, to collect).
+    Commitments,
 }
 
 impl Role {
@@ -93,10 +96,10 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::UnitHr => {
-                matches!(p, People | Units | Programmes | Classes | Dashboard | Import | AnnualPlans | Duties | PeriodPlan)
+                matches!(p, People | Units | Programmes | Classes | Dashboard | Import | AnnualPlans | Duties | PeriodPlan | Commitments)
             }
             Role::Finance => {
-                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | PeriodPlan)
+                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | PeriodPlan | Commitments)
             }
             Role::Leader => {
                 matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | PeriodPlan)

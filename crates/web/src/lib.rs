@@ -16,6 +16,8 @@ pub mod annual_pages;
 pub mod api;
 pub mod auth;
 pub mod charts;
+pub mod commitments;
+pub mod commitments_pages;
 pub mod documents;
 pub mod error;
 pub mod fmt;
@@ -196,6 +198,7 @@ pub fn router(state: AppState) -> Router {
         .route("/duties/import", post(annual_api::import_duties))
         .route("/duties/{id}", get(annual_api::duty))
         .route("/duties/{id}/updates", post(annual_api::add_duty_update))
+        .route("/duties/{id}/comments", post(annual_api::add_duty_comment))
         .route(
             "/duties/{id}/files",
             post(annual_api::upload_duty_file).layer(DefaultBodyLimit::max(annual::MAX_FILE_BYTES + 64 * 1024)),
@@ -206,6 +209,14 @@ pub fn router(state: AppState) -> Router {
         .route("/period-plan", get(period_plan_pages::api_get).put(period_plan_pages::api_put))
         .route("/period-plan/versions", get(period_plan_pages::api_versions))
         .route("/period-plan/versions/{n}", get(period_plan_pages::api_version))
+        .route("/commitments", get(commitments_pages::api_list))
+        .route("/commitments/{id}", get(commitments_pages::api_one))
+        .route("/commitments/{id}/departure", post(commitments_pages::api_departure))
+        .route("/commitments/{id}/payment", post(commitments_pages::api_paid))
+        .route(
+            "/people/{id}/commitments",
+            get(commitments_pages::api_person).post(commitments_pages::api_record),
+        )
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::home))
@@ -265,6 +276,12 @@ pub fn router(state: AppState) -> Router {
             post(annual_pages::add_duty_update).layer(DefaultBodyLimit::max(annual::MAX_FILE_BYTES + 64 * 1024)),
         )
         .route("/duties/{id}/files/{file}", get(annual_pages::duty_file))
+        .route("/duties/{id}/comments", post(annual_pages::add_duty_comment))
+        .route("/commitments", get(commitments_pages::list))
+        .route("/commitments/{id}/departure", post(commitments_pages::departure))
+        .route("/commitments/{id}/paid", post(commitments_pages::paid))
+        .route("/people/{id}/commitments", post(commitments_pages::record))
+        .route("/classes/{id}/service-commitments", post(commitments_pages::record_for_class))
         .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
         .route("/reports/annual-plan.xlsx", get(annual_api::annual_plan_xlsx))
         .route("/reports/review.docx", get(annual_api::review_docx))

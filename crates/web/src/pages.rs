@@ -64,6 +64,7 @@ impl Chrome {
             (Perm::AnnualPlans, "/annual-plans", "Kế hoạch năm"),
             (Perm::Budget, "/budget", "Kinh phí"),
             (Perm::Duties, "/duties", "Nhiệm vụ"),
+            (Perm::Commitments, "/commitments", "Cam kết, đền bù"),
             (Perm::Audit, "/audit", "Nhật ký"),
             (Perm::Import, "/imports", "Nhập dữ liệu"),
             (Perm::Accounts, "/accounts", "Tài khoản"),
@@ -549,6 +550,8 @@ struct PersonPage {
     chrome: Chrome,
     p: service::PersonView,
     is_today: bool,
+    /// The service commitments section (`None`: not for this viewer).
+    commitments: Option<crate::commitments::PersonCommitments>,
 }
 
 pub async fn person(
@@ -559,9 +562,14 @@ pub async fn person(
 ) -> Result<Response, AppError> {
     let date = as_of_date(&q)?;
     let viewer = v.clone();
-    let p = state
+    let day = state.clock.today();
+    let (p, commitments) = state
         .pool
-        .run(move |s| service::person(s, &viewer, id, date))
+        .run(move |s| {
+            let p = service::person(s, &viewer, id, date)?;
+            let c = crate::commitments::person_commitments(s, &viewer, id, day)?;
+            Ok((p, c))
+        })
         .await?;
     let active = if v.role == Role::Employee {
         format!("/people/{id}")
@@ -572,6 +580,7 @@ pub async fn person(
         chrome: Chrome::new(&v, p.full_name.clone(), &active),
         is_today: p.as_of.0 == today(),
         p,
+        commitments,
     })
 }
 

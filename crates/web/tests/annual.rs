@@ -1274,7 +1274,7 @@ async fn a_class_commits_and_settles_from_its_own_records() {
     );
     assert_eq!(
         r.json()["commitments"],
-        json!([{ "unit_id": 2, "amount": 250_000_000 }])
+        json!([{ "unit_id": 2, "source": "state_budget", "amount": 250_000_000 }])
     );
     let r = app
         .post(

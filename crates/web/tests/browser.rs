@@ -860,13 +860,16 @@ fn finishing_a_class_moves_its_target_on_the_dashboard() {
     driver.goto(&format!("{base}/classes/{class}"));
     driver.type_into(&driver.css("form.result input[name=attendance_pct]"), "95");
     driver.type_into(&driver.css("form.result input[name=certificate]"), "LLCT-2026-001");
+    // The page reloads on the same address: the old page is marked, so that
+    // the wait below reads the new one (the old one holds the typed value too).
+    driver.script("window.beforeSubmit = true; return 0;");
     driver.click(&driver.css("form.result button[type=submit]"));
     let deadline = Instant::now() + Duration::from_secs(15);
     while Instant::now() < deadline {
         let v = driver.try_cmd(
             "POST",
             "/execute/sync",
-            Some(json!({ "script": "var i = document.querySelector('form.result input[name=certificate]'); return i ? i.value : '';", "args": [] })),
+            Some(json!({ "script": "if (window.beforeSubmit) return ''; var i = document.querySelector('form.result input[name=certificate]'); return i ? i.value : '';", "args": [] })),
         );
         if v.is_some_and(|v| v == "LLCT-2026-001") {
             break;
@@ -1022,4 +1025,55 @@ fn the_administrator_edits_a_threshold_previews_and_the_dashboard_moves() {
     let versions = driver.text(&driver.wait_css("#versions"));
     assert!(versions.contains("Nâng ngưỡng chỉ tiêu 2 lên 60%") && versions.contains("nangluc serve"), "{versions}");
     let _ = std::fs::remove_file(&plan);
+}
+
+/// An HR officer records a master's commitment on a person's page and, when
+/// the person resigns early, the page computes what is owed with the working
+/// (hand-computed in tests/commitments.rs: 68.250.000 đ).
+#[test]
+fn leaving_early_computes_the_compensation_on_the_person_page() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    let port = start_server(&db);
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    driver.cmd("POST", "/window/rect", Some(json!({ "width": 1366, "height": 900 })));
+    driver.goto(&format!("{base}/people/1"));
+    log_in(&driver, "hr");
+    driver.wait_url_end("/people/1");
+    wait_source(&driver, "Ghi cam kết phục vụ mới");
+    let form = "form[action='/people/1/commitments']";
+    for (name, value) in [
+        ("course", "Thạc sĩ Quản lý công"),
+        ("institution", "Học viện Hành chính Quốc gia"),
+        ("decision", "125/QĐ-SNV"),
+        ("posted_on", "15/08/2024"),
+        ("course_starts_on", "01/09/2024"),
+        ("course_ends_on", "31/08/2026"),
+        ("cost", "120.000.000"),
+    ] {
+        driver.type_into(&driver.css(&format!("{form} input[name={name}]")), value);
+    }
+    driver.click(&driver.css(&format!("{form} button[type=submit]")));
+    wait_source(&driver, "2 × 24 = 48 tháng");
+
+    driver.click(&driver.css("details.departure summary"));
+    let leave = "details.departure form";
+    driver.type_into(&driver.css(&format!("{leave} input[name=left_on]")), "10/03/2028");
+    driver.click(&driver.css(&format!("{leave} select[name=reason] option[value=xin_thoi_viec]")));
+    driver.type_into(&driver.css(&format!("{leave} input[name=note]")), "Đơn xin thôi việc ngày 01/03/2028");
+    driver.click(&driver.css(&format!("{leave} button[type=submit]")));
+    wait_source(&driver, "class=\"amount\"");
+    let owed = driver.text(&driver.css(".compensation"));
+    assert!(owed.contains("68.250.000 đ"), "{owed}");
+    assert!(owed.contains("T2 (thời gian đã phục vụ sau khi học xong, tính tròn tháng từ ngày 01/09/2026 đến ngày 10/03/2028) = 18 tháng"), "{owed}");
+    assert!(owed.contains("Giảm 9,00% cho 9 năm công tác"), "{owed}");
+    driver.cmd(
+        "POST",
+        "/execute/sync",
+        Some(json!({ "script": "document.getElementById('cam-ket').scrollIntoView()", "args": [] })),
+    );
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    driver.screenshot(&shots.join("compensation.png"));
 }
