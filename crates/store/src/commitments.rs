@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 
 use crate::annual::Stamp;
+use crate::backend::Backend;
 use crate::value::{Row, Value};
 use crate::{Result, Store, StoreError};
 
@@ -172,7 +173,27 @@ impl Store {
         c: &NewServiceCommitment,
         stamp: &Stamp,
     ) -> Result<i64> {
+        Ok(self.add_service_commitments(std::slice::from_ref(c), stamp)?[0])
+    }
+
+    /// Records several commitments (a class's learners) in one transaction:
+    /// all or none; gives their ids in order.
+    pub fn add_service_commitments(
+        &mut self,
+        rows: &[NewServiceCommitment],
+        stamp: &Stamp,
+    ) -> Result<Vec<i64>> {
         self.transaction(|db| {
+            rows.iter()
+                .map(|c| insert_commitment(db, c, stamp))
+                .collect()
+        })
+    }
+}
+
+fn insert_commitment(db: &mut dyn Backend, c: &NewServiceCommitment, stamp: &Stamp) -> Result<i64> {
+    {
+        {
             if let Some(class_id) = c.class_id
                 && db
                     .query_opt(
@@ -221,9 +242,11 @@ impl Store {
                 ],
             )?
             .get_i64(0)
-        })
+        }
     }
+}
 
+impl Store {
     /// Commitments with their compensation, if any: a person's, or everyone's
     /// (`None`), in the order recorded.
     pub fn service_commitments(

@@ -346,6 +346,14 @@ fn service_commitments_are_compensated_and_paid_once(store: &mut Store) {
     assert_eq!(rows[0].commitment, commitment(1, Some(5)));
     assert_eq!((rows[0].id, rows[0].stamp.actor.as_str(), rows[0].compensation.is_none()), (a, "nhansu", true));
     assert_eq!(store.service_commitments(None).unwrap().len(), 3);
+    // A class's learners are recorded all or none: the batch whose second
+    // row is learner 1 of class 5 again writes nothing, not even learner 3.
+    let batch = [commitment(3, Some(5)), commitment(1, Some(5))];
+    assert!(matches!(store.add_service_commitments(&batch, &s), Err(StoreError::Conflict(_))));
+    assert_eq!(store.service_commitments(None).unwrap().len(), 3);
+    let ids = store.add_service_commitments(&[commitment(3, Some(5)), commitment(4, Some(5))], &s).unwrap();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(store.service_commitments(None).unwrap().len(), 5);
 
     let k = NewCompensation {
         left_on: d(2028, 3, 10),

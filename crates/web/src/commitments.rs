@@ -579,6 +579,20 @@ pub fn record(
     input: &CommitmentInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
+    let row = prepare(store, v, person_id, input, now)?;
+    store
+        .add_service_commitment(&row, &Stamp::new(v.username.clone(), now))
+        .map_err(store_err)
+}
+
+/// The row [`record`] writes, every field checked (nothing is written here).
+fn prepare(
+    store: &mut Store,
+    v: &Viewer,
+    person_id: i64,
+    input: &CommitmentInput,
+    now: DateTime<Utc>,
+) -> Result<NewServiceCommitment, AppError> {
     if !keeps_person(store, v, person_id)? {
         return Err(refuse_keeping());
     }
@@ -755,9 +769,7 @@ pub fn record(
         serve_until: c.serve_until,
         note: blank(&input.note).map(str::to_string),
     };
-    store
-        .add_service_commitment(&row, &Stamp::new(v.username.clone(), now))
-        .map_err(store_err)
+    Ok(row)
 }
 
 /// A departure as the form and the API give it.
@@ -1091,15 +1103,17 @@ pub fn record_for_class(
             "Không còn học viên nào của lớp cần ghi cam kết phục vụ.".into(),
         ));
     }
-    // Checked one by one, then written; a refusal half-way leaves the ones
-    // before it, so every learner is checked first by a dry computation.
+    // Every learner is checked first (the dry check names the learner in its
+    // message), then all are written in one transaction: all or none.
+    let mut rows = Vec::with_capacity(inputs.len());
     for (person, input) in &inputs {
         dry_check(store, *person, input)?;
+        rows.push(prepare(store, v, *person, input, now)?);
     }
-    for (person, input) in &inputs {
-        record(store, v, *person, input, now)?;
-    }
-    Ok(inputs.len())
+    let ids = store
+        .add_service_commitments(&rows, &Stamp::new(v.username.clone(), now))
+        .map_err(store_err)?;
+    Ok(ids.len())
 }
 
 /// What [`record`] would refuse for a learner of a class, without writing.
