@@ -183,6 +183,7 @@ code_enum! {
         NoCapacity => ("het_nang_luc", "Cơ sở đào tạo không còn chỗ đến hết kỳ kế hoạch"),
         NoOffer => ("chua_co_co_so", "Chưa có cơ sở đào tạo tổ chức chương trình này"),
         BeyondNeed => ("ngoai_nhu_cau", "Ngoài số người cần để đạt chỉ tiêu"),
+        Dropped => ("lop_da_bo", "Lớp đề xuất đã bị bỏ khi chỉnh sửa dự thảo"),
     }
 }
 
@@ -547,6 +548,35 @@ impl Proposal {
         let seat = self.classes[fi].seats.remove(si);
         self.classes[ti].seats.push(seat);
         Ok(())
+    }
+
+    /// Drops a class from the draft (an edit): its people go to the unplaced
+    /// list, "dropped", so the gap they leave stays visible.
+    pub fn drop_class(&mut self, code: &str) -> Result<ProposedClass, ProposalError> {
+        let i = self
+            .classes
+            .iter()
+            .position(|c| c.code == code)
+            .ok_or_else(|| ProposalError::NoClass(code.into()))?;
+        let class = self.classes.remove(i);
+        self.unplaced.extend(class.seats.iter().map(|s| Unplaced {
+            person_id: s.person_id,
+            name: s.name.clone(),
+            unit_code: s.unit_code.clone(),
+            programme: class.programme.clone(),
+            priority: s.priority,
+            deadline: s.deadline,
+            gap_units: s.gap_units,
+            reason: UnplacedReason::Dropped,
+        }));
+        Ok(class)
+    }
+
+    /// Prices every class again under `norms` (after edits, or new norms).
+    pub fn reprice(&mut self, norms: &CostNorms) {
+        for c in &mut self.classes {
+            c.reprice(norms);
+        }
     }
 
     /// What the draft breaks, in Vietnamese: class sizes out of bounds, people
