@@ -16,6 +16,7 @@ pub mod budget;
 mod dialect;
 pub mod duties;
 mod migrate;
+pub mod planning;
 mod postgres;
 pub mod registry;
 mod schema;
@@ -38,6 +39,7 @@ pub use crate::annual::{
 };
 pub use crate::budget::{AllocationRow, LedgerEntry, LedgerEntryRow, LedgerRows, NewAllocation, SettlementRow};
 pub use crate::duties::{DutyFileRow, DutyRow, DutyUpdateRow, NewDuty, NewDutyUpdate};
+pub use crate::planning::{CapacityRow, CostNormRow, NewCostNorm, OfferRow, ProposalEventRow, ProposalRow};
 pub use crate::registry::{ChangeCount, ChangeFilter, ChangeRow, PeoplePage, PeopleQuery, PersonHit};
 pub use crate::stats::{Stats, StatsSection};
 pub use crate::value::{Value, truncate_micros};
@@ -459,7 +461,7 @@ impl Store {
         self.transaction(|db| {
             // Workflow records name units, people and classes by id: they go
             // with the facts (children before parents).
-            for t in annual::WORKFLOW_TABLES {
+            for t in planning::PLANNING_TABLES.iter().chain(annual::WORKFLOW_TABLES) {
                 db.batch(&format!("DELETE FROM {t}"))?;
             }
             match dialect {
