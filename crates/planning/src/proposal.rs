@@ -636,8 +636,36 @@ pub enum Ceiling {
     },
     /// One ceiling per year (a year not listed has none: nothing funded).
     PerYear {
+        #[serde(with = "year_keys")]
         amounts: BTreeMap<i32, i64>,
     },
+}
+
+/// Years as the keys of a JSON object ("2027"). serde_json reads integer
+/// keys from strings only when it deserialises the map itself, not through
+/// the buffer of an internally tagged enum such as [`Ceiling`].
+mod year_keys {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(m: &BTreeMap<i32, i64>, s: S) -> Result<S::Ok, S::Error> {
+        m.iter()
+            .map(|(y, a)| (y.to_string(), *a))
+            .collect::<BTreeMap<String, i64>>()
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<i32, i64>, D::Error> {
+        BTreeMap::<String, i64>::deserialize(d)?
+            .into_iter()
+            .map(|(y, a)| {
+                y.parse()
+                    .map(|y| (y, a))
+                    .map_err(|_| serde::de::Error::custom(format!("năm không hợp lệ: {y}")))
+            })
+            .collect()
+    }
 }
 
 /// One item for [`best_subset`].

@@ -571,6 +571,10 @@ fn more_money_in_any_year_never_closes_less_gap() {
                 [(2025, 60_000_000), (2026, 60_000_000), (2027, 60_000_000)].into();
             amounts.insert(year, step * 5_000_000);
             let f = fund(&draft, &Ceiling::PerYear { amounts: amounts.clone() });
+            // Kept as JSON by the store: the years survive the round trip.
+            let back: nangluc_planning::Funding =
+                serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+            assert_eq!(back, f);
             for y in &f.by_year {
                 assert!(y.funded_cost <= amounts[&y.year], "{y:?}");
             }

@@ -66,6 +66,7 @@ pub async fn me(v: Viewer) -> Json<Value> {
         (Perm::AnnualPlans, "annual-plans"),
         (Perm::Budget, "budget"),
         (Perm::Duties, "duties"),
+        (Perm::Proposals, "proposals"),
     ]
     .into_iter()
     .filter(|(p, _)| v.role.allows(*p))
@@ -375,6 +376,7 @@ pub fn openapi_document() -> Value {
     add_paths(&mut doc, crate::imports_pages::openapi_paths());
     add_training(&mut doc);
     crate::annual_api::extend_openapi(&mut doc);
+    add_paths(&mut doc, crate::proposals_pages::openapi_paths());
     doc
 }
 

@@ -81,6 +81,9 @@ pub enum Perm {
     Budget,
     /// The responsibility matrix.
     Duties,
+    /// The proposed training plan (drafts made by the Sở Nội vụ; finance and
+    /// the leadership read them) and its configuration (cost norms, offers).
+    Proposals,
 }
 
 impl Role {
@@ -90,9 +93,11 @@ impl Role {
             Role::Admin => true,
             Role::UnitHr => matches!(p, People | Units | Programmes | Classes | Dashboard | Import | AnnualPlans | Duties),
             Role::Finance => {
-                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties)
+                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | Proposals)
             }
-            Role::Leader => matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties),
+            Role::Leader => {
+                matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | Proposals)
+            }
             Role::Institution => matches!(p, Programmes | Classes),
             Role::Employee => matches!(p, People | Programmes),
         }
