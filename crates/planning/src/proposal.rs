@@ -896,12 +896,12 @@ pub fn fund(proposal: &Proposal, ceiling: &Ceiling) -> Funding {
     f.summary = format!(
         "Bố trí kinh phí cho {} lớp ({} học viên, {} đồng); còn {} lớp chưa có kinh phí ({} học viên, {} đồng) và {} người chưa xếp được lớp",
         f.funded.len(),
-        f.people_funded,
+        format_dong(i64::from(f.people_funded)),
         format_dong(f.cost_funded),
         f.unfunded.len(),
-        f.people_unfunded,
+        format_dong(i64::from(f.people_unfunded)),
         format_dong(f.cost_unfunded),
-        f.people_unplaced
+        format_dong(i64::from(f.people_unplaced))
     );
     f
 }
