@@ -31,7 +31,8 @@ fn plan() -> String {
 }
 
 fn json(db: &str, ceiling: &str) -> serde_json::Value {
-    let out = ok(db, &["propose", &plan(), "--year", "2027", "--horizon", "2029", "--ceiling", ceiling, "--format", "json"]);
+    let out =
+        ok(db, &["propose", &plan(), "--year", "2027", "--horizon", "2029", "--ceiling", ceiling, "--format", "json"]);
     serde_json::from_str(&out).unwrap()
 }
 
@@ -77,7 +78,8 @@ fn propose_over_the_demo_province() {
             assert_eq!(&codes, prev);
         }
         last_classes = Some(codes);
-        let funded_cost: i64 = classes.iter().filter(|c| c["funded"] == true).map(|c| c["cost"].as_i64().unwrap()).sum();
+        let funded_cost: i64 =
+            classes.iter().filter(|c| c["funded"] == true).map(|c| c["cost"].as_i64().unwrap()).sum();
         assert_eq!(funded_cost, f["cost_funded"].as_i64().unwrap());
         let gap = f["gap_closed"].as_u64().unwrap();
         assert!(gap >= last_gap, "{ceiling}: {gap} < {last_gap}");
@@ -92,7 +94,8 @@ fn propose_over_the_demo_province() {
 
     // The workbook.
     let xlsx = dir.join("de-xuat.xlsx");
-    let out = nangluc(&db, &["propose", &plan(), "--year", "2027", "--format", "xlsx", "--out", xlsx.to_str().unwrap()]);
+    let out =
+        nangluc(&db, &["propose", &plan(), "--year", "2027", "--format", "xlsx", "--out", xlsx.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let bytes = std::fs::read(&xlsx).unwrap();
     assert_eq!(&bytes[..2], b"PK");
@@ -103,7 +106,11 @@ fn propose_over_the_demo_province() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("không phải số tiền"));
     let out = nangluc(&db, &["propose", &plan(), "--year", "2027", "--horizon", "2026"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Năm cuối kỳ đề xuất 2026"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Năm cuối kỳ đề xuất 2026"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = nangluc(&db, &["propose", &plan(), "--year", "2027", "--format", "xlsx"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("cần tệp ghi"));
     let _ = std::fs::remove_dir_all(&dir);

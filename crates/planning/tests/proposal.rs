@@ -526,9 +526,15 @@ fn dropping_a_class_keeps_its_gap_visible() {
     );
     // 130 − 43 = 87 gap left in the classes; the 43 are counted unplaced.
     let f = fund(&draft, &Ceiling::Unlimited);
-    assert_eq!((f.gap_closed, f.gap_unplaced, f.people_unplaced), (87, 43, 43));
     assert_eq!(
-        draft.drop_class("BD-LDQL-PHONG-2025-02").unwrap_err().to_string(),
+        (f.gap_closed, f.gap_unplaced, f.people_unplaced),
+        (87, 43, 43)
+    );
+    assert_eq!(
+        draft
+            .drop_class("BD-LDQL-PHONG-2025-02")
+            .unwrap_err()
+            .to_string(),
         "không có lớp BD-LDQL-PHONG-2025-02"
     );
     // Repricing everything under dearer norms: +100.000 đ per learner.
@@ -550,7 +556,11 @@ fn more_money_in_any_year_never_closes_less_gap() {
         d(2025, 1, 1),
         vec![target("R1", Kind::Ratio, Status::AtRisk, 230, people)],
     );
-    let needs = compute_needs(&result, &ProgrammeMap::new([("R1", PROG)]), &BTreeSet::new());
+    let needs = compute_needs(
+        &result,
+        &ProgrammeMap::new([("R1", PROG)]),
+        &BTreeSet::new(),
+    );
     let draft = propose(
         &needs,
         &[offer(PROG, &["TCT", "HV"])],
@@ -570,7 +580,12 @@ fn more_money_in_any_year_never_closes_less_gap() {
             let mut amounts: std::collections::BTreeMap<i32, i64> =
                 [(2025, 60_000_000), (2026, 60_000_000), (2027, 60_000_000)].into();
             amounts.insert(year, step * 5_000_000);
-            let f = fund(&draft, &Ceiling::PerYear { amounts: amounts.clone() });
+            let f = fund(
+                &draft,
+                &Ceiling::PerYear {
+                    amounts: amounts.clone(),
+                },
+            );
             // Kept as JSON by the store: the years survive the round trip.
             let back: nangluc_planning::Funding =
                 serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();

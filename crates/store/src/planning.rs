@@ -143,10 +143,7 @@ impl Store {
     /// Every cost norm, by item, issuer, form and start.
     pub fn cost_norms(&mut self) -> Result<Vec<CostNormRow>> {
         self.db
-            .query(
-                &format!("SELECT {NORM_COLUMNS} FROM cost_norms ORDER BY item, issuer, form, valid_from, id"),
-                &[],
-            )?
+            .query(&format!("SELECT {NORM_COLUMNS} FROM cost_norms ORDER BY item, issuer, form, valid_from, id"), &[])?
             .iter()
             .map(norm_row)
             .collect()
@@ -249,7 +246,10 @@ impl Store {
 
     pub fn institution_capacities(&mut self) -> Result<Vec<CapacityRow>> {
         self.db
-            .query("SELECT institution, classes_per_year, province FROM institution_capacity ORDER BY institution", &[])?
+            .query(
+                "SELECT institution, classes_per_year, province FROM institution_capacity ORDER BY institution",
+                &[],
+            )?
             .iter()
             .map(|r| {
                 Ok(CapacityRow {
@@ -297,7 +297,12 @@ impl Store {
     }
 
     /// Sets which programme closes each target (`None`: forget it), all or none.
-    pub fn set_target_programmes(&mut self, plan_id: &str, pairs: &[(String, Option<String>)], stamp: &Stamp) -> Result<()> {
+    pub fn set_target_programmes(
+        &mut self,
+        plan_id: &str,
+        pairs: &[(String, Option<String>)],
+        stamp: &Stamp,
+    ) -> Result<()> {
         self.transaction(|db| {
             for (target, programme) in pairs {
                 db.execute(
@@ -308,7 +313,13 @@ impl Store {
                     db.execute(
                         "INSERT INTO target_programmes (plan_id, target_id, programme, recorded_at, recorded_by)
                          VALUES ($1, $2, $3, $4, $5)",
-                        &[plan_id.into(), target.as_str().into(), p.as_str().into(), stamp.at.into(), stamp.actor.as_str().into()],
+                        &[
+                            plan_id.into(),
+                            target.as_str().into(),
+                            p.as_str().into(),
+                            stamp.at.into(),
+                            stamp.actor.as_str().into(),
+                        ],
                     )?;
                 }
             }

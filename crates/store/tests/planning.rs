@@ -112,7 +112,7 @@ fn offers_capacity_and_targets_are_replaced_by_key(store: &mut Store) {
     assert_eq!(store.programme_offers().unwrap(), vec![other.clone(), offer.clone()]);
     // Recording a programme again replaces its row.
     let longer = OfferRow { sessions: 60, institutions: vec!["HVHC".into()], ..offer.clone() };
-    store.set_programme_offers(&[longer.clone()], &s).unwrap();
+    store.set_programme_offers(std::slice::from_ref(&longer), &s).unwrap();
     assert_eq!(store.programme_offers().unwrap(), vec![other, longer]);
     assert!(store.remove_programme_offer("KHMER").unwrap());
     assert!(!store.remove_programme_offer("KHMER").unwrap());
@@ -122,10 +122,11 @@ fn offers_capacity_and_targets_are_replaced_by_key(store: &mut Store) {
     let hv = CapacityRow { institution: "HVHC".into(), classes_per_year: 4, province: None };
     store.set_institution_capacities(&[tct.clone(), hv.clone()], &s).unwrap();
     let tct8 = CapacityRow { classes_per_year: 8, ..tct };
-    store.set_institution_capacities(&[tct8.clone()], &s).unwrap();
+    store.set_institution_capacities(std::slice::from_ref(&tct8), &s).unwrap();
     assert_eq!(store.institution_capacities().unwrap(), vec![hv, tct8]);
 
-    let pairs = vec![("2b".to_string(), Some("LD_PHONG_171".to_string())), ("3".to_string(), Some("KHMER".to_string()))];
+    let pairs =
+        vec![("2b".to_string(), Some("LD_PHONG_171".to_string())), ("3".to_string(), Some("KHMER".to_string()))];
     store.set_target_programmes("tay-ninh", &pairs, &s).unwrap();
     store.set_target_programmes("other-plan", &[("3".into(), Some("X".into()))], &s).unwrap();
     store.set_target_programmes("tay-ninh", &[("3".into(), None), ("8".into(), Some("HDND".into()))], &s).unwrap();
@@ -138,18 +139,33 @@ fn offers_capacity_and_targets_are_replaced_by_key(store: &mut Store) {
 
 fn a_draft_is_edited_one_version_at_a_time(store: &mut Store) {
     let id = store
-        .create_proposal("tay-ninh", 2027, 2030, r#"{"classes":[]}"#, "Lập dự thảo", &stamp("admin", "2026-11-02T02:00:00Z"))
+        .create_proposal(
+            "tay-ninh",
+            2027,
+            2030,
+            r#"{"classes":[]}"#,
+            "Lập dự thảo",
+            &stamp("admin", "2026-11-02T02:00:00Z"),
+        )
         .unwrap();
     let p = store.proposal(id).unwrap().unwrap();
     assert_eq!((p.plan_id.as_str(), p.year, p.horizon, p.version), ("tay-ninh", 2027, 2030, 1));
     assert_eq!((p.created_by.as_str(), p.updated_by.as_str()), ("admin", "admin"));
 
     let v2 = store
-        .update_proposal(id, 1, r#"{"classes":[1]}"#, "moved", "Chuyển 1 người", &stamp("admin2", "2026-11-03T02:00:00Z"))
+        .update_proposal(
+            id,
+            1,
+            r#"{"classes":[1]}"#,
+            "moved",
+            "Chuyển 1 người",
+            &stamp("admin2", "2026-11-03T02:00:00Z"),
+        )
         .unwrap();
     assert_eq!(v2, 2);
     // Someone who still saw version 1 cannot overwrite version 2.
-    let stale = store.update_proposal(id, 1, r#"{"stale":true}"#, "dropped", "Bỏ lớp", &stamp("admin", "2026-11-03T03:00:00Z"));
+    let stale =
+        store.update_proposal(id, 1, r#"{"stale":true}"#, "dropped", "Bỏ lớp", &stamp("admin", "2026-11-03T03:00:00Z"));
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
     assert!(matches!(
         store.update_proposal(id + 99, 1, "{}", "x", "x", &stamp("admin", "2026-11-03T03:00:00Z")),
@@ -164,7 +180,8 @@ fn a_draft_is_edited_one_version_at_a_time(store: &mut Store) {
         events.iter().map(|e| (e.action.as_str(), e.actor.as_str(), e.detail.as_str())).collect();
     assert_eq!(seen, vec![("created", "admin", "Lập dự thảo"), ("moved", "admin2", "Chuyển 1 người")]);
 
-    let second = store.create_proposal("tay-ninh", 2028, 2030, "{}", "Lập", &stamp("admin", "2026-11-04T02:00:00Z")).unwrap();
+    let second =
+        store.create_proposal("tay-ninh", 2028, 2030, "{}", "Lập", &stamp("admin", "2026-11-04T02:00:00Z")).unwrap();
     let all: Vec<i64> = store.proposals().unwrap().iter().map(|p| p.id).collect();
     assert_eq!(all, vec![second, id], "newest first");
 }
@@ -173,7 +190,10 @@ fn reset_forgets_configuration_and_drafts(store: &mut Store) {
     let s = stamp("admin", "2026-01-05T02:00:00Z");
     store.add_cost_norms(&[norm(None, "tai_lieu", 1, d(2020, 1, 1), None)], &s).unwrap();
     store
-        .set_institution_capacities(&[CapacityRow { institution: "TCT".into(), classes_per_year: 1, province: None }], &s)
+        .set_institution_capacities(
+            &[CapacityRow { institution: "TCT".into(), classes_per_year: 1, province: None }],
+            &s,
+        )
         .unwrap();
     let id = store.create_proposal("p", 2027, 2027, "{}", "Lập", &s).unwrap();
     store.update_proposal(id, 1, "{}", "funded", "Bố trí lại", &s).unwrap();

@@ -78,9 +78,10 @@ fn edits_norms(v: &Viewer) -> Result<(), AppError> {
 fn store_err(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict(m) => AppError::Conflict(format!("{}.", capitalise(&m))),
-        StoreError::EntityNotFound { table: "proposals", id } => {
-            AppError::NotFound(format!("dự thảo đề xuất số {id}"))
-        }
+        StoreError::EntityNotFound {
+            table: "proposals",
+            id,
+        } => AppError::NotFound(format!("dự thảo đề xuất số {id}")),
         StoreError::EntityNotFound { table, id } => {
             AppError::NotFound(format!("bản ghi {id} ({table})"))
         }
@@ -214,9 +215,7 @@ pub fn succession(store: &mut Store, on: NaiveDate) -> Result<BTreeSet<i64>, App
         .as_of(Table::Roles, &AsOf::date(on))?
         .into_iter()
         .filter_map(|r| match r.data {
-            Fact::Role(role)
-                if role.kind == nangluc_core::role::RoleKind::SuccessionPlanning =>
-            {
+            Fact::Role(role) if role.kind == nangluc_core::role::RoleKind::SuccessionPlanning => {
                 Some(role.person_id)
             }
             _ => None,
@@ -1027,7 +1026,13 @@ pub fn view_of(
     }
     // Those who count towards a target first, then the rest.
     let mut unplaced: Vec<&nangluc_planning::proposal::Unplaced> = p.unplaced.iter().collect();
-    unplaced.sort_by_key(|u| (u.reason == UnplacedReason::BeyondNeed, u.priority, u.deadline));
+    unplaced.sort_by_key(|u| {
+        (
+            u.reason == UnplacedReason::BeyondNeed,
+            u.priority,
+            u.deadline,
+        )
+    });
     ProposalView {
         id: row.id,
         plan_id: draft.plan_id.clone(),
@@ -1159,11 +1164,7 @@ pub fn overview(
 pub fn workbook(view: &ProposalView, draft: &Draft) -> Result<Vec<u8>, AppError> {
     let subtitle = format!(
         "{} — năm {}–{}, trần kinh phí {}. {}",
-        view.plan_name,
-        view.year,
-        view.horizon,
-        view.ceiling_label,
-        view.funding.summary
+        view.plan_name, view.year, view.horizon, view.ceiling_label, view.funding.summary
     );
     let classes = Sheet {
         sheet: "Lớp đề xuất".into(),
@@ -1371,7 +1372,9 @@ pub fn config_view(
             Ok(NormView {
                 id: r.id,
                 issuer: r.norm.issuer,
-                form: rate.form.map(|f| coded(f, StudyForm::code, StudyForm::label)),
+                form: rate
+                    .form
+                    .map(|f| coded(f, StudyForm::code, StudyForm::label)),
                 item: coded(rate.item, CostItem::code, CostItem::label),
                 basis: coded(rate.basis, CostBasis::code, CostBasis::label),
                 amount: r.norm.amount,
@@ -1653,7 +1656,9 @@ pub fn set_offer(
             .collect();
         for t in &wanted {
             if !p.plan.targets.iter().any(|x| &x.id == t) {
-                errors.push(format!("Chỉ tiêu: kế hoạch giai đoạn không có chỉ tiêu «{t}»."));
+                errors.push(format!(
+                    "Chỉ tiêu: kế hoạch giai đoạn không có chỉ tiêu «{t}»."
+                ));
             }
             pairs.push((t.clone(), Some(programme.clone())));
         }
@@ -1758,10 +1763,32 @@ pub fn seed_demo_config(store: &mut Store, now: DateTime<Utc>) -> Result<usize, 
     let mut written = store.add_cost_norms(&norms, &stamp)?.len();
     let cat = catalogue(store)?;
     // (programme, form, sessions, study days, calendar days, institutions).
-    let offers: &[(&str, StudyForm, i64, i64, i64, &[&str])] = &[
-        ("LD_PHONG_171", StudyForm::FullTime, 40, 20, 28, &["TCT.TN", "HVHC"]),
+    type Offer = (
+        &'static str,
+        StudyForm,
+        i64,
+        i64,
+        i64,
+        &'static [&'static str],
+    );
+    let offers: &[Offer] = &[
+        (
+            "LD_PHONG_171",
+            StudyForm::FullTime,
+            40,
+            20,
+            28,
+            &["TCT.TN", "HVHC"],
+        ),
         ("QLNN_CV", StudyForm::PartTime, 50, 25, 70, &["TCT.TN"]),
-        ("QLNN_CVC", StudyForm::PartTime, 40, 20, 56, &["TCT.TN", "HVHC"]),
+        (
+            "QLNN_CVC",
+            StudyForm::PartTime,
+            40,
+            20,
+            56,
+            &["TCT.TN", "HVHC"],
+        ),
         ("KHMER", StudyForm::PartTime, 50, 25, 70, &["DHTV"]),
         ("TH_CB", StudyForm::PartTime, 30, 15, 42, &["CDTN"]),
         ("CDNN_THPT", StudyForm::PartTime, 30, 15, 42, &["DHSP"]),

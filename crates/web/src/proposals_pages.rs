@@ -137,9 +137,8 @@ impl CreateForm {
         let as_u32 = |field: &str, s: Option<&str>| -> Result<Option<u32>, AppError> {
             small(field, s)?
                 .map(|n| {
-                    u32::try_from(n).map_err(|_| {
-                        AppError::BadRequest(format!("{field}: phải là số không âm."))
-                    })
+                    u32::try_from(n)
+                        .map_err(|_| AppError::BadRequest(format!("{field}: phải là số không âm.")))
                 })
                 .transpose()
         };
@@ -310,7 +309,10 @@ pub async fn export(
                 CONTENT_TYPE,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
             ),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )
@@ -489,8 +491,11 @@ pub async fn set_offer(
         form: f.form.clone(),
         sessions: small("Số buổi giảng", f.sessions.as_deref())?.unwrap_or(0),
         study_days: small("Số ngày học", f.study_days.as_deref())?.unwrap_or(0),
-        duration_days: small("Số ngày từ khai giảng đến kết thúc", f.duration_days.as_deref())?
-            .unwrap_or(0),
+        duration_days: small(
+            "Số ngày từ khai giảng đến kết thúc",
+            f.duration_days.as_deref(),
+        )?
+        .unwrap_or(0),
         institutions: list_of(f.institutions.as_deref()),
         targets: Some(list_of(f.targets.as_deref())),
     };
@@ -571,10 +576,7 @@ pub async fn api_get(
     Path(id): Path<i64>,
 ) -> Result<Json<proposals::ProposalView>, AppError> {
     Ok(Json(
-        state
-            .pool
-            .run(move |s| proposals::view(s, &v, id))
-            .await?,
+        state.pool.run(move |s| proposals::view(s, &v, id)).await?,
     ))
 }
 
@@ -727,9 +729,15 @@ pub fn openapi_paths() -> Value {
     let write_note = "Chỉ Sở Nội vụ (quản trị). Với phiên trình duyệt (cookie) cần gửi kèm tiêu đề X-CSRF-Token. `version` (tùy chọn): phiên bản dự thảo đã xem; sửa trên phiên bản cũ bị từ chối (409).";
     let ceiling = json!({ "ceiling": { "type": "integer", "format": "int64", "description": "Trần kinh phí chung (đồng); bỏ trống: không giới hạn" }, "ceiling_per_year": { "type": "object", "additionalProperties": int, "description": "Hoặc trần theo từng năm: {\"2027\": 1500000000}" } });
     let mut request = json!({ "year": s("integer"), "horizon": { "type": "integer", "description": "Năm cuối; mặc định năm cuối của kế hoạch giai đoạn" }, "class_min": { "type": "integer", "description": "Mặc định 40" }, "class_max": { "type": "integer", "description": "Mặc định 50" } });
-    request.as_object_mut().unwrap().extend(ceiling.as_object().unwrap().clone());
+    request
+        .as_object_mut()
+        .unwrap()
+        .extend(ceiling.as_object().unwrap().clone());
     let mut funding = json!({ "version": int });
-    funding.as_object_mut().unwrap().extend(ceiling.as_object().unwrap().clone());
+    funding
+        .as_object_mut()
+        .unwrap()
+        .extend(ceiling.as_object().unwrap().clone());
     json!({
         "paths": {
             "/api/v1/proposals": {

@@ -171,7 +171,11 @@ fn codes(v: &Value) -> Vec<String> {
     v.as_array()
         .unwrap()
         .iter()
-        .map(|x| x.as_str().unwrap_or_else(|| x["code"].as_str().unwrap()).to_string())
+        .map(|x| {
+            x.as_str()
+                .unwrap_or_else(|| x["code"].as_str().unwrap())
+                .to_string()
+        })
         .collect()
 }
 
@@ -217,7 +221,10 @@ async fn a_proposal_respects_the_ceiling_the_bounds_and_the_deadlines() {
         .map(|(a, b, c, d)| (a.to_string(), b.to_string(), *c, *d))
         .collect();
     assert_eq!(got, want);
-    assert!(all.iter().all(|c| (3..=4).contains(&c["size"].as_u64().unwrap())));
+    assert!(
+        all.iter()
+            .all(|c| (3..=4).contains(&c["size"].as_u64().unwrap()))
+    );
     assert_eq!(p["total_cost"], 114_100_000);
 
     // Every E person (seven) in a class ending on or before their deadline.
@@ -237,13 +244,20 @@ async fn a_proposal_respects_the_ceiling_the_bounds_and_the_deadlines() {
         }
     }
     assert_eq!(e_people, 7);
-    assert!(p["warnings"].as_array().unwrap().is_empty(), "{}", p["warnings"]);
+    assert!(
+        p["warnings"].as_array().unwrap().is_empty(),
+        "{}",
+        p["warnings"]
+    );
 
     // Under 60.000.000: 57.200.000 for 12 gap; three classes unfunded, each with why.
     let f = &p["funding"];
     assert_eq!(f["cost_funded"], 57_200_000);
     assert!(f["cost_funded"].as_i64().unwrap() <= 60_000_000);
-    assert_eq!((f["gap_closed"].as_u64(), f["gap_unfunded"].as_u64()), (Some(12), Some(9)));
+    assert_eq!(
+        (f["gap_closed"].as_u64(), f["gap_unfunded"].as_u64()),
+        (Some(12), Some(9))
+    );
     assert_eq!(
         codes(&f["funded"]),
         vec!["LD-PHONG-2027-01", "QLNN-CVC-2027-01", "QLNN-CVC-2027-02"]
@@ -253,10 +267,12 @@ async fn a_proposal_respects_the_ceiling_the_bounds_and_the_deadlines() {
         codes(&p["unfunded"]),
         vec!["LD-PHONG-2027-02", "QLNN-CVC-2028-01", "QLNN-CVC-2028-02"]
     );
-    assert!(unfunded.iter().all(|u| u["why"]
-        .as_str()
-        .unwrap()
-        .contains("thu hẹp khoảng thiếu nhiều hơn")));
+    assert!(unfunded.iter().all(|u| {
+        u["why"]
+            .as_str()
+            .unwrap()
+            .contains("thu hẹp khoảng thiếu nhiều hơn")
+    }));
     assert_eq!(p["unplaced_total"], 0);
 
     // The page shows the same: the summary, the unfunded list with its reasons.
@@ -270,9 +286,19 @@ async fn a_proposal_respects_the_ceiling_the_bounds_and_the_deadlines() {
 
     // More money never closes less: 0 → nothing, 60M → 12, 80M → 15, 120M → 21.
     let mut last = 0;
-    for (ceiling, gap) in [(0, 0), (60_000_000, 12), (80_000_000, 15), (120_000_000, 21)] {
+    for (ceiling, gap) in [
+        (0, 0),
+        (60_000_000, 12),
+        (80_000_000, 15),
+        (120_000_000, 21),
+    ] {
         let r = app
-            .call("POST", &format!("/api/v1/proposals/{id}/funding"), &admin, json!({ "ceiling": ceiling }))
+            .call(
+                "POST",
+                &format!("/api/v1/proposals/{id}/funding"),
+                &admin,
+                json!({ "ceiling": ceiling }),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let f = &r.json()["funding"];
@@ -294,15 +320,33 @@ async fn a_proposal_respects_the_ceiling_the_bounds_and_the_deadlines() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let p = r.json();
     assert_eq!(codes(&p["funding"]["funded"]).len(), 4);
-    assert!(p["unfunded"].as_array().unwrap().iter().all(|u| u["year"] == 2028
-        && u["why"] == "Năm 2028 không có trần kinh phí"));
+    assert!(
+        p["unfunded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["year"] == 2028 && u["why"] == "Năm 2028 không có trần kinh phí")
+    );
     // A negative ceiling is refused in Vietnamese, and nothing changes.
     let r = app
-        .call("POST", &format!("/api/v1/proposals/{id}/funding"), &admin, json!({ "ceiling": -1 }))
+        .call(
+            "POST",
+            &format!("/api/v1/proposals/{id}/funding"),
+            &admin,
+            json!({ "ceiling": -1 }),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.json()["message"].as_str().unwrap().contains("Trần kinh phí không được âm"));
-    let again = app.get(&format!("/api/v1/proposals/{id}"), &admin).await.json();
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Trần kinh phí không được âm")
+    );
+    let again = app
+        .get(&format!("/api/v1/proposals/{id}"), &admin)
+        .await
+        .json();
     assert_eq!(codes(&again["funding"]["funded"]).len(), 4);
 }
 
@@ -337,19 +381,40 @@ async fn editing_is_checked_and_kept_and_adopting_creates_classes() {
     // him late: refused, nothing kept.
     let moves = format!("/api/v1/proposals/{id}/moves");
     let r = app
-        .call("POST", &moves, &admin, json!({ "person_id": 1, "from": "LD-PHONG-2027-01", "to": "LD-PHONG-2027-02" }))
+        .call(
+            "POST",
+            &moves,
+            &admin,
+            json!({ "person_id": 1, "from": "LD-PHONG-2027-01", "to": "LD-PHONG-2027-02" }),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
     let msg = r.json()["message"].as_str().unwrap().to_string();
     assert!(msg.starts_with("Không chuyển được"), "{msg}");
-    assert!(msg.contains("Nguyễn Văn An (lớp LD-PHONG-2027-02) phải hoàn thành trước ngày"), "{msg}");
+    assert!(
+        msg.contains("Nguyễn Văn An (lớp LD-PHONG-2027-02) phải hoàn thành trước ngày"),
+        "{msg}"
+    );
     // Another programme's class: refused.
     let r = app
-        .call("POST", &moves, &admin, json!({ "person_id": 12, "from": "LD-PHONG-2027-01", "to": "QLNN-CVC-2027-01" }))
+        .call(
+            "POST",
+            &moves,
+            &admin,
+            json!({ "person_id": 12, "from": "LD-PHONG-2027-01", "to": "QLNN-CVC-2027-01" }),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.json()["message"].as_str().unwrap().contains("thuộc chương trình khác"));
-    let unchanged = app.get(&format!("/api/v1/proposals/{id}"), &admin).await.json();
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("thuộc chương trình khác")
+    );
+    let unchanged = app
+        .get(&format!("/api/v1/proposals/{id}"), &admin)
+        .await
+        .json();
     assert_eq!(unchanged["version"], 1);
 
     // Person 12 (deadline 1/5/2027) may move to the class of 1/3: kept, both repriced.
@@ -361,7 +426,10 @@ async fn editing_is_checked_and_kept_and_adopting_creates_classes() {
     assert_eq!(p["version"], 2);
     let all = classes(&p);
     assert_eq!(
-        (class(&all, "LD-PHONG-2027-01")["size"].as_u64(), class(&all, "LD-PHONG-2027-01")["cost"].as_i64()),
+        (
+            class(&all, "LD-PHONG-2027-01")["size"].as_u64(),
+            class(&all, "LD-PHONG-2027-01")["cost"].as_i64()
+        ),
         (Some(3), Some(12_300_000))
     );
     assert_eq!(class(&all, "LD-PHONG-2027-02")["cost"], 12_400_000);
@@ -376,12 +444,23 @@ async fn editing_is_checked_and_kept_and_adopting_creates_classes() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
     let msg = r.json()["message"].as_str().unwrap().to_string();
-    assert!(msg.contains("LD-PHONG-2027-01 có 2 học viên, ngoài giới hạn 3–4"), "{msg}");
-    assert!(msg.contains("LD-PHONG-2027-02 có 5 học viên, ngoài giới hạn 3–4"), "{msg}");
+    assert!(
+        msg.contains("LD-PHONG-2027-01 có 2 học viên, ngoài giới hạn 3–4"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("LD-PHONG-2027-02 có 5 học viên, ngoài giới hạn 3–4"),
+        "{msg}"
+    );
 
     // Dropping a class: its people listed unplaced, "dropped", the gap kept visible.
     let r = app
-        .call("DELETE", &format!("/api/v1/proposals/{id}/classes/QLNN-CVC-2028-02?version=2"), &admin, json!({}))
+        .call(
+            "DELETE",
+            &format!("/api/v1/proposals/{id}/classes/QLNN-CVC-2028-02?version=2"),
+            &admin,
+            json!({}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let p = r.json();
@@ -390,7 +469,12 @@ async fn editing_is_checked_and_kept_and_adopting_creates_classes() {
     assert_eq!(p["unplaced_by_reason"][0]["reason"]["code"], "lop_da_bo");
     assert_eq!(p["funding"]["gap_unplaced"], 3);
     let r = app
-        .call("DELETE", &format!("/api/v1/proposals/{id}/classes/KHONG-CO"), &admin, json!({}))
+        .call(
+            "DELETE",
+            &format!("/api/v1/proposals/{id}/classes/KHONG-CO"),
+            &admin,
+            json!({}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // The history says who did what.
@@ -406,25 +490,53 @@ async fn editing_is_checked_and_kept_and_adopting_creates_classes() {
     // employee and a unit's HR officer see nothing.
     let finance = app.token("finance").await;
     let leader = app.token("leader").await;
-    assert_eq!(app.get(&format!("/api/v1/proposals/{id}"), &leader).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&format!("/api/v1/proposals/{id}"), &leader)
+            .await
+            .status,
+        StatusCode::OK
+    );
     let page = app.get(&format!("/proposals/{id}"), &finance).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.text().contains("Bỏ lớp</button>"), "read-only for finance");
+    assert!(
+        !page.text().contains("Bỏ lớp</button>"),
+        "read-only for finance"
+    );
     for who in [&finance, &leader] {
-        let r = app.call("POST", "/api/v1/proposals", who, json!({ "year": 2027 })).await;
+        let r = app
+            .call("POST", "/api/v1/proposals", who, json!({ "year": 2027 }))
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
-        let r = app.call("POST", &moves, who, json!({ "person_id": 11, "from": "LD-PHONG-2027-01", "to": "LD-PHONG-2027-02" })).await;
+        let r = app
+            .call(
+                "POST",
+                &moves,
+                who,
+                json!({ "person_id": 11, "from": "LD-PHONG-2027-01", "to": "LD-PHONG-2027-02" }),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
     for user in ["binh", "hr"] {
         let t = app.token(user).await;
-        assert_eq!(app.get(&format!("/api/v1/proposals/{id}"), &t).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(app.get("/proposals", &t).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.get(&format!("/api/v1/proposals/{id}"), &t).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.get("/proposals", &t).await.status,
+            StatusCode::FORBIDDEN
+        );
     }
 
     // Adopting 2027: its four funded classes become proposed classes, in one change.
     let r = app
-        .call("POST", &format!("/api/v1/proposals/{id}/adopt"), &admin, json!({ "year": 2027 }))
+        .call(
+            "POST",
+            &format!("/api/v1/proposals/{id}/adopt"),
+            &admin,
+            json!({ "year": 2027 }),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let adopted = r.json();
@@ -436,7 +548,9 @@ async fn editing_is_checked_and_kept_and_adopting_creates_classes() {
         .collect();
     assert_eq!(made.len(), 4);
     for (code, class_id) in &made {
-        let c = app.get(&format!("/api/v1/classes/{class_id}"), &admin).await;
+        let c = app
+            .get(&format!("/api/v1/classes/{class_id}"), &admin)
+            .await;
         assert_eq!(c.status, StatusCode::OK, "{}", c.text());
         let c = c.json();
         let text = c.to_string();
@@ -445,23 +559,43 @@ async fn editing_is_checked_and_kept_and_adopting_creates_classes() {
     }
     // The draft says which were adopted; those can no longer be edited here;
     // adopting the year again has nothing left to do.
-    let p = app.get(&format!("/api/v1/proposals/{id}"), &admin).await.json();
+    let p = app
+        .get(&format!("/api/v1/proposals/{id}"), &admin)
+        .await
+        .json();
     let all = classes(&p);
     assert_eq!(class(&all, "LD-PHONG-2027-01")["adopted"], made[0].1);
     assert!(class(&all, "QLNN-CVC-2028-01")["adopted"].is_null());
     let r = app
-        .call("DELETE", &format!("/api/v1/proposals/{id}/classes/LD-PHONG-2027-01"), &admin, json!({}))
+        .call(
+            "DELETE",
+            &format!("/api/v1/proposals/{id}/classes/LD-PHONG-2027-01"),
+            &admin,
+            json!({}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     let r = app
-        .call("POST", &format!("/api/v1/proposals/{id}/adopt"), &admin, json!({ "year": 2027 }))
+        .call(
+            "POST",
+            &format!("/api/v1/proposals/{id}/adopt"),
+            &admin,
+            json!({ "year": 2027 }),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 
     // The workbook: classes, unfunded, unplaced.
-    let x = app.get(&format!("/api/v1/proposals/{id}/export.xlsx"), &finance).await;
+    let x = app
+        .get(&format!("/api/v1/proposals/{id}/export.xlsx"), &finance)
+        .await;
     assert_eq!(x.status, StatusCode::OK);
-    assert!(x.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains(".xlsx"));
+    assert!(
+        x.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
     assert_eq!(&x.bytes[..2], b"PK");
 }
 
@@ -473,7 +607,13 @@ async fn the_browser_forms_create_and_refuse_in_vietnamese() {
     assert_eq!(list.status, StatusCode::OK);
     let csrf = csrf_of(&list.text());
     let r = app
-        .form("/proposals", &admin, &format!("csrf={csrf}&year=2027&horizon=2028&ceiling=60.000.000&class_min=3&class_max=4"))
+        .form(
+            "/proposals",
+            &admin,
+            &format!(
+                "csrf={csrf}&year=2027&horizon=2028&ceiling=60.000.000&class_min=3&class_max=4"
+            ),
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let at = r.headers[header::LOCATION].to_str().unwrap().to_string();
@@ -481,20 +621,45 @@ async fn the_browser_forms_create_and_refuse_in_vietnamese() {
     assert!(page.contains("Trần kinh phí: tổng 60.000.000 đ"), "{page}");
 
     // Bad input names the field, and writes nothing.
-    let before = app.get("/api/v1/proposals", &admin).await.json()["drafts"].as_array().unwrap().len();
+    let before = app.get("/api/v1/proposals", &admin).await.json()["drafts"]
+        .as_array()
+        .unwrap()
+        .len();
     let r = app
-        .form("/proposals", &admin, &format!("csrf={csrf}&year=2027&horizon=2026&ceiling=nhieu&class_min=5&class_max=4"))
+        .form(
+            "/proposals",
+            &admin,
+            &format!("csrf={csrf}&year=2027&horizon=2026&ceiling=nhieu&class_min=5&class_max=4"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.text().contains("Trần kinh phí: «nhieu» không phải số tiền"), "{}", r.text());
+    assert!(
+        r.text()
+            .contains("Trần kinh phí: «nhieu» không phải số tiền"),
+        "{}",
+        r.text()
+    );
     let r = app
-        .form("/proposals", &admin, &format!("csrf={csrf}&year=2027&horizon=2026&class_min=5&class_max=4"))
+        .form(
+            "/proposals",
+            &admin,
+            &format!("csrf={csrf}&year=2027&horizon=2026&class_min=5&class_max=4"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let text = r.text();
-    assert!(text.contains("Năm cuối kỳ đề xuất 2026 phải từ năm kế hoạch 2027"), "{text}");
-    assert!(text.contains("Sĩ số tối đa (4) phải không nhỏ hơn sĩ số tối thiểu (5)"), "{text}");
-    let after = app.get("/api/v1/proposals", &admin).await.json()["drafts"].as_array().unwrap().len();
+    assert!(
+        text.contains("Năm cuối kỳ đề xuất 2026 phải từ năm kế hoạch 2027"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Sĩ số tối đa (4) phải không nhỏ hơn sĩ số tối thiểu (5)"),
+        "{text}"
+    );
+    let after = app.get("/api/v1/proposals", &admin).await.json()["drafts"]
+        .as_array()
+        .unwrap()
+        .len();
     assert_eq!(before, after);
 
     // Cost norms: finance adds one; mistakes are named field by field.
@@ -512,8 +677,14 @@ async fn the_browser_forms_create_and_refuse_in_vietnamese() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let text = r.text();
     assert!(text.contains("Mức chi: «abc» không phải số tiền"), "{text}");
-    assert!(text.contains("Hiệu lực từ ngày: «31/02/2027» không phải ngày hợp lệ"), "{text}");
-    assert!(text.contains("Văn bản quy định: không được để trống"), "{text}");
+    assert!(
+        text.contains("Hiệu lực từ ngày: «31/02/2027» không phải ngày hợp lệ"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Văn bản quy định: không được để trống"),
+        "{text}"
+    );
     let r = app
         .form(
             "/proposals/config/norms",
@@ -528,11 +699,18 @@ async fn the_browser_forms_create_and_refuse_in_vietnamese() {
     // Offers are the Sở Nội vụ's: finance may not change them; the leadership
     // does not see the configuration.
     let r = app
-        .form("/proposals/config/capacity", &finance, &format!("csrf={csrf_f}&institution=TCT&classes_per_year=2"))
+        .form(
+            "/proposals/config/capacity",
+            &finance,
+            &format!("csrf={csrf_f}&institution=TCT&classes_per_year=2"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let leader = app.token("leader").await;
-    assert_eq!(app.get("/proposals/config", &leader).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get("/proposals/config", &leader).await.status,
+        StatusCode::FORBIDDEN
+    );
     // The administrator's offer form checks codes and figures.
     let r = app
         .form(
@@ -543,12 +721,22 @@ async fn the_browser_forms_create_and_refuse_in_vietnamese() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let text = r.text();
-    assert!(text.contains("Cơ sở đào tạo: không có mã «KHONG»"), "{text}");
+    assert!(
+        text.contains("Cơ sở đào tạo: không có mã «KHONG»"),
+        "{text}"
+    );
     assert!(text.contains("Số ngày học không được nhiều hơn"), "{text}");
     // The API document lists the routes.
     let doc = app.get("/api/v1/openapi.json", &admin).await.json();
-    for path in ["/api/v1/proposals", "/api/v1/proposals/{id}/adopt", "/api/v1/planning-config/cost-norms"] {
-        assert!(doc["paths"][path].is_object(), "{path} in the OpenAPI document");
+    for path in [
+        "/api/v1/proposals",
+        "/api/v1/proposals/{id}/adopt",
+        "/api/v1/planning-config/cost-norms",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} in the OpenAPI document"
+        );
     }
     let _ = &app.state;
 }

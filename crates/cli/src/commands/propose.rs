@@ -81,7 +81,9 @@ pub fn run(db: &str, args: Args) -> Result<()> {
         Format::Table => write_text(&args.out, &table(&view))?,
         Format::Json => write_text(&args.out, &serde_json::to_string_pretty(&view)?)?,
         Format::Xlsx => {
-            let Some(path) = &args.out else { bail!("kết quả dạng xlsx cần tệp ghi: thêm --out TỆP.xlsx") };
+            let Some(path) = &args.out else {
+                bail!("kết quả dạng xlsx cần tệp ghi: thêm --out TỆP.xlsx")
+            };
             let bytes = proposals::workbook(&view, &draft).map_err(|e| anyhow::anyhow!("{e}"))?;
             std::fs::write(path, bytes).with_context(|| format!("không ghi được '{}'", path.display()))?;
             eprintln!("Đã ghi đề xuất vào '{}'.", path.display());
