@@ -448,7 +448,7 @@ pub fn create(
     let result = active.evaluate(store, as_of_for(req.year, today), None, true, true)?;
     let draft = build_draft(store, &active.plan, &result, req, today)?;
     let detail = format!(
-        "Lập dự thảo năm {}–{}, trần kinh phí {}: {} lớp, {}",
+        "Lập dự thảo năm {}–{}, trần kinh phí {}: {} lớp. {}",
         req.year,
         draft.proposal.settings.horizon,
         ceiling_label(&draft.ceiling),
@@ -659,7 +659,7 @@ pub fn refund(
     l.draft.request.ceiling_per_year = f.ceiling_per_year.clone();
     refresh(store, &mut l.draft)?;
     let detail = format!(
-        "Chọn lại các lớp với trần kinh phí {}: {}",
+        "Chọn lại các lớp với trần kinh phí {}. {}",
         ceiling_label(&l.draft.ceiling),
         l.draft.funding.summary
     );
@@ -882,6 +882,7 @@ pub struct ProposalView {
     pub by_target: Vec<TargetFunding>,
     pub events: Vec<EventView>,
     pub can_edit: bool,
+    pub can_read_config: bool,
     /// Some rate used is a placeholder not checked against its text.
     pub unverified_norms: bool,
 }
@@ -925,6 +926,7 @@ pub fn view_of(
     row: &nangluc_store::ProposalRow,
     events: Vec<EventView>,
     can_edit: bool,
+    can_read_config: bool,
 ) -> ProposalView {
     let p = &draft.proposal;
     let f = &draft.funding;
@@ -1074,6 +1076,7 @@ pub fn view_of(
         by_target: f.by_target.clone(),
         events,
         can_edit,
+        can_read_config,
         unverified_norms: p.classes.iter().any(|c| c.estimate.unverified),
     }
 }
@@ -1091,7 +1094,13 @@ pub fn view(store: &mut Store, v: &Viewer, id: i64) -> Result<ProposalView, AppE
             detail: e.detail,
         })
         .collect();
-    Ok(view_of(&draft, &row, events, v.role == Role::Admin))
+    Ok(view_of(
+        &draft,
+        &row,
+        events,
+        v.role == Role::Admin,
+        reads_config(v).is_ok(),
+    ))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1115,6 +1124,8 @@ pub struct DraftSummary {
 pub struct Overview {
     pub drafts: Vec<DraftSummary>,
     pub can_create: bool,
+    /// The configuration page is the Sở Nội vụ's and finance's.
+    pub can_read_config: bool,
     pub plan_name: Option<String>,
     /// The form's defaults.
     pub year: i32,
@@ -1151,6 +1162,7 @@ pub fn overview(
     Ok(Overview {
         drafts,
         can_create: v.role == Role::Admin && plan.is_some(),
+        can_read_config: reads_config(v).is_ok(),
         plan_name: plan.map(|p| p.plan.name.clone()),
         year,
         horizon: plan.map(|p| default_horizon(&p.plan, year)),

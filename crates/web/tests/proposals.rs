@@ -711,6 +711,44 @@ async fn the_browser_forms_create_and_refuse_in_vietnamese() {
         app.get("/proposals/config", &leader).await.status,
         StatusCode::FORBIDDEN
     );
+    let list = app.get("/proposals", &leader).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        !list.text().contains("/proposals/config"),
+        "no link to a page the leadership cannot open"
+    );
+    assert!(
+        !list.text().contains("id=\"new-proposal\""),
+        "no form to make a draft"
+    );
+    // The API checks a norm the same way, every mistake at once.
+    let bad = json!({ "item": "khong", "basis": "lop", "amount": -5, "valid_from": "2027-01-01", "source": " " });
+    let r = app
+        .call(
+            "POST",
+            "/api/v1/planning-config/cost-norms",
+            &finance,
+            bad.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let msg = r.json()["message"].as_str().unwrap().to_string();
+    for part in [
+        "Khoản chi: không có khoản «khong»",
+        "Mức chi: không được âm",
+        "Văn bản quy định: không được để trống",
+    ] {
+        assert!(msg.contains(part), "{part} in {msg}");
+    }
+    let r = app
+        .call("POST", "/api/v1/planning-config/cost-norms", &leader, bad)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let good = json!({ "item": "di_lai", "basis": "hoc_vien", "form": "online", "amount": 0, "valid_from": "2027-01-01", "source": "Nghị quyết 12/2026/NQ-HĐND" });
+    let r = app
+        .call("POST", "/api/v1/planning-config/cost-norms", &finance, good)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     // The administrator's offer form checks codes and figures.
     let r = app
         .form(

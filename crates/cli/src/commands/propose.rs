@@ -76,7 +76,7 @@ pub fn run(db: &str, args: Args) -> Result<()> {
         updated_at: Utc::now(),
         updated_by: "nangluc".into(),
     };
-    let view = proposals::view_of(&draft, &row, Vec::new(), false);
+    let view = proposals::view_of(&draft, &row, Vec::new(), false, false);
     match args.format {
         Format::Table => write_text(&args.out, &table(&view))?,
         Format::Json => write_text(&args.out, &serde_json::to_string_pretty(&view)?)?,
