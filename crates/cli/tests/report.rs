@@ -221,8 +221,32 @@ fn the_annual_plan_and_the_review_are_written_and_open_in_libreoffice() {
         "{text}"
     );
 
+    // Without --plan the review is written for the plan the application
+    // follows in the database, as the browser edited it (here: renamed).
+    let text = std::fs::read_to_string(plan("soc-trang-2021-2025.toml")).unwrap();
+    let edited = text.replacen(
+        "tỉnh Sóc Trăng giai đoạn 2021–2025\"",
+        "tỉnh Sóc Trăng (bản sửa trên trình duyệt)\"",
+        1,
+    );
+    assert_ne!(text, edited);
+    Store::open(db)
+        .unwrap()
+        .save_period_plan_version(
+            &nangluc_store::NewPeriodPlanVersion {
+                key: "soc-trang-2021-2025",
+                text: &edited,
+                action: "edited",
+                expected: None,
+                based_on: None,
+                comment: Some("đổi tên"),
+                follow: true,
+            },
+            &Stamp::new("admin", Utc::now()),
+        )
+        .unwrap();
     let review = dir.join("so-ket.docx");
-    ok(
+    let said = ok(
         db,
         &[
             "report",
@@ -231,17 +255,20 @@ fn the_annual_plan_and_the_review_are_written_and_open_in_libreoffice() {
             "mid-term",
             "--as-of",
             "31/12/2023",
-            "--plan",
-            &plan("soc-trang-2021-2025.toml"),
             "-o",
             review.to_str().unwrap(),
         ],
+    );
+    assert!(
+        said.contains("'soc-trang-2021-2025', phiên bản 1 trong cơ sở dữ liệu"),
+        "{said}"
     );
     let text = pdf_text(&review);
     assert!(
         text.contains("BÁO CÁO") && text.contains("Sơ kết"),
         "{text}"
     );
+    assert!(text.contains("bản sửa trên trình duyệt"), "{text}");
     // The inclusion table counts the demo's completed training by programme.
     assert!(
         text.contains("hoàn thành đào tạo, bồi dưỡng từ 01/01/2021"),

@@ -28,12 +28,14 @@
 //!   year, the breakdown by unit, the people missing with the reason, the
 //!   status and the forecast year. Dates after the snapshot's `today` are a
 //!   forecast (retirements, enrolled courses counted as done).
-//! * [`diff`] compares two versions of a plan.
+//! * [`diff`] compares two versions of a plan; [`edit`] changes a plan's text
+//!   in place (a target's keys, a target added or removed) for the browser's editor.
 //!
 //! Modules: [`plan`] (format), [`expr`] (lexer, parser, checker, compiler),
 //! [`snapshot`], [`eval`], [`need`], [`forecast`], [`diff`](mod@diff), [`result`].
 
 pub mod diff;
+pub mod edit;
 pub mod error;
 pub mod eval;
 pub mod expr;

@@ -371,6 +371,105 @@ pub fn commit_class(
         .collect()
 }
 
+/// Splits `total` in proportion to weights, in whole đồng (largest
+/// remainder; ties to the one listed first), so the parts add up to the total
+/// exactly. All weights 0: everything to the first.
+pub fn split_in_proportion<K: Clone>(total: i64, weights: &[(K, i64)]) -> Vec<(K, i64)> {
+    let n: i128 = weights.iter().map(|(_, w)| (*w).max(0) as i128).sum();
+    if n == 0 {
+        return weights
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.clone(), if i == 0 { total } else { 0 }))
+            .collect();
+    }
+    let mut parts: Vec<(K, i64, i128)> = weights
+        .iter()
+        .map(|(k, w)| {
+            let x = total as i128 * (*w).max(0) as i128;
+            (k.clone(), (x / n) as i64, x % n)
+        })
+        .collect();
+    let mut left = total - parts.iter().map(|p| p.1).sum::<i64>();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by(|&a, &b| parts[b].2.cmp(&parts[a].2).then(a.cmp(&b)));
+    for i in order {
+        if left <= 0 {
+            break;
+        }
+        parts[i].1 += 1;
+        left -= 1;
+    }
+    parts.into_iter().map(|(k, a, _)| (k, a)).collect()
+}
+
+/// The commitments of an approved class whose cost is shared by several
+/// sources (ngân sách nhà nước, đơn vị, người học, tài trợ): each source's
+/// amount split over the units sending learners in proportion to their
+/// learners. Sources with 0 commit nothing; the lines of one source add up to
+/// its amount exactly.
+pub fn commit_class_by_source(
+    class_code: &str,
+    programme: &str,
+    year: i32,
+    on: NaiveDate,
+    by_source: &[(FundingSource, i64)],
+    learners_by_unit: &[(String, u32)],
+) -> Vec<Commitment> {
+    by_source
+        .iter()
+        .filter(|(_, amount)| *amount != 0)
+        .flat_map(|&(source, amount)| {
+            commit_class(
+                class_code,
+                programme,
+                year,
+                on,
+                source,
+                amount,
+                learners_by_unit,
+            )
+        })
+        .collect()
+}
+
+/// What one source committed and spent for a class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceSettlement {
+    pub source: FundingSource,
+    pub committed: i64,
+    pub spent: i64,
+    pub released: i64,
+    pub overrun: i64,
+}
+
+/// A class's settlement by funding source, in the order of [`FundingSource`]:
+/// what each source committed against what it paid. A class committed from one
+/// source (every class before the split) reads as one line.
+pub fn settle_by_source(
+    class_code: &str,
+    commitments: &[Commitment],
+    spendings: &[Spending],
+) -> Vec<SourceSettlement> {
+    let mut sums: BTreeMap<usize, (i64, i64)> = BTreeMap::new();
+    let index = |s: FundingSource| FundingSource::ALL.iter().position(|x| *x == s).unwrap_or(0);
+    for c in commitments.iter().filter(|c| c.class_code == class_code) {
+        sums.entry(index(c.source)).or_default().0 += c.amount;
+    }
+    for s in spendings.iter().filter(|s| s.class_code == class_code) {
+        sums.entry(index(s.source)).or_default().1 += s.amount;
+    }
+    sums.into_iter()
+        .map(|(i, (committed, spent))| SourceSettlement {
+            source: FundingSource::ALL[i],
+            committed,
+            spent,
+            released: (committed - spent).max(0),
+            overrun: (spent - committed).max(0),
+        })
+        .collect()
+}
+
 /// A class's settlement (quyết toán) when it ends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settlement {

@@ -251,7 +251,55 @@ code_enum! {
         NoDegree => ("khong_cap_bang", "Không được cấp bằng tốt nghiệp"),
         DisciplineDismissal => ("buoc_thoi_viec", "Bị kỷ luật buộc thôi việc"),
         LeftEarly => ("thoi_viec_truoc_han", "Thôi việc, chuyển công tác khi chưa phục vụ đủ thời gian cam kết"),
+        Resigned => ("xin_thoi_viec", "Tự ý bỏ việc hoặc xin thôi việc khi chưa phục vụ đủ thời gian cam kết"),
+        TransferredOut => ("chuyen_ra_ngoai", "Chuyển công tác ra ngoài khu vực nhà nước khi chưa phục vụ đủ thời gian cam kết"),
     }
+}
+
+impl DepartureReason {
+    /// Leaving the service before the commitment ends (the pro rata formula
+    /// once the course is over), as opposed to failing the course itself.
+    pub fn is_leaving_service(self) -> bool {
+        matches!(
+            self,
+            DepartureReason::LeftEarly
+                | DepartureReason::Resigned
+                | DepartureReason::TransferredOut
+        )
+    }
+}
+
+/// The training duration in months from the course's first and last day: the
+/// whole months, a started month counted as one (the commitment errs on the
+/// side of the state, and a course ending the day before its anniversary is
+/// the full year).
+pub fn course_months(starts_on: NaiveDate, ends_on: NaiveDate) -> u32 {
+    let Some(after) = ends_on.succ_opt() else {
+        return 0;
+    };
+    if after <= starts_on {
+        return 0;
+    }
+    let whole = whole_months(starts_on, after);
+    if add_months(starts_on, whole as i32) < after {
+        whole + 1
+    } else {
+        whole
+    }
+}
+
+/// Full years from `from` to `to` (0 if `to` is before `from`).
+pub fn whole_years(from: NaiveDate, to: NaiveDate) -> u32 {
+    whole_months(from, to) / 12
+}
+
+/// Whether an education level is postgraduate (master's, doctorate and the
+/// medical specialist levels), the training a service commitment follows.
+pub fn is_postgraduate(level: &str) -> bool {
+    matches!(
+        level,
+        "thac_si" | "tien_si" | "chuyen_khoa_1" | "chuyen_khoa_2"
+    )
 }
 
 /// What is owed, with the working shown.
@@ -299,7 +347,9 @@ pub fn compensation(
     let full = match reason {
         DepartureReason::QuitDuringTraining | DepartureReason::NoDegree => true,
         DepartureReason::DisciplineDismissal => during_course,
-        DepartureReason::LeftEarly => during_course,
+        DepartureReason::LeftEarly
+        | DepartureReason::Resigned
+        | DepartureReason::TransferredOut => during_course,
     };
     let owes = reason != DepartureReason::DisciplineDismissal || p.dismissal_owes;
     let t1 = c.months_committed;
@@ -382,5 +432,50 @@ pub fn eligibility(
             params.max_first_postgraduate_age
         ));
     }
+    out
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// The whole working of a compensation, as the decision states it (Vietnamese,
+/// one step a line): the rule and who it applies to, the reason, F, T1, T2
+/// with the days counted, then the formula, any reduction, the amount and how
+/// it is rounded.
+pub fn working(c: &ServiceCommitment, k: &Compensation, left_on: NaiveDate) -> Vec<String> {
+    use crate::budget::format_dong;
+    let mut out = vec![
+        format!(
+            "Áp dụng {} (đối tượng: {}, cử đi học ngày {})",
+            c.rule.label(),
+            c.category.label(),
+            day(c.posted_on)
+        ),
+        format!("Lý do: {} (ngày {})", k.reason.label(), day(left_on)),
+        format!(
+            "F (chi phí đào tạo do Nhà nước chi trả) = {} đồng",
+            format_dong(c.cost)
+        ),
+        format!(
+            "T1 (thời gian cam kết phục vụ) = {} × {} tháng đào tạo = {} tháng, đến hết ngày {}",
+            c.params.commitment_multiplier,
+            c.training_months,
+            c.months_committed,
+            day(c.serve_until)
+        ),
+    ];
+    // T2 counts only where the pro rata formula applies.
+    if k.working.iter().any(|l| l.starts_with("S = ")) {
+        let from = c.course_ends_on.succ_opt().unwrap_or(c.course_ends_on);
+        out.push(format!(
+            "T2 (thời gian đã phục vụ sau khi học xong, tính tròn tháng từ ngày {} đến ngày {}) = {} tháng",
+            day(from),
+            day(left_on),
+            k.months_served
+        ));
+    }
+    out.extend(k.working.iter().skip(1).cloned());
+    out.push("Số tiền tính đến đồng; phần lẻ từ 0,5 đồng trở lên làm tròn lên 1 đồng".into());
     out
 }

@@ -649,3 +649,46 @@ pub fn reminders(
     });
     out
 }
+
+// ---------------------------------------------------------------- agencies
+
+/// The agencies a cell of the matrix names: one per line or separated by
+/// `;` ("Sở Nội vụ; Sở Tài chính"). Commas stay inside a name, since
+/// collective names use them ("Các Sở, Ban ngành").
+pub fn agency_names(text: &str) -> Vec<String> {
+    text.split([';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn words(s: &str) -> Vec<String> {
+    search_key(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a name stands for a group of agencies rather than one ("Các Sở,
+/// Ban ngành", "UBND các huyện, thị xã, thành phố", "các cơ quan, đơn vị"):
+/// such a row is followed by the Sở Nội vụ, no single unit answers for it.
+pub fn is_collective(name: &str) -> bool {
+    words(name).iter().any(|w| w == "cac")
+}
+
+/// Whether the unit called `unit_name` is the agency the matrix calls
+/// `agency`: the same words (no case, no diacritics, no punctuation), or the
+/// agency's name followed by the province's ("Sở Nội vụ" is "Sở Nội vụ tỉnh
+/// Tây Ninh"). A collective name is no single unit.
+pub fn is_agency(agency: &str, unit_name: &str) -> bool {
+    if is_collective(agency) {
+        return false;
+    }
+    let (a, u) = (words(agency), words(unit_name));
+    if a.is_empty() {
+        return false;
+    }
+    u == a || (u.len() > a.len() && u[..a.len()] == a[..] && u[a.len()] == "tinh")
+}

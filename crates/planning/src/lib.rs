@@ -42,7 +42,10 @@ pub mod needs;
 pub mod nomination;
 pub mod proposal;
 
-pub use annual::{Actor, PlanAction, PlanStatus, TargetCheck, aggregate, check_against_targets, is_late, transition};
+pub use annual::{
+    Actor, PlanAction, PlanStatus, TargetCheck, aggregate, check_against_targets, is_late,
+    transition,
+};
 pub use budget::{
     CostNorms, CostRate, Estimate, Ledger, VarianceBy, VarianceRow, estimate, variance,
 };

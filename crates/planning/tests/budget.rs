@@ -248,3 +248,227 @@ fn ledger_commitments_settlement_and_variance() {
     let json = serde_json::to_string(&ledger).unwrap();
     assert_eq!(serde_json::from_str::<Ledger>(&json).unwrap(), ledger);
 }
+
+/// A class of 100.000.000 đ shared by three sources, two learners of unit 2
+/// and one of unit 3; settled with the state budget under, the unit's share
+/// unspent and the learners' share overrun. Every figure by hand.
+#[test]
+fn a_class_split_by_source_commits_settles_and_varies_by_source() {
+    use nangluc_planning::budget::{SourceSettlement, commit_class_by_source, settle_by_source};
+    let learners = vec![("2".to_string(), 2), ("3".to_string(), 1)];
+    let by_source = [
+        (FundingSource::StateBudget, 60_000_000),
+        (FundingSource::Unit, 30_000_000),
+        (FundingSource::Learner, 10_000_000),
+        (FundingSource::Sponsor, 0),
+    ];
+    let commitments =
+        commit_class_by_source("THS-1", "THS", 2026, d(2026, 2, 1), &by_source, &learners);
+    let lines: Vec<(&str, FundingSource, i64)> = commitments
+        .iter()
+        .map(|c| (c.unit.as_str(), c.source, c.amount))
+        .collect();
+    // 60 M × 2/3 and 1/3; 30 M likewise; 10 M: 6.666.666 r 2 and 3.333.333 r 1,
+    // the đồng left goes to the larger remainder (unit 2). No sponsor line.
+    assert_eq!(
+        lines,
+        vec![
+            ("2", FundingSource::StateBudget, 40_000_000),
+            ("3", FundingSource::StateBudget, 20_000_000),
+            ("2", FundingSource::Unit, 20_000_000),
+            ("3", FundingSource::Unit, 10_000_000),
+            ("2", FundingSource::Learner, 6_666_667),
+            ("3", FundingSource::Learner, 3_333_333),
+        ]
+    );
+    let paid = |unit: &str, source, amount| Spending {
+        class_code: "THS-1".into(),
+        programme: "THS".into(),
+        year: 2026,
+        unit: unit.into(),
+        source,
+        on: d(2026, 12, 20),
+        amount,
+        document: None,
+    };
+    let spendings = vec![
+        paid("2", FundingSource::StateBudget, 38_000_000),
+        paid("3", FundingSource::StateBudget, 20_000_000),
+        paid("2", FundingSource::Learner, 9_000_000),
+        paid("3", FundingSource::Learner, 2_000_000),
+    ];
+    let per_source = settle_by_source("THS-1", &commitments, &spendings);
+    let line = |source, committed, spent, released, overrun| SourceSettlement {
+        source,
+        committed,
+        spent,
+        released,
+        overrun,
+    };
+    assert_eq!(
+        per_source,
+        vec![
+            line(
+                FundingSource::StateBudget,
+                60_000_000,
+                58_000_000,
+                2_000_000,
+                0
+            ),
+            line(FundingSource::Unit, 30_000_000, 0, 30_000_000, 0),
+            line(FundingSource::Learner, 10_000_000, 11_000_000, 0, 1_000_000),
+        ]
+    );
+    // Whole class: 100 M committed, 69 M spent, 31 M given back.
+    let s = settle("THS-1", d(2026, 12, 20), &commitments, &spendings);
+    assert_eq!(
+        (s.committed, s.spent, s.released),
+        (100_000_000, 69_000_000, 31_000_000)
+    );
+
+    let alloc = |unit: &str, amount| Allocation {
+        year: 2026,
+        unit: unit.into(),
+        source: FundingSource::StateBudget,
+        programme: None,
+        amount,
+    };
+    let ledger = Ledger {
+        allocations: vec![alloc("2", 100_000_000), alloc("3", 50_000_000)],
+        commitments,
+        spendings,
+        settlements: vec![s],
+    };
+    let by_source: Vec<_> = variance(&ledger, VarianceBy::SOURCE)
+        .into_iter()
+        .map(|r| {
+            (
+                r.key.source.unwrap(),
+                r.allocated,
+                r.committed,
+                r.spent,
+                r.released,
+                r.open_commitments,
+                r.available,
+                r.variance,
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_source,
+        vec![
+            (
+                FundingSource::StateBudget,
+                150_000_000,
+                60_000_000,
+                58_000_000,
+                2_000_000,
+                0,
+                92_000_000,
+                -2_000_000
+            ),
+            (
+                FundingSource::Unit,
+                0,
+                30_000_000,
+                0,
+                30_000_000,
+                0,
+                0,
+                -30_000_000
+            ),
+            (
+                FundingSource::Learner,
+                0,
+                10_000_000,
+                11_000_000,
+                0,
+                0,
+                -11_000_000,
+                1_000_000
+            ),
+        ]
+    );
+    let by_unit: Vec<_> = variance(&ledger, VarianceBy::UNIT)
+        .into_iter()
+        .map(|r| {
+            (
+                r.key.unit.unwrap(),
+                r.allocated,
+                r.committed,
+                r.spent,
+                r.released,
+                r.available,
+                r.variance,
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_unit,
+        vec![
+            (
+                "2".to_string(),
+                100_000_000,
+                66_666_667,
+                47_000_000,
+                19_666_667,
+                53_000_000,
+                -19_666_667
+            ),
+            (
+                "3".to_string(),
+                50_000_000,
+                33_333_333,
+                22_000_000,
+                11_333_333,
+                28_000_000,
+                -11_333_333
+            ),
+        ]
+    );
+    let by_programme: Vec<_> = variance(&ledger, VarianceBy::PROGRAMME)
+        .into_iter()
+        .map(|r| {
+            (
+                r.key.programme,
+                r.allocated,
+                r.committed,
+                r.spent,
+                r.released,
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_programme,
+        vec![
+            (None, 150_000_000, 0, 0, 0),
+            (
+                Some("THS".to_string()),
+                0,
+                100_000_000,
+                69_000_000,
+                31_000_000
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_total_is_split_in_proportion_to_weights_exactly() {
+    use nangluc_planning::budget::split_in_proportion;
+    // 45.000.000 over plan costs 2:1:0 → 30 M and 15 M.
+    assert_eq!(
+        split_in_proportion(45_000_000, &[("a", 200), ("b", 100), ("c", 0)]),
+        vec![("a", 30_000_000), ("b", 15_000_000), ("c", 0)]
+    );
+    // 100 over 1:1:1 → 33 r 1 each; the first takes the đồng left.
+    assert_eq!(
+        split_in_proportion(100, &[("a", 1), ("b", 1), ("c", 1)]),
+        vec![("a", 34), ("b", 33), ("c", 33)]
+    );
+    // No weight: everything to the first.
+    assert_eq!(
+        split_in_proportion(7, &[("a", 0), ("b", 0)]),
+        vec![("a", 7), ("b", 0)]
+    );
+}

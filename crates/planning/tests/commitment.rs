@@ -213,3 +213,76 @@ fn eligibility_and_months() {
     assert_eq!(whole_months(d(2027, 1, 31), d(2027, 2, 28)), 1);
     assert_eq!(whole_months(d(2027, 6, 15), d(2027, 6, 1)), 0);
 }
+
+/// Durations and years counted the way the commitment counts them.
+#[test]
+fn course_months_and_years_of_service() {
+    use nangluc_planning::commitment::{course_months, is_postgraduate, whole_years};
+    // 1/9/2024 – 31/8/2026: exactly 24 months.
+    assert_eq!(course_months(d(2024, 9, 1), d(2026, 8, 31)), 24);
+    // 1/9/2025 – 28/2/2027: 18 months.
+    assert_eq!(course_months(d(2025, 9, 1), d(2027, 2, 28)), 18);
+    // 5/9/2024 – 20/6/2026: 21 months and 16 days → 22 (a started month counts).
+    assert_eq!(course_months(d(2024, 9, 5), d(2026, 6, 20)), 22);
+    assert_eq!(course_months(d(2024, 9, 5), d(2024, 9, 4)), 0);
+    // 1/1/2015 – 15/8/2024: 9 full years.
+    assert_eq!(whole_years(d(2015, 1, 1), d(2024, 8, 15)), 9);
+    assert_eq!(whole_years(d(2015, 8, 16), d(2024, 8, 15)), 8);
+    assert!(is_postgraduate("thac_si") && is_postgraduate("tien_si"));
+    assert!(!is_postgraduate("dai_hoc"));
+}
+
+/// Resigning and leaving the public sector count like leaving early: pro rata
+/// after the course, in full during it.
+#[test]
+fn resigning_and_transferring_out_are_leaving_early() {
+    let book = RuleBook::default();
+    let a = master(
+        &book,
+        Category::CivilServant,
+        d(2025, 6, 15),
+        d(2027, 6, 14),
+        false,
+    );
+    for reason in [DepartureReason::Resigned, DepartureReason::TransferredOut] {
+        // Same case as above: 114.000.000.
+        assert_eq!(compensation(&a, d(2029, 6, 20), reason).amount, 114_000_000);
+        // During the course: 240.000.000 − 5 % = 228.000.000.
+        assert_eq!(compensation(&a, d(2026, 1, 10), reason).amount, 228_000_000);
+    }
+}
+
+/// The working shown to the person states every figure of the computation.
+#[test]
+fn the_working_names_every_figure() {
+    use nangluc_planning::commitment::working;
+    let book = RuleBook::default();
+    let a = master(
+        &book,
+        Category::CivilServant,
+        d(2025, 6, 15),
+        d(2027, 6, 14),
+        false,
+    );
+    let k = compensation(&a, d(2029, 6, 20), DepartureReason::Resigned);
+    let w = working(&a, &k, d(2029, 6, 20));
+    assert_eq!(
+        w,
+        vec![
+            "Áp dụng Nghị định 101/2017/NĐ-CP (sửa đổi bởi Nghị định 89/2021/NĐ-CP) (đối tượng: Công chức, cử đi học ngày 15/06/2025)",
+            "Lý do: Tự ý bỏ việc hoặc xin thôi việc khi chưa phục vụ đủ thời gian cam kết (ngày 20/06/2029)",
+            "F (chi phí đào tạo do Nhà nước chi trả) = 240.000.000 đồng",
+            "T1 (thời gian cam kết phục vụ) = 2 × 24 tháng đào tạo = 48 tháng, đến hết ngày 14/06/2031",
+            "T2 (thời gian đã phục vụ sau khi học xong, tính tròn tháng từ ngày 15/06/2027 đến ngày 20/06/2029) = 24 tháng",
+            "S = F / T1 × (T1 − T2) = 240.000.000 / 48 × (48 − 24) = 120.000.000 đồng",
+            "Giảm 5,00% cho 5 năm công tác trước khi được cử đi học",
+            "Số tiền phải đền bù: 114.000.000 đồng",
+            "Số tiền tính đến đồng; phần lẻ từ 0,5 đồng trở lên làm tròn lên 1 đồng",
+        ]
+    );
+    // In full during the course: no T2 line.
+    let k = compensation(&a, d(2026, 1, 10), DepartureReason::QuitDuringTraining);
+    let w = working(&a, &k, d(2026, 1, 10));
+    assert!(!w.iter().any(|l| l.starts_with("T2")), "{w:?}");
+    assert!(w.contains(&"Đền bù 100% chi phí đào tạo: 240.000.000 đồng".to_string()));
+}

@@ -321,3 +321,24 @@ fn duties_from_a_plan_file() {
         assert_eq!(parse_due(&d.when).unwrap(), d.due, "{}: {}", d.id, d.when);
     }
 }
+
+#[test]
+fn agencies_are_read_from_the_matrix_words() {
+    use nangluc_planning::duty::{agency_names, is_agency, is_collective};
+    assert_eq!(
+        agency_names("Sở Nội vụ; Sở Tài chính\nBan Tổ chức Tỉnh ủy"),
+        vec!["Sở Nội vụ", "Sở Tài chính", "Ban Tổ chức Tỉnh ủy"]
+    );
+    assert!(is_collective(
+        "Các Sở, Ban ngành, đơn vị sự nghiệp trực thuộc UBND tỉnh"
+    ));
+    assert!(is_collective("UBND các huyện, thị xã, thành phố"));
+    assert!(!is_collective("Sở Nội vụ"));
+    assert!(is_agency("Sở Nội vụ", "Sở Nội vụ"));
+    assert!(is_agency("Sở Nội vụ", "SỞ NỘI VỤ"));
+    assert!(is_agency("Sở Nội vụ", "Sở Nội vụ tỉnh Tây Ninh"));
+    assert!(!is_agency("Sở Nội vụ", "Phòng Nội vụ huyện Châu Thành"));
+    assert!(!is_agency("Sở Nội vụ", "Sở Nội vụ và Lao động"));
+    assert!(!is_agency("Sở Tài chính", "Sở Nội vụ"));
+    assert!(!is_agency("Các Sở, Ban ngành", "Sở Nội vụ"));
+}

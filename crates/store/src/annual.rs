@@ -137,6 +137,9 @@ pub struct ProvinceLineRow {
 
 /// The tables of migration 4, children before parents.
 pub(crate) const WORKFLOW_TABLES: &[&str] = &[
+    "compensations",
+    "service_commitments",
+    "duty_comments",
     "duty_files",
     "duty_updates",
     "duties",

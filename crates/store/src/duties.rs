@@ -230,3 +230,47 @@ impl Store {
         Ok(Some((file_row(&r)?, bytes)))
     }
 }
+
+/// A partner's comment on a duty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DutyCommentRow {
+    pub id: i64,
+    pub duty_id: i64,
+    pub note: String,
+    pub stamp: Stamp,
+}
+
+impl Store {
+    /// Adds a comment to a duty; gives its id.
+    pub fn add_duty_comment(&mut self, duty_id: i64, note: &str, stamp: &Stamp) -> Result<i64> {
+        self.transaction(|db| {
+            if db.query_opt("SELECT id FROM duties WHERE id = $1", &[duty_id.into()])?.is_none() {
+                return Err(StoreError::EntityNotFound { table: "duties", id: duty_id });
+            }
+            db.query_one(
+                "INSERT INTO duty_comments (duty_id, note, recorded_at, recorded_by) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[duty_id.into(), note.into(), stamp.at.into(), stamp.actor.as_str().into()],
+            )?
+            .get_i64(0)
+        })
+    }
+
+    /// A duty's comments, in the order written.
+    pub fn duty_comments(&mut self, duty_id: i64) -> Result<Vec<DutyCommentRow>> {
+        self.db
+            .query(
+                "SELECT id, duty_id, note, recorded_at, recorded_by FROM duty_comments WHERE duty_id = $1 ORDER BY id",
+                &[duty_id.into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(DutyCommentRow {
+                    id: r.get_i64(0)?,
+                    duty_id: r.get_i64(1)?,
+                    note: r.get_str(2)?.to_owned(),
+                    stamp: Stamp { at: r.get_ts(3)?, actor: r.get_str(4)?.to_owned() },
+                })
+            })
+            .collect()
+    }
+}

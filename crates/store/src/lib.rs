@@ -13,9 +13,11 @@ mod memo;
 pub mod annual;
 mod backend;
 pub mod budget;
+pub mod commitments;
 mod dialect;
 pub mod duties;
 mod migrate;
+pub mod period_plans;
 pub mod planning;
 mod postgres;
 pub mod registry;
@@ -38,7 +40,11 @@ pub use crate::annual::{
     AnnualPlanRow, Costs, NewPlanLine, PlanEventRow, PlanLineRow, ProvinceLineRow, ProvincePlanRow, Stamp, StatusMove,
 };
 pub use crate::budget::{AllocationRow, LedgerEntry, LedgerEntryRow, LedgerRows, NewAllocation, SettlementRow};
-pub use crate::duties::{DutyFileRow, DutyRow, DutyUpdateRow, NewDuty, NewDutyUpdate};
+pub use crate::commitments::{
+    CompensationPaid, CompensationRow, NewCompensation, NewServiceCommitment, ServiceCommitmentRow,
+};
+pub use crate::duties::{DutyCommentRow, DutyFileRow, DutyRow, DutyUpdateRow, NewDuty, NewDutyUpdate};
+pub use crate::period_plans::{NewPeriodPlanVersion, PeriodPlanRow, PeriodPlanVersion};
 pub use crate::planning::{CapacityRow, CostNormRow, NewCostNorm, OfferRow, ProposalEventRow, ProposalRow};
 pub use crate::registry::{ChangeCount, ChangeFilter, ChangeRow, PeoplePage, PeopleQuery, PersonHit};
 pub use crate::stats::{Stats, StatsSection};

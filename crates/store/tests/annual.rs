@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nangluc_store::{
+    NewCompensation, NewServiceCommitment,
     Costs, LedgerEntry, NewAllocation, NewDuty, NewDutyUpdate, NewPlanLine, ProvinceLineRow, SettlementRow, Stamp, StatusMove, Store,
     StoreError,
 };
@@ -57,6 +58,8 @@ on_both_engines!(
     the_ledger_commits_and_settles_once,
     duties_keep_updates_and_files,
     reset_forgets_the_workflow,
+    service_commitments_are_compensated_and_paid_once,
+    duty_comments_are_kept_apart_from_updates,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -302,4 +305,103 @@ fn reset_forgets_the_workflow(store: &mut Store) {
     assert!(store.ledger(None).unwrap().commitments.is_empty());
     // The unit can plan again from scratch.
     store.create_annual_plan(7, 2027, &s).unwrap();
+}
+
+fn commitment(person_id: i64, class_id: Option<i64>) -> NewServiceCommitment {
+    NewServiceCommitment {
+        person_id,
+        unit_id: Some(7),
+        category: "civil_servant".into(),
+        class_id,
+        course: "Thạc sĩ Quản lý công".into(),
+        institution: "Học viện Hành chính Quốc gia".into(),
+        degree_level: "thac_si".into(),
+        decision: Some("125/QĐ-SNV".into()),
+        posted_on: d(2024, 8, 15),
+        course_starts_on: d(2024, 9, 1),
+        course_ends_on: d(2026, 8, 31),
+        training_months: 24,
+        cost: 120_000_000,
+        degree_obtained: None,
+        prior_service_years: 9,
+        female: false,
+        ethnic_minority: true,
+        rule: "nd_101_2017".into(),
+        params: "{\"commitment_multiplier\":2}".into(),
+        months_committed: 48,
+        serve_until: d(2030, 8, 31),
+        note: None,
+    }
+}
+
+fn service_commitments_are_compensated_and_paid_once(store: &mut Store) {
+    let s = stamp("nhansu", "2024-08-20T09:00:00Z");
+    let a = store.add_service_commitment(&commitment(1, Some(5)), &s).unwrap();
+    let b = store.add_service_commitment(&commitment(2, None), &s).unwrap();
+    // The same learner of the same class commits once; without a class, any number.
+    assert!(matches!(store.add_service_commitment(&commitment(1, Some(5)), &s), Err(StoreError::Conflict(_))));
+    store.add_service_commitment(&commitment(2, None), &s).unwrap();
+    let rows = store.service_commitments(Some(1)).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].commitment, commitment(1, Some(5)));
+    assert_eq!((rows[0].id, rows[0].stamp.actor.as_str(), rows[0].compensation.is_none()), (a, "nhansu", true));
+    assert_eq!(store.service_commitments(None).unwrap().len(), 3);
+
+    let k = NewCompensation {
+        left_on: d(2028, 3, 10),
+        reason: "xin_thoi_viec".into(),
+        months_served: 18,
+        gross: 75_000_000,
+        reduction_bp: 900,
+        amount: 68_250_000,
+        working: vec!["Áp dụng Nghị định 101/2017/NĐ-CP".into(), "Số tiền phải đền bù: 68.250.000 đồng".into()],
+        note: Some("Đơn xin thôi việc ngày 01/3/2028".into()),
+    };
+    let paid_too_early = store.mark_compensation_paid(a, d(2028, 4, 1), None, &s);
+    assert!(matches!(paid_too_early, Err(StoreError::Conflict(_))));
+    store.record_compensation(a, &k, Some(true), &stamp("nhansu", "2028-03-11T09:00:00Z")).unwrap();
+    assert!(matches!(store.record_compensation(a, &k, None, &s), Err(StoreError::Conflict(_))));
+    assert!(store.record_compensation(999, &k, None, &s).is_err());
+    let row = store.service_commitment(a).unwrap().unwrap();
+    assert_eq!(row.commitment.degree_obtained, Some(true));
+    let c = row.compensation.unwrap();
+    assert_eq!((c.compensation.clone(), c.paid.is_none()), (k.clone(), true));
+
+    store.mark_compensation_paid(a, d(2028, 4, 15), Some("Phiếu thu 12"), &stamp("taichinh", "2028-04-15T10:00:00Z")).unwrap();
+    assert!(matches!(
+        store.mark_compensation_paid(a, d(2028, 4, 16), None, &s),
+        Err(StoreError::Conflict(_))
+    ));
+    let paid = store.service_commitment(a).unwrap().unwrap().compensation.unwrap().paid.unwrap();
+    assert_eq!((paid.on, paid.document.as_deref(), paid.stamp.actor.as_str()), (d(2028, 4, 15), Some("Phiếu thu 12"), "taichinh"));
+    // The other commitment is untouched.
+    let other = store.service_commitment(b).unwrap().unwrap();
+    assert_eq!((other.commitment.degree_obtained, other.compensation), (None, None));
+    assert!(store.service_commitment(999).unwrap().is_none());
+    store.reset().unwrap();
+    assert!(store.service_commitments(None).unwrap().is_empty());
+}
+
+fn duty_comments_are_kept_apart_from_updates(store: &mut Store) {
+    let s = stamp("admin", "2026-01-05T08:00:00Z");
+    let ids = store
+        .create_duties(
+            &[NewDuty {
+                code: "5.6".into(),
+                task: "Rà soát".into(),
+                lead: "Sở Nội vụ".into(),
+                partners: vec!["Sở Tài chính".into()],
+                products: None,
+                when_text: "Quý IV hằng năm".into(),
+                due_rules: "[]".into(),
+            }],
+            &s,
+        )
+        .unwrap();
+    let c = store.add_duty_comment(ids[0], "Sở Tài chính đã gửi số liệu kinh phí", &stamp("taichinh", "2026-02-01T08:00:00Z")).unwrap();
+    assert!(store.add_duty_comment(999, "x", &s).is_err());
+    let comments = store.duty_comments(ids[0]).unwrap();
+    assert_eq!(comments.len(), 1);
+    assert_eq!((comments[0].id, comments[0].note.as_str(), comments[0].stamp.actor.as_str()), (c, "Sở Tài chính đã gửi số liệu kinh phí", "taichinh"));
+    assert!(store.duty_updates(Some(ids[0])).unwrap().is_empty());
 }

@@ -450,7 +450,7 @@ pub fn plan_view(
                     }));
                 }
             }
-            let map = ProgrammeMap::from_plan(&p.plan);
+            let map = ProgrammeMap::from_plan(&p.plan());
             let rule_lines: Vec<Line> = lines.iter().map(rule_line).collect();
             let mut check = rules::check_against_targets(&result, &map, row.year, &rule_lines);
             // Name the people the rules know by id.
@@ -757,7 +757,7 @@ pub fn add_line(
         .filter(|s| !s.is_empty())
         .map(str::to_string);
     if let (Some(t), Some(p)) = (&target_id, plan)
-        && !p.plan.targets.iter().any(|x| &x.id == t)
+        && !p.plan().targets.iter().any(|x| &x.id == t)
     {
         return Err(AppError::BadRequest(format!(
             "Kế hoạch giai đoạn không có chỉ tiêu «{t}»."
@@ -968,17 +968,90 @@ pub fn approve(
 
 // ---------------------------------------------------------------- budget
 
-/// What an approved class commits: its estimate, from one source, split over
-/// the units sending learners in proportion to their learners.
+/// What an approved class commits: its estimate, split by funding source
+/// (`sources`; empty: all from `source`), each source's amount split over the
+/// units sending learners in proportion to their learners.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ClassBudget {
     pub programme: String,
     pub year: i32,
     pub on: NaiveDate,
+    /// The source of the whole cost when `sources` is empty (the main one otherwise).
     pub source: FundingSource,
     pub total: i64,
+    /// The cost by source; must add up to `total`.
+    #[serde(default)]
+    pub sources: Vec<SourceAmount>,
     /// (unit id, learners).
     pub learners_by_unit: Vec<(i64, u32)>,
+}
+
+/// An amount from one funding source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SourceAmount {
+    pub source: FundingSource,
+    pub amount: i64,
+}
+
+/// Checks a split by source against the class's cost: no amount below 0,
+/// the sum equal to the cost.
+pub fn check_split(total: i64, sources: &[SourceAmount]) -> Result<(), AppError> {
+    if let Some(s) = sources.iter().find(|s| s.amount < 0) {
+        return Err(AppError::BadRequest(format!(
+            "Kinh phí từ nguồn {}: không được âm.",
+            s.source.label().to_lowercase()
+        )));
+    }
+    let sum: i64 = sources.iter().map(|s| s.amount).sum();
+    if !sources.is_empty() && sum != total {
+        return Err(AppError::BadRequest(format!(
+            "Kinh phí theo nguồn: tổng {} phải bằng kinh phí dự kiến của lớp {}.",
+            money(sum),
+            money(total)
+        )));
+    }
+    Ok(())
+}
+
+/// The split of a class's cost by source as its year's accepted unit plans
+/// ask for its programme (their lines' cost by source), in proportion; empty
+/// when no accepted plan asks for it.
+pub fn split_from_plans(store: &mut Store, year: i32, programme: &str, total: i64) -> Result<Vec<SourceAmount>, AppError> {
+    let mut w = [0i64; 4];
+    for plan in store.annual_plans(Some(year))? {
+        let counted = matches!(
+            PlanStatus::from_code(&plan.status),
+            Some(PlanStatus::Accepted | PlanStatus::Aggregated | PlanStatus::Approved)
+        );
+        if !counted {
+            continue;
+        }
+        for line in store.plan_lines(plan.id)? {
+            if line.programme == programme {
+                w[0] += line.costs.state_budget;
+                w[1] += line.costs.unit;
+                w[2] += line.costs.learner;
+                w[3] += line.costs.sponsor;
+            }
+        }
+    }
+    if w.iter().all(|x| *x <= 0) {
+        return Ok(Vec::new());
+    }
+    let weights: Vec<(FundingSource, i64)> = [
+        FundingSource::StateBudget,
+        FundingSource::Unit,
+        FundingSource::Learner,
+        FundingSource::Sponsor,
+    ]
+    .into_iter()
+    .zip(w)
+    .collect();
+    Ok(ledger_rules::split_in_proportion(total, &weights)
+        .into_iter()
+        .filter(|(_, a)| *a > 0)
+        .map(|(source, amount)| SourceAmount { source, amount })
+        .collect())
 }
 
 /// Whether a class falls outside the province's approved annual plan for its
@@ -1020,18 +1093,23 @@ pub fn commit_class_budget(
             "Lớp chưa có học viên của đơn vị nào để phân bổ kinh phí.".into(),
         ));
     }
+    check_split(c.total, &c.sources)?;
     let learners: Vec<(String, u32)> = c
         .learners_by_unit
         .iter()
         .map(|(u, n)| (u.to_string(), *n))
         .collect();
-    let entries: Vec<LedgerEntry> = ledger_rules::commit_class(
+    let by_source: Vec<(FundingSource, i64)> = if c.sources.is_empty() {
+        vec![(c.source, c.total)]
+    } else {
+        c.sources.iter().map(|s| (s.source, s.amount)).collect()
+    };
+    let entries: Vec<LedgerEntry> = ledger_rules::commit_class_by_source(
         &class_id.to_string(),
         &c.programme,
         c.year,
         c.on,
-        c.source,
-        c.total,
+        &by_source,
         &learners,
     )
     .into_iter()
@@ -1129,14 +1207,31 @@ pub fn class_budget(
             *by_unit.entry(*u).or_default() += 1;
         }
     }
+    let (year, total) = (class.starts_on.year(), class.planned_cost);
+    // By source: as the year's accepted plans ask for the programme; else as
+    // the learners are funded (by head); else the state budget.
+    let mut sources = split_from_plans(store, year, &programme, total)?;
+    if sources.is_empty() && !learners.is_empty() {
+        let weights: Vec<(FundingSource, i64)> = FundingSource::ALL
+            .iter()
+            .map(|f| (*f, learners.iter().filter(|(e, _)| e.funding == *f).count() as i64))
+            .collect();
+        sources = ledger_rules::split_in_proportion(total, &weights)
+            .into_iter()
+            .filter(|(_, a)| *a > 0)
+            .map(|(source, amount)| SourceAmount { source, amount })
+            .collect();
+    }
     Ok(ClassBudget {
         programme,
-        year: class.starts_on.year(),
+        year,
         on,
-        source: learners
-            .first()
-            .map_or(FundingSource::StateBudget, |(e, _)| e.funding),
-        total: class.planned_cost,
+        source: sources
+            .iter()
+            .max_by_key(|s| s.amount)
+            .map_or(FundingSource::StateBudget, |s| s.source),
+        total,
+        sources,
         learners_by_unit: by_unit.into_iter().collect(),
     })
 }
@@ -1232,6 +1327,15 @@ pub fn settle_class_budget(
         .settle_class(&spendings, &row, &Stamp::new(actor, now))
         .map_err(store_err)?;
     Ok(s)
+}
+
+/// A class's settlement by funding source, from its ledger rows.
+pub fn class_settlement_by_source(store: &mut Store, class_id: i64) -> Result<Vec<SourceSettlementLine>, AppError> {
+    let Some(first) = store.class_commitments(class_id)?.into_iter().next() else {
+        return Ok(Vec::new());
+    };
+    let l = ledger(store, first.entry.year)?;
+    Ok(source_settlement_lines(&l, class_id))
 }
 
 fn source_of(code: &str) -> FundingSource {
@@ -1339,6 +1443,30 @@ pub struct SettlementLine {
     pub overrun: i64,
     pub message: String,
     pub recorded_by: String,
+    /// The same by funding source (one line for a class committed from one).
+    pub by_source: Vec<SourceSettlementLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceSettlementLine {
+    pub source: Coded,
+    pub committed: i64,
+    pub spent: i64,
+    pub released: i64,
+    pub overrun: i64,
+}
+
+fn source_settlement_lines(l: &Ledger, class_id: i64) -> Vec<SourceSettlementLine> {
+    ledger_rules::settle_by_source(&class_id.to_string(), &l.commitments, &l.spendings)
+        .into_iter()
+        .map(|x| SourceSettlementLine {
+            source: Coded::new(x.source.code(), x.source.label()),
+            committed: x.committed,
+            spent: x.spent,
+            released: x.released,
+            overrun: x.overrun,
+        })
+        .collect()
 }
 
 /// A committed class not yet settled: what each unit committed, from which source.
@@ -1551,6 +1679,7 @@ pub fn budget_view(
                 overrun: s.overrun,
                 message: s.message.clone(),
                 recorded_by: st.actor.clone(),
+                by_source: source_settlement_lines(&l, s.class_id),
             })
             .collect(),
         open_classes,
@@ -1777,10 +1906,98 @@ fn duty_line(
     }
 }
 
-/// Who records progress on duties: the Sở Nội vụ (which follows the matrix),
-/// finance and the units' HR officers (lead agencies of many rows).
+/// Who may record progress on duties at all (the list page's wording): the
+/// Sở Nội vụ, finance and the units' HR officers. Each duty then limits it
+/// to its lead agency ([`duty_right`]).
 pub fn updates_duties(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Finance | Role::UnitHr)
+}
+
+/// What a viewer may post on one duty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DutyRight {
+    /// Status updates and files: the Sở Nội vụ, and the lead agency's officers.
+    Update,
+    /// A comment only: the partners' officers, and every unit named
+    /// collectively ("Các sở, ban, ngành"), whose rows the Sở Nội vụ follows.
+    Comment,
+    /// Nothing, and why (Vietnamese).
+    Refused(String),
+}
+
+/// Which units the viewer answers for on duties: a unit HR officer their
+/// subtree, finance their own unit (the Sở Tài chính leads budget rows).
+fn duty_units(store: &mut Store, v: &Viewer, today: NaiveDate) -> Result<Vec<String>, AppError> {
+    let ids = match (v.role, v.unit_id) {
+        (Role::UnitHr, Some(u)) => store.unit_subtree(u, &AsOf::date(today))?,
+        (Role::Finance, Some(u)) => vec![u],
+        _ => return Ok(Vec::new()),
+    };
+    let units = units_on(store, today)?;
+    Ok(ids
+        .into_iter()
+        .filter_map(|id| units.get(&id).map(|u| u.name.clone()))
+        .collect())
+}
+
+/// What the viewer may post on this duty: the lead agency is matched to the
+/// viewer's units by name ("Sở Nội vụ" is the unit "Sở Nội vụ tỉnh …").
+pub fn duty_right(
+    store: &mut Store,
+    v: &Viewer,
+    duty: &NewDuty,
+    today: NaiveDate,
+) -> Result<DutyRight, AppError> {
+    if v.role == Role::Admin {
+        return Ok(DutyRight::Update);
+    }
+    let mine = duty_units(store, v, today)?;
+    let names = |text: &str| -> bool {
+        duty_rules::agency_names(text)
+            .iter()
+            .any(|a| mine.iter().any(|u| duty_rules::is_agency(a, u)))
+    };
+    if names(&duty.lead) {
+        return Ok(DutyRight::Update);
+    }
+    let collective = duty_rules::agency_names(&duty.lead)
+        .iter()
+        .chain(duty.partners.iter())
+        .any(|a| duty_rules::is_collective(a));
+    if !mine.is_empty() && (duty.partners.iter().any(|p| names(p)) || collective) {
+        return Ok(DutyRight::Comment);
+    }
+    Ok(DutyRight::Refused(format!(
+        "Chỉ cơ quan chủ trì nhiệm vụ {} ({}) và Sở Nội vụ được cập nhật tiến độ, đính kèm tệp; cơ quan phối hợp được ghi ý kiến. Đơn vị của tài khoản này không chủ trì, không phối hợp nhiệm vụ này.",
+        duty.code, duty.lead
+    )))
+}
+
+fn duty_row(store: &mut Store, id: i64) -> Result<nangluc_store::DutyRow, AppError> {
+    store
+        .duty(id)?
+        .ok_or_else(|| AppError::NotFound(format!("nhiệm vụ số {id}")))
+}
+
+/// A partner's comment (or anyone's who may update): never changes the state.
+pub fn add_duty_comment(
+    store: &mut Store,
+    v: &Viewer,
+    id: i64,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let row = duty_row(store, id)?;
+    if let DutyRight::Refused(why) = duty_right(store, v, &row.duty, vn_day(now))? {
+        return Err(AppError::Refused(why));
+    }
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::BadRequest("Ý kiến: chưa nhập nội dung.".into()));
+    }
+    store
+        .add_duty_comment(id, note, &stamp(v, now))
+        .map_err(store_err)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1789,6 +2006,13 @@ pub struct DutyUpdateView {
     pub state: Coded,
     pub on: Day,
     pub note: Option<String>,
+    pub by: String,
+    pub at: Moment,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DutyCommentView {
+    pub note: String,
     pub by: String,
     pub at: Moment,
 }
@@ -1805,6 +2029,12 @@ pub struct DutyFileView {
 #[derive(Debug, Clone, Serialize)]
 pub struct DutyView {
     pub duty: DutyLine,
+    /// Partners' comments.
+    pub comments: Vec<DutyCommentView>,
+    /// May add a comment (partners; those who may update too).
+    pub can_comment: bool,
+    /// Why the viewer may post nothing, if so.
+    pub refused: Option<String>,
     /// Deadlines of this year and the next.
     pub deadlines: Vec<Day>,
     pub updates: Vec<DutyUpdateView>,
@@ -1859,12 +2089,28 @@ pub fn duty_view(
             at: Moment(f.stamp.at),
         })
         .collect();
+    let right = duty_right(store, v, &r.duty, today)?;
+    let comments = store
+        .duty_comments(id)?
+        .into_iter()
+        .map(|c| DutyCommentView {
+            note: c.note,
+            by: c.stamp.actor,
+            at: Moment(c.stamp.at),
+        })
+        .collect();
     Ok(DutyView {
         duty,
+        comments,
+        can_comment: matches!(right, DutyRight::Comment),
+        refused: match &right {
+            DutyRight::Refused(why) => Some(why.clone()),
+            _ => None,
+        },
         deadlines: d.deadlines_between(from, to).into_iter().map(Day).collect(),
         updates,
         files,
-        can_update: updates_duties(v.role),
+        can_update: right == DutyRight::Update,
         states: DutyState::ALL
             .iter()
             .map(|s| Coded::new(s.code(), s.label()))
@@ -1897,8 +2143,16 @@ pub fn add_duty_update(
     file: Option<Upload>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    if !updates_duties(v.role) {
-        return Err(AppError::Forbidden);
+    let row = duty_row(store, id)?;
+    match duty_right(store, v, &row.duty, vn_day(now))? {
+        DutyRight::Update => {}
+        DutyRight::Comment => {
+            return Err(AppError::Refused(format!(
+                "Cơ quan phối hợp chỉ được ghi ý kiến về nhiệm vụ {}; cập nhật tiến độ và đính kèm tệp là việc của cơ quan chủ trì ({}) và Sở Nội vụ.",
+                row.duty.code, row.duty.lead
+            )));
+        }
+        DutyRight::Refused(why) => return Err(AppError::Refused(why)),
     }
     let state = DutyState::from_code(input.state.trim())
         .ok_or_else(|| AppError::BadRequest(format!("Không có trạng thái «{}».", input.state)))?;
@@ -2138,8 +2392,20 @@ fn commitment_units(store: &mut Store, v: &Viewer, c: &ClassBudget) -> Result<Ve
 /// The class approval hook's side of the ledger: commits the class's planned
 /// cost (see [`commitment_units`] for whom to). A class without a planned
 /// cost, or already committed, commits nothing.
-pub fn commit_approved_class(store: &mut Store, v: &Viewer, class_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+/// `split`: the cost by source as the approver gave it (empty: as
+/// [`class_budget`] reads it).
+pub fn commit_approved_class(
+    store: &mut Store,
+    v: &Viewer,
+    class_id: i64,
+    split: &[SourceAmount],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let mut c = class_budget(store, class_id, vn_day(now))?;
+    if !split.is_empty() {
+        check_split(c.total, split)?;
+        c.sources = split.to_vec();
+    }
     if c.total <= 0 || !store.class_commitments(class_id)?.is_empty() {
         return Ok(());
     }

@@ -246,7 +246,7 @@ pub async fn commit_class(
         .await?;
     let parts: Vec<Value> = entries
         .iter()
-        .map(|e| json!({ "unit_id": e.unit_id, "amount": e.amount }))
+        .map(|e| json!({ "unit_id": e.unit_id, "source": e.source, "amount": e.amount }))
         .collect();
     Ok((
         StatusCode::CREATED,
@@ -282,14 +282,14 @@ pub async fn settle_class(
             } else {
                 body.payments
             };
-            annual::settle_class_budget(s, &v.username, id, body.settled_on, &payments, now)
+            let settled = annual::settle_class_budget(s, &v.username, id, body.settled_on, &payments, now)?;
+            Ok((settled, annual::class_settlement_by_source(s, id)?))
         })
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?),
-    )
-        .into_response())
+    let (s, by_source) = s;
+    let mut body = serde_json::to_value(&s).map_err(|e| AppError::Internal(e.to_string()))?;
+    body["by_source"] = serde_json::to_value(&by_source).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 pub async fn duties(
@@ -351,6 +351,28 @@ pub async fn add_duty_update(
 }
 
 #[derive(Debug, Deserialize)]
+pub struct CommentBody {
+    pub note: String,
+}
+
+/// `POST /api/v1/duties/{id}/comments`: a partner's comment.
+pub async fn add_duty_comment(
+    State(state): State<AppState>,
+    v: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(body): Json<CommentBody>,
+) -> Result<Response, AppError> {
+    v.check_api_write(&headers)?;
+    let now = state.clock.now();
+    let cid = state
+        .pool
+        .run(move |s| annual::add_duty_comment(s, &v, id, &body.note, now))
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": cid }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
 pub struct FileQuery {
     pub name: String,
     pub state: Option<String>,
@@ -409,7 +431,7 @@ pub async fn import_duties(
     let now = state.clock.now();
     let n = state
         .pool
-        .run(move |s| annual::import_duties(s, &v, &plan.plan, now))
+        .run(move |s| annual::import_duties(s, &v, &plan.plan(), now))
         .await?;
     Ok(Json(json!({ "imported": n })))
 }
@@ -459,7 +481,7 @@ pub async fn annual_plan_docx(
         .pool
         .run(move |s| {
             let result = plan.evaluate(s, today, None, false, false)?;
-            crate::documents::annual_plan(s, &plan.plan, (*result).clone(), year, today)
+            crate::documents::annual_plan(s, &plan.plan(), (*result).clone(), year, today)
         })
         .await?;
     Ok(docx(bytes, &format!("ke-hoach-dtbd-{year}.docx")))
@@ -472,30 +494,22 @@ pub async fn annual_plan_xlsx(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     reads_documents(&v)?;
+    let plan = state
+        .plan
+        .clone()
+        .ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
     let today = state.clock.today();
     let year = year_or_next(&q, today);
     let bytes = state
         .pool
         .run(move |s| {
-            let sheets = crate::documents::annual_plan_sheets(s, year, today)?;
+            let result = plan.evaluate(s, today, None, false, false)?;
+            let sheets = crate::documents::annual_plan_sheets(s, &result, year, today)?;
             nangluc_io::export::write_tables_to_bytes(&sheets)
                 .map_err(|e| AppError::Internal(e.to_string()))
         })
         .await?;
-    Ok((
-        [
-            (
-                CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"ke-hoach-dtbd-{year}.xlsx\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(xlsx(bytes, &format!("ke-hoach-dtbd-{year}.xlsx")))
 }
 
 #[derive(Debug, Deserialize)]
@@ -528,23 +542,70 @@ pub async fn review_docx(
         .plan
         .clone()
         .ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
-    let as_of = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
-        None => state.clock.today(),
-        Some(s) => parse_day(s)
-            .ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ.")))?,
-    };
+    let as_of = review_date(&q, state.clock.today())?;
     let bytes = state
         .pool
         .run(move |s| {
             let result = plan.evaluate(s, as_of, None, false, false)?;
-            crate::documents::review(s, &plan.plan, (*result).clone(), kind, as_of)
+            crate::documents::review(s, &plan.plan(), (*result).clone(), kind, as_of)
         })
         .await?;
-    let name = match kind {
-        ReviewKind::MidTerm => "bao-cao-so-ket.docx",
-        ReviewKind::Final => "bao-cao-tong-ket.docx",
-    };
-    Ok(docx(bytes, name))
+    Ok(docx(bytes, &format!("{}.docx", review_file_stem(kind))))
+}
+
+fn review_file_stem(kind: ReviewKind) -> &'static str {
+    match kind {
+        ReviewKind::MidTerm => "bao-cao-so-ket",
+        ReviewKind::Final => "bao-cao-tong-ket",
+    }
+}
+
+/// `GET /reports/review.xlsx?kind=mid-term|final&as_of=D`: the review's tables
+/// as a workbook (targets, units, the groups to encourage).
+pub async fn review_xlsx(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ReviewQuery>,
+) -> Result<Response, AppError> {
+    reads_documents(&v)?;
+    let kind = review_kind(&q.kind)?;
+    let plan = state
+        .plan
+        .clone()
+        .ok_or_else(|| AppError::NotFound("kế hoạch giai đoạn đang áp dụng".into()))?;
+    let as_of = review_date(&q, state.clock.today())?;
+    let bytes = state
+        .pool
+        .run(move |s| {
+            let result = plan.evaluate(s, as_of, None, false, false)?;
+            let sheets = crate::documents::review_sheets(s, &plan.plan(), &result, as_of)?;
+            nangluc_io::export::write_tables_to_bytes(&sheets)
+                .map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await?;
+    Ok(xlsx(bytes, &format!("{}.xlsx", review_file_stem(kind))))
+}
+
+fn review_date(q: &ReviewQuery, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    match q.as_of.as_deref().filter(|s| !s.is_empty()) {
+        None => Ok(today),
+        Some(s) => parse_day(s)
+            .ok_or_else(|| AppError::BadRequest(format!("'{s}' không phải ngày hợp lệ."))),
+    }
+}
+
+fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 // ---------------------------------------------------------------- OpenAPI
@@ -654,7 +715,13 @@ pub fn extend_openapi(doc: &mut Value) {
             "get": { "summary": "Báo cáo sơ kết hoặc tổng kết kế hoạch giai đoạn (Word)", "tags": ["Văn bản"], "parameters": [
                 { "name": "kind", "in": "query", "required": true, "schema": { "type": "string", "enum": ["mid-term", "final"] } },
                 { "name": "as_of", "in": "query", "required": false, "schema": s("string") }
-            ], "responses": { "200": docx_ok, "403": refused } }
+            ], "responses": { "200": docx_ok, "403": refused.clone() } }
+        },
+        "/api/v1/reports/review.xlsx": {
+            "get": { "summary": "Số liệu sơ kết, tổng kết (Excel): chỉ tiêu so với ngưỡng, theo đơn vị, lượt người được đào tạo là nữ, dân tộc thiểu số, ở vùng khó khăn", "tags": ["Văn bản"], "parameters": [
+                { "name": "kind", "in": "query", "required": true, "schema": { "type": "string", "enum": ["mid-term", "final"] } },
+                { "name": "as_of", "in": "query", "required": false, "schema": s("string") }
+            ], "responses": { "200": { "description": "Tệp Excel", "content": { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary" } } } }, "403": refused } }
         }
     });
     let costs = json!({ "type": "object", "properties": { "state_budget": int, "unit": int, "learner": int, "sponsor": int, "total": int } });

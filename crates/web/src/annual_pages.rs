@@ -84,7 +84,7 @@ pub async fn plans(
             format!("Kế hoạch đào tạo, bồi dưỡng năm {year}"),
             "/annual-plans",
         ),
-        period: state.plan.as_ref().map(|p| p.plan.name.clone()),
+        period: state.plan.as_ref().map(|p| p.plan().name.clone()),
         is_hr: v.role == Role::UnitHr,
         is_admin: v.role == Role::Admin,
         docs: matches!(v.role, Role::Admin | Role::Finance | Role::Leader) && state.plan.is_some(),
@@ -456,7 +456,7 @@ pub async fn import_duties(
     let now = state.clock.now();
     state
         .pool
-        .run(move |s| annual::import_duties(s, &v, &plan.plan, now))
+        .run(move |s| annual::import_duties(s, &v, &plan.plan(), now))
         .await?;
     Ok(Redirect::to("/duties").into_response())
 }
@@ -526,6 +526,29 @@ pub async fn duty(
 
 /// The update form is `multipart/form-data`: it may carry a file (the
 /// report, the decision) with the update.
+#[derive(Debug, Deserialize)]
+pub struct CommentForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /duties/{id}/comments`: a partner's comment, from the duty's page.
+pub async fn add_duty_comment(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<CommentForm>,
+) -> Result<Response, AppError> {
+    v.check_csrf(f.csrf.as_deref())?;
+    let now = state.clock.now();
+    state
+        .pool
+        .run(move |s| annual::add_duty_comment(s, &v, id, &f.note, now))
+        .await?;
+    Ok(Redirect::to(&format!("/duties/{id}")).into_response())
+}
+
 pub async fn add_duty_update(
     State(state): State<AppState>,
     v: Viewer,

@@ -66,6 +66,7 @@ pub async fn me(v: Viewer) -> Json<Value> {
         (Perm::AnnualPlans, "annual-plans"),
         (Perm::Budget, "budget"),
         (Perm::Duties, "duties"),
+        (Perm::PeriodPlan, "period-plan"),
         (Perm::Proposals, "proposals"),
     ]
     .into_iter()
@@ -374,8 +375,10 @@ pub fn openapi_document() -> Value {
     });
     // Modules that own their routes describe them too.
     add_paths(&mut doc, crate::imports_pages::openapi_paths());
+    add_paths(&mut doc, crate::commitments_pages::openapi_paths());
     add_training(&mut doc);
     crate::annual_api::extend_openapi(&mut doc);
+    add_paths(&mut doc, crate::period_plan_pages::openapi_paths());
     add_paths(&mut doc, crate::proposals_pages::openapi_paths());
     doc
 }

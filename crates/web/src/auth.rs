@@ -81,6 +81,13 @@ pub enum Perm {
     Budget,
     /// The responsibility matrix.
     Duties,
+    /// Reading the province's period plan (its targets, versions, history).
+    PeriodPlan,
+    /// Saving a new version of it (the Sở Nội vụ).
+    EditPeriodPlan,
+    /// Service commitments after postgraduate training and compensations
+    /// (a unit HR officer: their subtree's; finance: every one, to collect).
+    Commitments,
     /// The proposed training plan (drafts made by the Sở Nội vụ; finance and
     /// the leadership read them) and its configuration (cost norms, offers).
     Proposals,
@@ -91,12 +98,14 @@ impl Role {
         use Perm::*;
         match self {
             Role::Admin => true,
-            Role::UnitHr => matches!(p, People | Units | Programmes | Classes | Dashboard | Import | AnnualPlans | Duties),
+            Role::UnitHr => {
+                matches!(p, People | Units | Programmes | Classes | Dashboard | Import | AnnualPlans | Duties | PeriodPlan | Commitments)
+            }
             Role::Finance => {
-                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | Proposals)
+                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | PeriodPlan | Commitments | Proposals)
             }
             Role::Leader => {
-                matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | Proposals)
+                matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | PeriodPlan | Proposals)
             }
             Role::Institution => matches!(p, Programmes | Classes),
             Role::Employee => matches!(p, People | Programmes),
@@ -520,6 +529,11 @@ mod tests {
         assert!(!Role::Leader.allows(Perm::People));
         assert!(!Role::Institution.allows(Perm::People));
         assert!(Role::Employee.allows(Perm::People));
+        assert!(Role::Admin.allows(Perm::EditPeriodPlan));
+        for r in [Role::UnitHr, Role::Finance, Role::Leader] {
+            assert!(r.allows(Perm::PeriodPlan) && !r.allows(Perm::EditPeriodPlan), "{r:?}");
+        }
+        assert!(!Role::Employee.allows(Perm::PeriodPlan) && !Role::Institution.allows(Perm::PeriodPlan));
         for r in Role::ALL {
             assert_eq!(Role::from_code(r.code()), Some(*r));
         }

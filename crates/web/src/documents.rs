@@ -308,11 +308,72 @@ fn inclusion(
     })
 }
 
+/// The review's figures as sheets (for `--xlsx` and the download): each
+/// target against its threshold, the breakdown by unit, and the person-times
+/// trained counted for women, ethnic minorities and remote areas — the same
+/// tables as the Word report.
+pub fn review_sheets(
+    store: &mut Store,
+    plan: &Plan,
+    result: &PlanResult,
+    on: NaiveDate,
+) -> Result<Vec<Sheet>, AppError> {
+    let start = NaiveDate::from_ymd_opt(plan.period.0, 1, 1).unwrap_or(on);
+    let table = inclusion(store, start, on)?;
+    let share = |part: u64, total: u64| {
+        if total == 0 { Cell::Empty } else { Cell::Percent(part as f64 / total as f64) }
+    };
+    let line = |r: &InclusionRow| {
+        vec![
+            Cell::text(r.label.clone()),
+            Cell::Int(r.total as i64),
+            Cell::Int(r.women as i64),
+            share(r.women, r.total),
+            Cell::Int(r.ethnic_minority as i64),
+            share(r.ethnic_minority, r.total),
+            Cell::Int(r.remote_area as i64),
+            share(r.remote_area, r.total),
+        ]
+    };
+    let total = InclusionRow {
+        label: "Tổng cộng".into(),
+        total: table.rows.iter().map(|r| r.total).sum(),
+        women: table.rows.iter().map(|r| r.women).sum(),
+        ethnic_minority: table.rows.iter().map(|r| r.ethnic_minority).sum(),
+        remote_area: table.rows.iter().map(|r| r.remote_area).sum(),
+    };
+    let mut rows: Vec<Vec<Cell>> = table.rows.iter().map(line).collect();
+    rows.push(line(&total));
+    let columns = [
+        (table.label_heading.as_str(), 44.0),
+        ("Tổng số lượt", 12.0),
+        ("Nữ", 10.0),
+        ("Tỷ lệ nữ", 10.0),
+        ("Dân tộc thiểu số", 12.0),
+        ("Tỷ lệ DTTS", 10.0),
+        ("Vùng sâu, vùng xa, vùng ĐBKK", 14.0),
+        ("Tỷ lệ vùng ĐBKK", 12.0),
+    ];
+    Ok(vec![
+        nangluc_io::results::targets_table(result),
+        nangluc_io::results::units_table(result),
+        Sheet {
+            sheet: "Nhóm ưu tiên".into(),
+            title: table.caption.clone(),
+            subtitle: format!("{} — đến ngày {}", plan.name, on.format("%d/%m/%Y")),
+            columns: columns.iter().map(|(h, w)| (h.to_string(), *w)).collect(),
+            text_columns: vec![],
+            rows,
+        },
+    ])
+}
+
 /// The annual plan's figures as sheets (for `--xlsx` and the download): the
-/// province's plan by programme, the unit plans with their status and
+/// targets and their need per year (annex I), the province's plan by programme, the unit plans with their status and
 /// lateness, and the budget variance by unit, source and programme.
 pub fn annual_plan_sheets(
     store: &mut Store,
+    result: &PlanResult,
     year: i32,
     on: NaiveDate,
 ) -> Result<Vec<Sheet>, AppError> {
@@ -439,6 +500,8 @@ pub fn annual_plan_sheets(
         }
     }
     Ok(vec![
+        nangluc_io::results::targets_table(result),
+        nangluc_io::results::annex_table(result),
         Sheet {
             sheet: "Kế hoạch của tỉnh".into(),
             title: format!("KẾ HOẠCH ĐÀO TẠO, BỒI DƯỠNG NĂM {year} CỦA TỈNH"),

@@ -16,6 +16,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("Tài khoản của bạn không có quyền xem nội dung này.")]
     Forbidden,
+    /// Forbidden, with the reason said (who may do it instead).
+    #[error("{0}")]
+    Refused(String),
     #[error("Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.")]
     Csrf,
     #[error("Không tìm thấy {0}.")]
@@ -50,7 +53,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -63,7 +66,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Unauthenticated => "unauthenticated",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::Refused(_) => "forbidden",
             AppError::Csrf => "csrf",
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
@@ -77,7 +80,7 @@ impl AppError {
     fn title(&self) -> &'static str {
         match self {
             AppError::Unauthenticated => "Cần đăng nhập",
-            AppError::Forbidden => "Không có quyền truy cập",
+            AppError::Forbidden | AppError::Refused(_) => "Không có quyền truy cập",
             AppError::Csrf => "Biểu mẫu không hợp lệ",
             AppError::NotFound(_) => "Không tìm thấy",
             AppError::BadRequest(_) => "Yêu cầu không hợp lệ",

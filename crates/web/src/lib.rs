@@ -16,12 +16,16 @@ pub mod annual_pages;
 pub mod api;
 pub mod auth;
 pub mod charts;
+pub mod commitments;
+pub mod commitments_pages;
 pub mod documents;
 pub mod error;
 pub mod fmt;
 pub mod imports;
 pub mod imports_pages;
 pub mod pages;
+pub mod period_plan;
+pub mod period_plan_pages;
 pub mod pool;
 pub mod proposals;
 pub mod proposals_pages;
@@ -44,6 +48,7 @@ use axum::routing::{delete, get, post, put};
 
 pub use crate::auth::{DemoAccount, Role};
 pub use crate::error::AppError;
+pub use crate::period_plan::PlanChoice;
 
 /// What `serve` needs.
 #[derive(Debug, Clone)]
@@ -58,9 +63,10 @@ pub struct ServeConfig {
     pub pool_size: usize,
     /// Create the demo accounts when the database has none.
     pub demo_accounts: bool,
-    /// The plan the dashboard follows (checked at start: a broken plan stops
-    /// the server). `None`: no dashboard.
-    pub plan: Option<PathBuf>,
+    /// The period plan the dashboard follows: the one stored in the database
+    /// (imported from a file on the first run) or a file given explicitly.
+    /// Checked at start: a broken plan stops the server.
+    pub plan: PlanChoice,
 }
 
 impl ServeConfig {
@@ -71,7 +77,9 @@ impl ServeConfig {
             secure_cookies: false,
             pool_size: 8,
             demo_accounts: true,
-            plan: Some(PathBuf::from(targets::DEFAULT_PLAN)),
+            plan: PlanChoice::Stored {
+                first_run: PathBuf::from(targets::DEFAULT_PLAN),
+            },
         }
     }
 }
@@ -192,12 +200,25 @@ pub fn router(state: AppState) -> Router {
         .route("/duties/import", post(annual_api::import_duties))
         .route("/duties/{id}", get(annual_api::duty))
         .route("/duties/{id}/updates", post(annual_api::add_duty_update))
+        .route("/duties/{id}/comments", post(annual_api::add_duty_comment))
         .route(
             "/duties/{id}/files",
             post(annual_api::upload_duty_file).layer(DefaultBodyLimit::max(annual::MAX_FILE_BYTES + 64 * 1024)),
         )
         .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
         .route("/reports/review.docx", get(annual_api::review_docx))
+        .route("/reports/review.xlsx", get(annual_api::review_xlsx))
+        .route("/period-plan", get(period_plan_pages::api_get).put(period_plan_pages::api_put))
+        .route("/period-plan/versions", get(period_plan_pages::api_versions))
+        .route("/period-plan/versions/{n}", get(period_plan_pages::api_version))
+        .route("/commitments", get(commitments_pages::api_list))
+        .route("/commitments/{id}", get(commitments_pages::api_one))
+        .route("/commitments/{id}/departure", post(commitments_pages::api_departure))
+        .route("/commitments/{id}/payment", post(commitments_pages::api_paid))
+        .route(
+            "/people/{id}/commitments",
+            get(commitments_pages::api_person).post(commitments_pages::api_record),
+        )
         .route("/proposals", get(proposals_pages::api_list).post(proposals_pages::api_create))
         .route("/proposals/{id}", get(proposals_pages::api_get))
         .route("/proposals/{id}/moves", post(proposals_pages::api_move))
@@ -266,9 +287,34 @@ pub fn router(state: AppState) -> Router {
             post(annual_pages::add_duty_update).layer(DefaultBodyLimit::max(annual::MAX_FILE_BYTES + 64 * 1024)),
         )
         .route("/duties/{id}/files/{file}", get(annual_pages::duty_file))
+        .route("/duties/{id}/comments", post(annual_pages::add_duty_comment))
+        .route("/commitments", get(commitments_pages::list))
+        .route("/commitments/{id}/departure", post(commitments_pages::departure))
+        .route("/commitments/{id}/paid", post(commitments_pages::paid))
+        .route("/people/{id}/commitments", post(commitments_pages::record))
+        .route("/classes/{id}/service-commitments", post(commitments_pages::record_for_class))
         .route("/reports/annual-plan.docx", get(annual_api::annual_plan_docx))
         .route("/reports/annual-plan.xlsx", get(annual_api::annual_plan_xlsx))
         .route("/reports/review.docx", get(annual_api::review_docx))
+        .route("/reports/review.xlsx", get(annual_api::review_xlsx))
+        .route("/period-plan", get(period_plan_pages::page))
+        .route(
+            "/period-plan/targets/new",
+            get(period_plan_pages::new_target).post(period_plan_pages::new_target_submit),
+        )
+        .route(
+            "/period-plan/targets/{id}",
+            get(period_plan_pages::edit_target).post(period_plan_pages::edit_target_submit),
+        )
+        .route("/period-plan/targets/{id}/remove", post(period_plan_pages::remove_target))
+        .route(
+            "/period-plan/text",
+            get(period_plan_pages::text_page).post(period_plan_pages::text_submit),
+        )
+        .route("/period-plan/save", post(period_plan_pages::save_submit))
+        .route("/period-plan/versions", get(period_plan_pages::history))
+        .route("/period-plan/versions/{n}", get(period_plan_pages::version_page))
+        .route("/period-plan/versions/{n}/restore", post(period_plan_pages::restore_submit))
         .route("/proposals", get(proposals_pages::list).post(proposals_pages::create))
         .route("/proposals/config", get(proposals_pages::config))
         .route("/proposals/config/norms", post(proposals_pages::add_norm))
@@ -295,6 +341,9 @@ pub struct Server {
     state: AppState,
     /// The demo accounts created at start (empty when accounts existed).
     pub demo_accounts: Vec<DemoAccount>,
+    /// Where the period plan followed came from (a version in the database,
+    /// a file imported).
+    pub plan_note: Option<String>,
 }
 
 impl Server {
@@ -332,9 +381,20 @@ async fn shutdown() {
 /// there are no accounts, and binds the address.
 pub async fn bind(config: &ServeConfig) -> Result<Server, ServeError> {
     let mut state = AppState::open(&config.db, config.pool_size, config.secure_cookies)?;
-    if let Some(path) = &config.plan {
-        let plan = targets::ActivePlan::load(path).map_err(ServeError::Plan)?;
-        state = state.with_plan(plan);
+    let mut plan_note = None;
+    if config.plan != PlanChoice::None {
+        let pool = Arc::clone(&state.pool);
+        let choice = config.plan.clone();
+        let loaded = tokio::task::spawn_blocking(move || {
+            pool.run_now(|s| Ok(period_plan::load_at_start(s, &choice)))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??
+        .map_err(ServeError::Plan)?;
+        if let Some((plan, note)) = loaded {
+            state = state.with_plan(plan);
+            plan_note = Some(note);
+        }
     }
     if let Some(plan) = state.plan.clone() {
         // The engine's image of the store, built once before serving.
@@ -361,6 +421,7 @@ pub async fn bind(config: &ServeConfig) -> Result<Server, ServeError> {
         listener,
         state,
         demo_accounts,
+        plan_note,
     })
 }
 
@@ -376,11 +437,12 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     };
     println!("NăngLực đang phục vụ tại {scheme}://{addr}/ (Ctrl-C để dừng)");
     if let Some(p) = &server.state.plan {
+        let plan = p.plan();
         println!(
-            "Theo dõi chỉ tiêu theo kế hoạch '{}' ({} chỉ tiêu, tệp {}).",
-            p.plan.name,
-            p.plan.targets.len(),
-            p.path.display()
+            "Theo dõi chỉ tiêu theo kế hoạch '{}' ({} chỉ tiêu; {}). Sửa tại /period-plan.",
+            plan.name,
+            plan.targets.len(),
+            server.plan_note.as_deref().unwrap_or("tệp")
         );
     }
     if !server.demo_accounts.is_empty() {

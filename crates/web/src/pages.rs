@@ -60,10 +60,12 @@ impl Chrome {
             (Perm::Programmes, "/programmes", "Chương trình"),
             (Perm::Classes, "/classes", "Lớp học"),
             (Perm::Dashboard, "/dashboard", "Chỉ tiêu"),
+            (Perm::PeriodPlan, "/period-plan", "Kế hoạch giai đoạn"),
             (Perm::AnnualPlans, "/annual-plans", "Kế hoạch năm"),
             (Perm::Budget, "/budget", "Kinh phí"),
             (Perm::Proposals, "/proposals", "Đề xuất lớp"),
             (Perm::Duties, "/duties", "Nhiệm vụ"),
+            (Perm::Commitments, "/commitments", "Cam kết, đền bù"),
             (Perm::Audit, "/audit", "Nhật ký"),
             (Perm::Import, "/imports", "Nhập dữ liệu"),
             (Perm::Accounts, "/accounts", "Tài khoản"),
@@ -403,6 +405,12 @@ pub async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, 
             "Theo dõi thực hiện chỉ tiêu kế hoạch đào tạo, bồi dưỡng.",
         ),
         (
+            Perm::PeriodPlan,
+            "/period-plan",
+            "Kế hoạch giai đoạn",
+            "Kế hoạch ĐTBD 5 năm của tỉnh: các chỉ tiêu, ngưỡng, thời hạn; các phiên bản và lịch sử sửa đổi.",
+        ),
+        (
             Perm::AnnualPlans,
             "/annual-plans",
             "Kế hoạch năm",
@@ -549,6 +557,8 @@ struct PersonPage {
     chrome: Chrome,
     p: service::PersonView,
     is_today: bool,
+    /// The service commitments section (`None`: not for this viewer).
+    commitments: Option<crate::commitments::PersonCommitments>,
 }
 
 pub async fn person(
@@ -559,9 +569,14 @@ pub async fn person(
 ) -> Result<Response, AppError> {
     let date = as_of_date(&q)?;
     let viewer = v.clone();
-    let p = state
+    let day = state.clock.today();
+    let (p, commitments) = state
         .pool
-        .run(move |s| service::person(s, &viewer, id, date))
+        .run(move |s| {
+            let p = service::person(s, &viewer, id, date)?;
+            let c = crate::commitments::person_commitments(s, &viewer, id, day)?;
+            Ok((p, c))
+        })
         .await?;
     let active = if v.role == Role::Employee {
         format!("/people/{id}")
@@ -572,6 +587,7 @@ pub async fn person(
         chrome: Chrome::new(&v, p.full_name.clone(), &active),
         is_today: p.as_of.0 == today(),
         p,
+        commitments,
     })
 }
 

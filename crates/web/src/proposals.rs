@@ -446,7 +446,8 @@ pub fn create(
         )));
     }
     let result = active.evaluate(store, as_of_for(req.year, today), None, true, true)?;
-    let draft = build_draft(store, &active.plan, &result, req, today)?;
+    let period = active.plan();
+    let draft = build_draft(store, &period, &result, req, today)?;
     let detail = format!(
         "Lập dự thảo năm {}–{}, trần kinh phí {}: {} lớp. {}",
         req.year,
@@ -1163,9 +1164,9 @@ pub fn overview(
         drafts,
         can_create: v.role == Role::Admin && plan.is_some(),
         can_read_config: reads_config(v).is_ok(),
-        plan_name: plan.map(|p| p.plan.name.clone()),
+        plan_name: plan.map(|p| p.plan().name.clone()),
         year,
-        horizon: plan.map(|p| default_horizon(&p.plan, year)),
+        horizon: plan.map(|p| default_horizon(&p.plan(), year)),
     })
 }
 
@@ -1400,7 +1401,7 @@ pub fn config_view(
         })
         .collect::<Result<_, AppError>>()?;
     let map = match plan {
-        Some(p) => programme_map(store, &p.plan)?,
+        Some(p) => programme_map(store, &p.plan())?,
         None => ProgrammeMap::default(),
     };
     let offers = store
@@ -1447,7 +1448,7 @@ pub fn config_view(
         .collect();
     let targets = plan
         .map(|p| {
-            p.plan
+            p.plan()
                 .targets
                 .iter()
                 .filter(|t| {
@@ -1660,14 +1661,15 @@ pub fn set_offer(
     }
     let mut pairs = Vec::new();
     if let (Some(targets), Some(p)) = (&o.targets, plan) {
-        let map = programme_map(store, &p.plan)?;
+        let period = p.plan();
+        let map = programme_map(store, &period)?;
         let wanted: BTreeSet<String> = targets
             .iter()
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
             .collect();
         for t in &wanted {
-            if !p.plan.targets.iter().any(|x| &x.id == t) {
+            if !period.targets.iter().any(|x| &x.id == t) {
                 errors.push(format!(
                     "Chỉ tiêu: kế hoạch giai đoạn không có chỉ tiêu «{t}»."
                 ));
@@ -1698,7 +1700,7 @@ pub fn set_offer(
     if let Some(p) = plan
         && !pairs.is_empty()
     {
-        store.set_target_programmes(&p.plan.id, &pairs, &stamp)?;
+        store.set_target_programmes(&p.plan().id, &pairs, &stamp)?;
     }
     Ok(())
 }

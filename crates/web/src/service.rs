@@ -1333,7 +1333,7 @@ impl TargetLine {
     }
 }
 
-fn share_text(r: Option<nangluc_engine::Ratio>) -> String {
+pub(crate) fn share_text(r: Option<nangluc_engine::Ratio>) -> String {
     match r {
         Some(r) => crate::fmt::percent(r.num as i64, r.den as i64),
         None => "Không áp dụng".into(),
@@ -1350,7 +1350,7 @@ fn target_line(
     trend: Vec<TrendPoint>,
 ) -> TargetLine {
     let group = plan
-        .plan
+        .plan()
         .groups
         .iter()
         .find(|g| g.id == t.group)
@@ -1416,7 +1416,7 @@ fn trends(
     result: &PlanResult,
 ) -> Result<HashMap<String, Vec<TrendPoint>>, AppError> {
     let code = scope.unit.as_ref().map(|u| u.code.as_str());
-    let (first, last) = plan.plan.period;
+    let (first, last) = plan.plan().period;
     let mut out: HashMap<String, Vec<TrendPoint>> = HashMap::new();
     for year in first..=last {
         let Some(end) = NaiveDate::from_ymd_opt(year, 12, 31) else {

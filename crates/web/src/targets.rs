@@ -1,7 +1,9 @@
 //! The active plan and the engine's snapshot of the store, kept in the
 //! application state: the snapshot is built once (at start, on a blocking
 //! thread) and rebuilt after a change is applied or when the day changes;
-//! evaluation results are kept briefly, a few per (date, unit).
+//! evaluation results are kept briefly, a few per (date, unit). The plan
+//! itself is swapped when a new version is saved in the browser
+//! ([`ActivePlan::replace`]): results and views go, the snapshot stays.
 
 use std::any::Any;
 use std::collections::VecDeque;
@@ -40,7 +42,11 @@ impl Key {
 }
 
 struct Cache {
-    /// Bumped by every applied change.
+    /// The plan followed, and its version in the database (`None`: read
+    /// from a file only). Changes with the generation.
+    plan: Arc<Plan>,
+    version: Option<i64>,
+    /// Bumped by every applied change and every new plan.
     generation: u64,
     /// The snapshot, the generation it was built for and the day it stands for.
     snapshot: Option<(Arc<Snapshot>, u64, NaiveDate)>,
@@ -56,7 +62,7 @@ const VIEWS_KEPT: usize = 64;
 
 /// The plan the dashboard follows, with its caches.
 pub struct ActivePlan {
-    pub plan: Plan,
+    /// The file the plan was first read from (empty when read from the database).
     pub path: PathBuf,
     cache: Mutex<Cache>,
     /// Held while a snapshot is built, so that only one is built at a time.
@@ -66,7 +72,7 @@ pub struct ActivePlan {
 impl std::fmt::Debug for ActivePlan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ActivePlan")
-            .field("id", &self.plan.id)
+            .field("id", &self.plan().id)
             .field("path", &self.path)
             .finish()
     }
@@ -97,10 +103,16 @@ impl ActivePlan {
     }
 
     pub fn new(plan: Plan, path: PathBuf) -> ActivePlan {
+        ActivePlan::stored(plan, None, path)
+    }
+
+    /// A plan read from the database at a version.
+    pub fn stored(plan: Plan, version: Option<i64>, path: PathBuf) -> ActivePlan {
         ActivePlan {
-            plan,
             path,
             cache: Mutex::new(Cache {
+                plan: Arc::new(plan),
+                version,
                 generation: 0,
                 snapshot: None,
                 results: VecDeque::new(),
@@ -112,6 +124,34 @@ impl ActivePlan {
 
     fn lock(&self) -> MutexGuard<'_, Cache> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The plan followed now.
+    pub fn plan(&self) -> Arc<Plan> {
+        Arc::clone(&self.lock().plan)
+    }
+
+    /// Its version in the database, if it came from there.
+    pub fn version(&self) -> Option<i64> {
+        self.lock().version
+    }
+
+    /// Follows a new version of the plan: every result and view computed
+    /// with the old one is dropped (the dashboard moves at once); the
+    /// snapshot of the data stays, the data did not change.
+    pub fn replace(&self, plan: Plan, version: Option<i64>) {
+        let mut c = self.lock();
+        c.plan = Arc::new(plan);
+        c.version = version;
+        c.generation += 1;
+        let generation = c.generation;
+        if let Some((_, g, _)) = c.snapshot.as_mut()
+            && *g + 1 == generation
+        {
+            *g = generation;
+        }
+        c.results.clear();
+        c.views.clear();
     }
 
     /// The data changed: the snapshot and every result are stale.
@@ -221,13 +261,16 @@ impl ActivePlan {
             }
         }
         let (snap, generation) = self.snapshot(store)?;
+        // Read after the generation: if the plan is replaced meanwhile, the
+        // generation moves and this result is not kept.
+        let plan = self.plan();
         let options = Options {
             unit: key.unit.clone(),
             missing,
             pace,
         };
         let result = Arc::new(nangluc_engine::evaluate_with(
-            &self.plan, &snap, as_of, &options,
+            &plan, &snap, as_of, &options,
         ));
         let mut c = self.lock();
         if c.generation == generation {

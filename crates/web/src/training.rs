@@ -33,8 +33,13 @@ use crate::targets::ActivePlan;
 /// Called once a class's approval is stored: the budget ledger commits its
 /// planned cost. It runs after the approval's change set: a ledger refusal is
 /// reported, and finance can commit by hand from the budget page.
-pub fn on_class_approved(store: &mut Store, v: &Viewer, class_id: i64) -> Result<(), AppError> {
-    crate::annual::commit_approved_class(store, v, class_id, chrono::Utc::now())
+pub fn on_class_approved(
+    store: &mut Store,
+    v: &Viewer,
+    class_id: i64,
+    split: &[crate::annual::SourceAmount],
+) -> Result<(), AppError> {
+    crate::annual::commit_approved_class(store, v, class_id, split, chrono::Utc::now())
 }
 
 /// Called once a class's finishing (its completions and the qualifications
@@ -210,7 +215,7 @@ fn needs(
         return Ok(HashMap::new());
     };
     let result = p.evaluate(store, today(), None, true, true)?;
-    Ok(rules::needs_for(&p.plan, &result, programme))
+    Ok(rules::needs_for(&p.plan(), &result, programme))
 }
 
 /// What checking people against one class needs, read once.
@@ -554,6 +559,10 @@ pub struct ActionRequest {
     /// Why (required to cancel); goes into the audit trail.
     #[serde(default)]
     pub reason: Option<String>,
+    /// On approval: the class's cost by funding source, committed as given
+    /// (empty: as the year's annual plans, else the learners, fund it).
+    #[serde(default)]
+    pub sources: Vec<crate::annual::SourceAmount>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -681,7 +690,9 @@ pub fn class_action(
                 }
             }
         }
-        ClassAction::Approve | ClassAction::Open => {}
+        // A split by source that does not add up is refused before the approval is written.
+        ClassAction::Approve => crate::annual::check_split(cur.data.planned_cost, &req.sources)?,
+        ClassAction::Open => {}
     }
     let class = Class {
         status: to,
@@ -690,7 +701,7 @@ pub fn class_action(
     restate_class(&mut change, &cur, class);
     let applied = service::apply(store, v, plan, change)?;
     match action {
-        ClassAction::Approve => on_class_approved(store, v, class_id)?,
+        ClassAction::Approve => on_class_approved(store, v, class_id, &req.sources)?,
         ClassAction::Finish => on_class_finished(store, v, class_id)?,
         _ => {}
     }

@@ -54,6 +54,8 @@ fn decision_of(code: &str) -> Result<Decide, AppError> {
 struct ClassPage {
     chrome: Chrome,
     c: ClassDetail,
+    /// Service commitments to record for a finished postgraduate class.
+    offer: Option<crate::commitments::ClassOffer>,
 }
 
 pub async fn class_page(
@@ -63,9 +65,13 @@ pub async fn class_page(
 ) -> Result<Response, AppError> {
     let viewer = v.clone();
     let plan = state.plan.clone();
-    let c = state
+    let (c, offer) = state
         .pool
-        .run(move |s| training::class_detail(s, &viewer, plan.as_deref(), id))
+        .run(move |s| {
+            let c = training::class_detail(s, &viewer, plan.as_deref(), id)?;
+            let offer = crate::commitments::class_offer(s, &viewer, id)?;
+            Ok((c, offer))
+        })
         .await?;
     let active = if v.role == Role::Employee {
         "/signups"
@@ -75,6 +81,7 @@ pub async fn class_page(
     render(&ClassPage {
         chrome: Chrome::new(&v, format!("Lớp {}", c.class.code), active),
         c,
+        offer,
     })
 }
 
@@ -180,6 +187,44 @@ pub struct ReasonForm {
     csrf: Option<String>,
     #[serde(default)]
     reason: Option<String>,
+    /// On approval, the cost by funding source (empty: from the annual plans).
+    #[serde(default)]
+    cost_state_budget: Option<String>,
+    #[serde(default)]
+    cost_unit: Option<String>,
+    #[serde(default)]
+    cost_learner: Option<String>,
+    #[serde(default)]
+    cost_sponsor: Option<String>,
+}
+
+impl ReasonForm {
+    /// The split by source as typed; none when every field is empty.
+    fn sources(&self) -> Result<Vec<crate::annual::SourceAmount>, AppError> {
+        use nangluc_core::training::FundingSource as F;
+        let fields = [
+            (F::StateBudget, &self.cost_state_budget),
+            (F::Unit, &self.cost_unit),
+            (F::Learner, &self.cost_learner),
+            (F::Sponsor, &self.cost_sponsor),
+        ];
+        if fields.iter().all(|(_, v)| v.as_deref().is_none_or(|v| v.trim().is_empty())) {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for (source, v) in fields {
+            let text = v.as_deref().unwrap_or("").trim();
+            let amount = if text.is_empty() {
+                0
+            } else {
+                crate::commitments::parse_dong(text).ok_or_else(|| {
+                    AppError::BadRequest(format!("Kinh phí từ nguồn {}: «{text}» không phải số tiền.", source.label().to_lowercase()))
+                })?
+            };
+            out.push(crate::annual::SourceAmount { source, amount });
+        }
+        Ok(out)
+    }
 }
 
 pub async fn action_submit(
@@ -190,7 +235,7 @@ pub async fn action_submit(
 ) -> Result<Response, AppError> {
     v.check_csrf(f.csrf.as_deref())?;
     let action = action_of(&action)?;
-    let req = ActionRequest { reason: f.reason };
+    let req = ActionRequest { sources: f.sources()?, reason: f.reason };
     let plan = state.plan.clone();
     state
         .pool

@@ -869,6 +869,37 @@ async fn one_annual_cycle_end_to_end() {
         .json();
     assert_eq!(target_met(&after, "1"), 4);
 
+    // The review's tables as a workbook: the person-times trained since the
+    // period began, counted for the groups to encourage. By hand: the seed's
+    // two completions of "chuyên viên chính" (2024, two men) and this class's
+    // three (2026; persons 2 and 4 are women): 5 in all, 2 women, 40 %.
+    let x = app
+        .get("/reports/review.xlsx?kind=mid-term&as_of=30/06/2026", &leader)
+        .await;
+    assert_eq!(x.status, StatusCode::OK, "{}", x.text());
+    let book = nangluc_io::sheet::read_bytes("so-ket.xlsx", &x.bytes).unwrap();
+    let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+    let groups = book
+        .sheets
+        .iter()
+        .find(|s| s.name == "Nhóm ưu tiên")
+        .unwrap_or_else(|| panic!("{names:?}"));
+    let line = |label: &str| {
+        groups
+            .rows
+            .iter()
+            .find(|r| r.cell(0).as_text() == label)
+            .map(|r| (1..=3).map(|c| r.cell(c).as_text()).collect::<Vec<_>>())
+            .unwrap_or_else(|| panic!("{label}: {groups:?}"))
+    };
+    assert_eq!(line("Trung cấp lý luận chính trị")[..2], ["3", "2"]);
+    assert_eq!(line("Bồi dưỡng ngạch chuyên viên chính")[..2], ["2", "0"]);
+    assert_eq!(line("Tổng cộng"), ["5", "2", "0.4"]);
+    assert_eq!(
+        app.get("/reports/review.xlsx?kind=final", &hr).await.status,
+        StatusCode::FORBIDDEN
+    );
+
     // Duties: the overdue row is done once reported, with its file.
     let duties = app.get("/api/v1/duties", &admin).await.json();
     let annual_duty = duties["duties"]
@@ -1243,7 +1274,7 @@ async fn a_class_commits_and_settles_from_its_own_records() {
     );
     assert_eq!(
         r.json()["commitments"],
-        json!([{ "unit_id": 2, "amount": 250_000_000 }])
+        json!([{ "unit_id": 2, "source": "state_budget", "amount": 250_000_000 }])
     );
     let r = app
         .post(

@@ -317,7 +317,10 @@ fn start_server(db: &common::TempDb) -> u16 {
 fn start_server_with(db: &common::TempDb, plan: Option<std::path::PathBuf>) -> u16 {
     let mut config = nangluc_web::ServeConfig::new(db.url(), "127.0.0.1:0".parse().unwrap());
     config.demo_accounts = false;
-    config.plan = plan;
+    config.plan = match plan {
+        Some(file) => nangluc_web::PlanChoice::File(file),
+        None => nangluc_web::PlanChoice::None,
+    };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Runtime::new().unwrap();
@@ -857,13 +860,16 @@ fn finishing_a_class_moves_its_target_on_the_dashboard() {
     driver.goto(&format!("{base}/classes/{class}"));
     driver.type_into(&driver.css("form.result input[name=attendance_pct]"), "95");
     driver.type_into(&driver.css("form.result input[name=certificate]"), "LLCT-2026-001");
+    // The page reloads on the same address: the old page is marked, so that
+    // the wait below reads the new one (the old one holds the typed value too).
+    driver.script("window.beforeSubmit = true; return 0;");
     driver.click(&driver.css("form.result button[type=submit]"));
     let deadline = Instant::now() + Duration::from_secs(15);
     while Instant::now() < deadline {
         let v = driver.try_cmd(
             "POST",
             "/execute/sync",
-            Some(json!({ "script": "var i = document.querySelector('form.result input[name=certificate]'); return i ? i.value : '';", "args": [] })),
+            Some(json!({ "script": "if (window.beforeSubmit) return ''; var i = document.querySelector('form.result input[name=certificate]'); return i ? i.value : '';", "args": [] })),
         );
         if v.is_some_and(|v| v == "LLCT-2026-001") {
             break;
@@ -956,6 +962,120 @@ fn wait_source(driver: &Driver, needle: &str) {
         assert!(started.elapsed() < Duration::from_secs(30), "«{needle}» never showed: {source}");
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// The class of target `id`'s card on the dashboard (`target met`, `target at_risk`…).
+fn target_card(driver: &Driver, id: &str) -> String {
+    let js = format!(
+        "const a = [...document.querySelectorAll('article.target')].find(a => a.querySelector('.tid').textContent.trim() === 'Chỉ tiêu {id}'); return a ? a.className : '';"
+    );
+    driver.script(&js).as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_administrator_edits_a_threshold_previews_and_the_dashboard_moves() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    let plan = std::env::temp_dir().join(format!("nangluc-browser-period-{}.toml", std::process::id()));
+    std::fs::write(&plan, PLAN).unwrap();
+    let port = start_server_with(&db, Some(plan.clone()));
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    driver.resize(1366, 900);
+    driver.sign_in(&base, "admin");
+    // Target 2: 2 of the 4 civil servants, 50 %: met at 50 %.
+    driver.goto(&format!("{base}/dashboard"));
+    driver.wait_css("article.target");
+    assert_eq!(target_card(&driver, "2"), "target met");
+
+    // The plan's page lists the target; its form opens with the threshold.
+    driver.goto(&format!("{base}/period-plan"));
+    let row = driver.text(&driver.wait_css("#target-2"));
+    assert!(row.contains("≥ 50% (phấn đấu 80%)") && row.contains("đến năm 2026"), "{row}");
+    driver.click(&driver.find("css selector", "#target-2 a"));
+    let min = driver.wait_css("#field-min");
+    driver.cmd("POST", &format!("/element/{min}/clear"), Some(json!({})));
+    driver.type_into(&min, "60");
+    driver.click(&driver.css("#target-check"));
+
+    // The preview: 60 % of 4 is 3 people, 2 meet it — no longer met.
+    let diff = driver.text(&driver.wait_css("#plan-diff"));
+    assert!(diff.contains("50,00 % → 50,00 %") && diff.contains("Đạt → Chưa đạt"), "{diff}");
+    let comment = driver.css("#save-comment");
+    driver.cmd("POST", &format!("/element/{comment}/clear"), Some(json!({})));
+    driver.type_into(&comment, "Nâng ngưỡng chỉ tiêu 2 lên 60% theo Kế hoạch sửa đổi");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    driver.screenshot(&shots.join("period-plan.png"));
+    driver.click(&driver.css("#save-version"));
+    let url = driver.wait_url("saved=2");
+    assert!(url.ends_with("/period-plan?saved=2"), "{url}");
+    let saved = driver.text(&driver.wait_css("#period-plan-saved"));
+    assert!(saved.contains("phiên bản 2"), "{saved}");
+    let row = driver.text(&driver.css("#target-2"));
+    assert!(row.contains("≥ 60% (phấn đấu 80%)"), "{row}");
+
+    // The dashboard moved at once.
+    driver.goto(&format!("{base}/dashboard"));
+    driver.wait_css("article.target");
+    let card = target_card(&driver, "2");
+    assert!(card.starts_with("target ") && card != "target met", "{card}");
+    // And the history names who saved it and why.
+    driver.goto(&format!("{base}/period-plan/versions"));
+    let versions = driver.text(&driver.wait_css("#versions"));
+    assert!(versions.contains("Nâng ngưỡng chỉ tiêu 2 lên 60%") && versions.contains("nangluc serve"), "{versions}");
+    let _ = std::fs::remove_file(&plan);
+}
+
+/// An HR officer records a master's commitment on a person's page and, when
+/// the person resigns early, the page computes what is owed with the working
+/// (hand-computed in tests/commitments.rs: 68.250.000 đ).
+#[test]
+fn leaving_early_computes_the_compensation_on_the_person_page() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    let port = start_server(&db);
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    driver.cmd("POST", "/window/rect", Some(json!({ "width": 1366, "height": 900 })));
+    driver.goto(&format!("{base}/people/1"));
+    log_in(&driver, "hr");
+    driver.wait_url_end("/people/1");
+    wait_source(&driver, "Ghi cam kết phục vụ mới");
+    let form = "form[action='/people/1/commitments']";
+    for (name, value) in [
+        ("course", "Thạc sĩ Quản lý công"),
+        ("institution", "Học viện Hành chính Quốc gia"),
+        ("decision", "125/QĐ-SNV"),
+        ("posted_on", "15/08/2024"),
+        ("course_starts_on", "01/09/2024"),
+        ("course_ends_on", "31/08/2026"),
+        ("cost", "120.000.000"),
+    ] {
+        driver.type_into(&driver.css(&format!("{form} input[name={name}]")), value);
+    }
+    driver.click(&driver.css(&format!("{form} button[type=submit]")));
+    wait_source(&driver, "2 × 24 = 48 tháng");
+
+    driver.click(&driver.css("details.departure summary"));
+    let leave = "details.departure form";
+    driver.type_into(&driver.css(&format!("{leave} input[name=left_on]")), "10/03/2028");
+    driver.click(&driver.css(&format!("{leave} select[name=reason] option[value=xin_thoi_viec]")));
+    driver.type_into(&driver.css(&format!("{leave} input[name=note]")), "Đơn xin thôi việc ngày 01/03/2028");
+    driver.click(&driver.css(&format!("{leave} button[type=submit]")));
+    wait_source(&driver, "class=\"amount\"");
+    let owed = driver.text(&driver.css(".compensation"));
+    assert!(owed.contains("68.250.000 đ"), "{owed}");
+    assert!(owed.contains("T2 (thời gian đã phục vụ sau khi học xong, tính tròn tháng từ ngày 01/09/2026 đến ngày 10/03/2028) = 18 tháng"), "{owed}");
+    assert!(owed.contains("Giảm 9,00% cho 9 năm công tác"), "{owed}");
+    driver.cmd(
+        "POST",
+        "/execute/sync",
+        Some(json!({ "script": "document.getElementById('cam-ket').scrollIntoView()", "args": [] })),
+    );
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    driver.screenshot(&shots.join("compensation.png"));
 }
 
 /// The Sở Nội vụ proposes next year's classes with a budget ceiling in the

@@ -803,7 +803,7 @@ async fn a_broken_plan_stops_the_server() {
     let path = std::env::temp_dir().join(format!("nangluc-broken-{}.toml", std::process::id()));
     std::fs::write(&path, PLAN.replace("kind = \"ratio\"", "kind = \"ratoi\"")).unwrap();
     let mut config = nangluc_web::ServeConfig::new(db.url(), "127.0.0.1:0".parse().unwrap());
-    config.plan = Some(path.clone());
+    config.plan = nangluc_web::PlanChoice::File(path.clone());
     config.demo_accounts = false;
     let err = match nangluc_web::bind(&config).await {
         Ok(_) => panic!("a broken plan must stop the server"),

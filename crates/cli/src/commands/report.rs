@@ -34,9 +34,11 @@ enum What {
         /// Năm kế hoạch.
         #[arg(long)]
         year: i32,
-        /// Tệp kế hoạch giai đoạn (TOML) mà kế hoạch năm thực hiện.
-        #[arg(long, default_value = nangluc_web::targets::DEFAULT_PLAN)]
-        plan: PathBuf,
+        /// Tệp kế hoạch giai đoạn (TOML) mà kế hoạch năm thực hiện; mặc định là
+        /// phiên bản đang áp dụng trong cơ sở dữ liệu (trang "Kế hoạch giai đoạn"),
+        /// hoặc plans/tay-ninh-2021-2025.toml khi cơ sở dữ liệu chưa có kế hoạch.
+        #[arg(long)]
+        plan: Option<PathBuf>,
         /// Tệp Word ghi ra (.docx).
         #[arg(long, short)]
         output: PathBuf,
@@ -51,13 +53,42 @@ enum What {
         /// Ngày đánh giá (dd/mm/yyyy); mặc định hôm nay.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        #[arg(long, default_value = nangluc_web::targets::DEFAULT_PLAN)]
-        plan: PathBuf,
+        /// Tệp kế hoạch giai đoạn; mặc định như ở `annual-plan`.
+        #[arg(long)]
+        plan: Option<PathBuf>,
         #[arg(long, short)]
         output: PathBuf,
         #[arg(long)]
         xlsx: Option<PathBuf>,
     },
+}
+
+/// The plan a report is written for: the file given, else the version the
+/// application follows in the database (what the browser's documents use),
+/// else the default plan file.
+fn period_plan(db: &str, file: Option<&Path>) -> Result<Plan> {
+    if let Some(path) = file {
+        return read_plan(path);
+    }
+    let mut store = open_store(db)?;
+    match store.followed_period_plan()? {
+        Some((row, version)) => {
+            eprintln!(
+                "Kế hoạch giai đoạn: '{}', phiên bản {} trong cơ sở dữ liệu.",
+                row.key, version.version
+            );
+            Plan::parse(&version.text, &row.key).map_err(|errors| {
+                anyhow::anyhow!(
+                    "kế hoạch '{}' phiên bản {} có {} lỗi: {}",
+                    row.key,
+                    version.version,
+                    errors.len(),
+                    errors.first().map(|e| e.to_string()).unwrap_or_default()
+                )
+            })
+        }
+        None => read_plan(Path::new(nangluc_web::targets::DEFAULT_PLAN)),
+    }
 }
 
 fn evaluate(db: &str, plan: &Plan, as_of: NaiveDate) -> Result<PlanResult> {
@@ -76,14 +107,6 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn tables(result: &PlanResult, xlsx: Option<&Path>) -> Result<()> {
-    if let Some(path) = xlsx {
-        nangluc_io::results::write_plan_result(result, path)?;
-        eprintln!("Đã ghi bảng số liệu vào '{}'.", path.display());
-    }
-    Ok(())
-}
-
 pub fn run(db: &str, args: Args) -> Result<()> {
     let day = today();
     match args.what {
@@ -93,18 +116,12 @@ pub fn run(db: &str, args: Args) -> Result<()> {
             output,
             xlsx,
         } => {
-            let plan = read_plan(&plan)?;
+            let plan = period_plan(db, plan.as_deref())?;
             let result = evaluate(db, &plan, day)?;
             let mut store = open_store(db)?;
             if let Some(path) = &xlsx {
-                // The targets and their need, then the year's plans and budget.
-                let mut sheets = vec![
-                    nangluc_io::results::targets_table(&result),
-                    nangluc_io::results::annex_table(&result),
-                ];
-                sheets.extend(nangluc_web::documents::annual_plan_sheets(
-                    &mut store, year, day,
-                )?);
+                let sheets =
+                    nangluc_web::documents::annual_plan_sheets(&mut store, &result, year, day)?;
                 nangluc_io::export::write_tables(&sheets, path)?;
                 eprintln!("Đã ghi bảng số liệu vào '{}'.", path.display());
             }
@@ -118,11 +135,17 @@ pub fn run(db: &str, args: Args) -> Result<()> {
             output,
             xlsx,
         } => {
-            let plan = read_plan(&plan)?;
+            let plan = period_plan(db, plan.as_deref())?;
             let as_of = as_of.unwrap_or(day);
             let result = evaluate(db, &plan, as_of)?;
-            tables(&result, xlsx.as_deref())?;
             let mut store = open_store(db)?;
+            if let Some(path) = &xlsx {
+                // The same tables as the browser's download.
+                let sheets =
+                    nangluc_web::documents::review_sheets(&mut store, &plan, &result, as_of)?;
+                nangluc_io::export::write_tables(&sheets, path)?;
+                eprintln!("Đã ghi bảng số liệu vào '{}'.", path.display());
+            }
             let kind = match kind {
                 Kind::MidTerm => ReviewKind::MidTerm,
                 Kind::Final => ReviewKind::Final,

@@ -16,9 +16,15 @@ pub struct Args {
     /// Không tạo các tài khoản mẫu khi cơ sở dữ liệu chưa có tài khoản nào.
     #[arg(long)]
     no_demo_accounts: bool,
-    /// Tệp kế hoạch (TOML) mà trang theo dõi chỉ tiêu áp dụng; kiểm tra khi khởi động.
-    #[arg(long, default_value = nangluc_web::targets::DEFAULT_PLAN)]
-    plan: PathBuf,
+    /// Tệp kế hoạch giai đoạn (TOML) để nhập vào cơ sở dữ liệu và áp dụng. Kế hoạch được lưu
+    /// trong cơ sở dữ liệu thành các phiên bản (sửa tại /period-plan). Không có --plan: áp dụng
+    /// phiên bản đang có hiệu lực trong cơ sở dữ liệu; lần chạy đầu (chưa có kế hoạch nào) nhập
+    /// tệp mặc định plans/tay-ninh-2021-2025.toml. Có --plan TỆP: tệp được kiểm tra; nếu nội dung
+    /// khác phiên bản đang áp dụng của kế hoạch cùng mã ([plan] id) thì được nhập thành phiên bản
+    /// mới (chưa có kế hoạch mã đó: phiên bản 1), giống hệt thì không tạo phiên bản nào; rồi kế
+    /// hoạch đó được áp dụng.
+    #[arg(long, value_name = "TỆP")]
+    plan: Option<PathBuf>,
     /// Nếu cơ sở dữ liệu chưa có dữ liệu, tạo tỉnh mẫu (40.000 người) trước khi chạy.
     #[arg(long)]
     demo: bool,
@@ -39,7 +45,9 @@ pub fn run(db: &str, args: Args) -> Result<()> {
     let mut config = nangluc_web::ServeConfig::new(db, args.addr);
     config.secure_cookies = args.secure_cookies;
     config.demo_accounts = !args.no_demo_accounts;
-    config.plan = Some(args.plan);
+    if let Some(file) = args.plan {
+        config.plan = nangluc_web::PlanChoice::File(file);
+    }
     let runtime =
         tokio::runtime::Runtime::new().context("không khởi động được bộ chạy bất đồng bộ")?;
     runtime

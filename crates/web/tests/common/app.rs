@@ -126,4 +126,3 @@ pub fn csrf_of(body: &str) -> String {
         body.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
     body[at..at + 64].to_string()
 }
-
