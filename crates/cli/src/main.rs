@@ -45,6 +45,8 @@ enum Command {
     Import(commands::files::ImportArgs),
     /// Xuất danh sách ra Excel, sắp xếp theo thứ tự tiếng Việt.
     Export(commands::files::ExportArgs),
+    /// Đề xuất lớp: ai cần học gì, các lớp 40–50 người đến năm cuối kỳ, dự toán, lựa chọn trong trần kinh phí.
+    Propose(commands::propose::Args),
     /// Văn bản để ký (Word): kế hoạch năm của tỉnh kèm phụ lục, báo cáo sơ kết, tổng kết.
     Report(commands::report::Args),
 }
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::files::import(&cli.db, args),
         Command::Export(args) => commands::files::export(&cli.db, args),
         Command::Report(args) => commands::report::run(&cli.db, args),
+        Command::Propose(args) => commands::propose::run(&cli.db, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -183,6 +183,7 @@ code_enum! {
         NoCapacity => ("het_nang_luc", "Cơ sở đào tạo không còn chỗ đến hết kỳ kế hoạch"),
         NoOffer => ("chua_co_co_so", "Chưa có cơ sở đào tạo tổ chức chương trình này"),
         BeyondNeed => ("ngoai_nhu_cau", "Ngoài số người cần để đạt chỉ tiêu"),
+        Dropped => ("lop_da_bo", "Lớp đề xuất đã bị bỏ khi chỉnh sửa dự thảo"),
     }
 }
 
@@ -549,6 +550,35 @@ impl Proposal {
         Ok(())
     }
 
+    /// Drops a class from the draft (an edit): its people go to the unplaced
+    /// list, "dropped", so the gap they leave stays visible.
+    pub fn drop_class(&mut self, code: &str) -> Result<ProposedClass, ProposalError> {
+        let i = self
+            .classes
+            .iter()
+            .position(|c| c.code == code)
+            .ok_or_else(|| ProposalError::NoClass(code.into()))?;
+        let class = self.classes.remove(i);
+        self.unplaced.extend(class.seats.iter().map(|s| Unplaced {
+            person_id: s.person_id,
+            name: s.name.clone(),
+            unit_code: s.unit_code.clone(),
+            programme: class.programme.clone(),
+            priority: s.priority,
+            deadline: s.deadline,
+            gap_units: s.gap_units,
+            reason: UnplacedReason::Dropped,
+        }));
+        Ok(class)
+    }
+
+    /// Prices every class again under `norms` (after edits, or new norms).
+    pub fn reprice(&mut self, norms: &CostNorms) {
+        for c in &mut self.classes {
+            c.reprice(norms);
+        }
+    }
+
     /// What the draft breaks, in Vietnamese: class sizes out of bounds, people
     /// placed after their deadline, institutions over capacity.
     pub fn check(&self) -> Vec<String> {
@@ -606,8 +636,36 @@ pub enum Ceiling {
     },
     /// One ceiling per year (a year not listed has none: nothing funded).
     PerYear {
+        #[serde(with = "year_keys")]
         amounts: BTreeMap<i32, i64>,
     },
+}
+
+/// Years as the keys of a JSON object ("2027"). serde_json reads integer
+/// keys from strings only when it deserialises the map itself, not through
+/// the buffer of an internally tagged enum such as [`Ceiling`].
+mod year_keys {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(m: &BTreeMap<i32, i64>, s: S) -> Result<S::Ok, S::Error> {
+        m.iter()
+            .map(|(y, a)| (y.to_string(), *a))
+            .collect::<BTreeMap<String, i64>>()
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<i32, i64>, D::Error> {
+        BTreeMap::<String, i64>::deserialize(d)?
+            .into_iter()
+            .map(|(y, a)| {
+                y.parse()
+                    .map(|y| (y, a))
+                    .map_err(|_| serde::de::Error::custom(format!("năm không hợp lệ: {y}")))
+            })
+            .collect()
+    }
 }
 
 /// One item for [`best_subset`].
@@ -838,12 +896,12 @@ pub fn fund(proposal: &Proposal, ceiling: &Ceiling) -> Funding {
     f.summary = format!(
         "Bố trí kinh phí cho {} lớp ({} học viên, {} đồng); còn {} lớp chưa có kinh phí ({} học viên, {} đồng) và {} người chưa xếp được lớp",
         f.funded.len(),
-        f.people_funded,
+        format_dong(i64::from(f.people_funded)),
         format_dong(f.cost_funded),
         f.unfunded.len(),
-        f.people_unfunded,
+        format_dong(i64::from(f.people_unfunded)),
         format_dong(f.cost_unfunded),
-        f.people_unplaced
+        format_dong(i64::from(f.people_unplaced))
     );
     f
 }

@@ -18,6 +18,7 @@ mod dialect;
 pub mod duties;
 mod migrate;
 pub mod period_plans;
+pub mod planning;
 mod postgres;
 pub mod registry;
 mod schema;
@@ -44,6 +45,7 @@ pub use crate::commitments::{
 };
 pub use crate::duties::{DutyCommentRow, DutyFileRow, DutyRow, DutyUpdateRow, NewDuty, NewDutyUpdate};
 pub use crate::period_plans::{NewPeriodPlanVersion, PeriodPlanRow, PeriodPlanVersion};
+pub use crate::planning::{CapacityRow, CostNormRow, NewCostNorm, OfferRow, ProposalEventRow, ProposalRow};
 pub use crate::registry::{ChangeCount, ChangeFilter, ChangeRow, PeoplePage, PeopleQuery, PersonHit};
 pub use crate::stats::{Stats, StatsSection};
 pub use crate::value::{Value, truncate_micros};
@@ -465,7 +467,7 @@ impl Store {
         self.transaction(|db| {
             // Workflow records name units, people and classes by id: they go
             // with the facts (children before parents).
-            for t in annual::WORKFLOW_TABLES {
+            for t in planning::PLANNING_TABLES.iter().chain(annual::WORKFLOW_TABLES) {
                 db.batch(&format!("DELETE FROM {t}"))?;
             }
             match dialect {

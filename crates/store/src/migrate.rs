@@ -21,6 +21,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "annual_plans", sql: include_str!("../migrations/0004_annual_plans.sql") },
     Migration { version: 5, name: "account_events", sql: include_str!("../migrations/0005_account_events.sql") },
     Migration { version: 6, name: "people_search_index", sql: include_str!("../migrations/0006_people_search_index.sql") },
+    Migration { version: 7, name: "planning_config", sql: include_str!("../migrations/0007_planning_config.sql") },
     Migration { version: 8, name: "period_plans", sql: include_str!("../migrations/0008_period_plans.sql") },
     Migration { version: 9, name: "service_commitments", sql: include_str!("../migrations/0009_service_commitments.sql") },
 ];

@@ -67,6 +67,7 @@ pub async fn me(v: Viewer) -> Json<Value> {
         (Perm::Budget, "budget"),
         (Perm::Duties, "duties"),
         (Perm::PeriodPlan, "period-plan"),
+        (Perm::Proposals, "proposals"),
     ]
     .into_iter()
     .filter(|(p, _)| v.role.allows(*p))
@@ -378,6 +379,7 @@ pub fn openapi_document() -> Value {
     add_training(&mut doc);
     crate::annual_api::extend_openapi(&mut doc);
     add_paths(&mut doc, crate::period_plan_pages::openapi_paths());
+    add_paths(&mut doc, crate::proposals_pages::openapi_paths());
     doc
 }
 

@@ -88,6 +88,9 @@ pub enum Perm {
     /// Service commitments after postgraduate training and compensations
     /// (a unit HR officer: their subtree's; finance: every one, to collect).
     Commitments,
+    /// The proposed training plan (drafts made by the Sở Nội vụ; finance and
+    /// the leadership read them) and its configuration (cost norms, offers).
+    Proposals,
 }
 
 impl Role {
@@ -99,10 +102,10 @@ impl Role {
                 matches!(p, People | Units | Programmes | Classes | Dashboard | Import | AnnualPlans | Duties | PeriodPlan | Commitments)
             }
             Role::Finance => {
-                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | PeriodPlan | Commitments)
+                matches!(p, People | Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | PeriodPlan | Commitments | Proposals)
             }
             Role::Leader => {
-                matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | PeriodPlan)
+                matches!(p, Units | Programmes | Classes | Dashboard | AnnualPlans | Budget | Duties | PeriodPlan | Proposals)
             }
             Role::Institution => matches!(p, Programmes | Classes),
             Role::Employee => matches!(p, People | Programmes),

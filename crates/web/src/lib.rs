@@ -27,6 +27,8 @@ pub mod pages;
 pub mod period_plan;
 pub mod period_plan_pages;
 pub mod pool;
+pub mod proposals;
+pub mod proposals_pages;
 pub mod service;
 pub mod targets;
 pub mod training;
@@ -217,6 +219,15 @@ pub fn router(state: AppState) -> Router {
             "/people/{id}/commitments",
             get(commitments_pages::api_person).post(commitments_pages::api_record),
         )
+        .route("/proposals", get(proposals_pages::api_list).post(proposals_pages::api_create))
+        .route("/proposals/{id}", get(proposals_pages::api_get))
+        .route("/proposals/{id}/moves", post(proposals_pages::api_move))
+        .route("/proposals/{id}/classes/{code}", delete(proposals_pages::api_drop))
+        .route("/proposals/{id}/funding", post(proposals_pages::api_fund))
+        .route("/proposals/{id}/adopt", post(proposals_pages::api_adopt))
+        .route("/proposals/{id}/export.xlsx", get(proposals_pages::export))
+        .route("/planning-config", get(proposals_pages::api_config))
+        .route("/planning-config/cost-norms", post(proposals_pages::api_add_norm))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::home))
@@ -304,6 +315,18 @@ pub fn router(state: AppState) -> Router {
         .route("/period-plan/versions", get(period_plan_pages::history))
         .route("/period-plan/versions/{n}", get(period_plan_pages::version_page))
         .route("/period-plan/versions/{n}/restore", post(period_plan_pages::restore_submit))
+        .route("/proposals", get(proposals_pages::list).post(proposals_pages::create))
+        .route("/proposals/config", get(proposals_pages::config))
+        .route("/proposals/config/norms", post(proposals_pages::add_norm))
+        .route("/proposals/config/norms/{id}/delete", post(proposals_pages::remove_norm))
+        .route("/proposals/config/offers", post(proposals_pages::set_offer))
+        .route("/proposals/config/capacity", post(proposals_pages::set_capacity))
+        .route("/proposals/{id}", get(proposals_pages::page))
+        .route("/proposals/{id}/moves", post(proposals_pages::move_submit))
+        .route("/proposals/{id}/classes/{code}/drop", post(proposals_pages::drop_submit))
+        .route("/proposals/{id}/funding", post(proposals_pages::fund_submit))
+        .route("/proposals/{id}/adopt", post(proposals_pages::adopt_submit))
+        .route("/proposals/{id}/export.xlsx", get(proposals_pages::export))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(middleware::from_fn(auth::same_origin_only))

@@ -418,6 +418,61 @@ pub fn propose(
     p: &ProposeClass,
 ) -> Result<i64, AppError> {
     let _one = one_writer();
+    let class = checked_proposal(store, v, p)?;
+    let mut change = ChangeSet::new("", format!("Đề xuất lớp {}", class.code));
+    change.record(
+        Entity::New,
+        Validity::since(today().min(class.starts_on)),
+        Fact::Class(class),
+    );
+    let applied = service::apply(store, v, plan, change)?;
+    Ok(applied.records[0].0)
+}
+
+/// Proposes several classes in one change set, all or none (the funded
+/// classes of a year of a proposed plan, adopted together). Every class is
+/// checked as [`propose`] checks one; the errors of all are reported.
+pub fn propose_all(
+    store: &mut Store,
+    v: &Viewer,
+    plan: Option<&ActivePlan>,
+    classes: &[ProposeClass],
+    reason: &str,
+) -> Result<Vec<i64>, AppError> {
+    let _one = one_writer();
+    let mut errors = Vec::new();
+    let mut checked = Vec::new();
+    for p in classes {
+        match checked_proposal(store, v, p) {
+            Ok(c) if checked.iter().any(|x: &Class| x.code == c.code) => {
+                errors.push(format!("Mã lớp '{}' trùng trong đề xuất.", c.code))
+            }
+            Ok(c) => checked.push(c),
+            Err(AppError::BadRequest(m)) => errors.push(format!("Lớp {}: {m}", p.code.trim())),
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::BadRequest(errors.join(" ")));
+    }
+    if checked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut change = ChangeSet::new("", reason.to_string());
+    for class in checked {
+        change.record(
+            Entity::New,
+            Validity::since(today().min(class.starts_on)),
+            Fact::Class(class),
+        );
+    }
+    let applied = service::apply(store, v, plan, change)?;
+    Ok(applied.records.iter().map(|r| r.0).collect())
+}
+
+/// A proposed class checked (role, programme, institution, dates, sizes,
+/// cost, form, target group, a code not taken): every error in one message.
+fn checked_proposal(store: &mut Store, v: &Viewer, p: &ProposeClass) -> Result<Class, AppError> {
     let institution_id = match v.role {
         Role::Institution => v.institution_id.ok_or(AppError::Forbidden)?,
         Role::Admin => p
@@ -480,8 +535,8 @@ pub fn propose(
     let (Some(form), Ok(_), true) = (form, programme, errors.is_empty()) else {
         return Err(AppError::BadRequest(errors.join(" ")));
     };
-    let class = Class {
-        code: code.clone(),
+    Ok(Class {
+        code,
         programme_id: p.programme_id,
         institution_id,
         starts_on: p.starts_on,
@@ -494,15 +549,7 @@ pub fn propose(
         planned_cost: p.planned_cost,
         target_group: group,
         unit_quotas: Vec::new(),
-    };
-    let mut change = ChangeSet::new("", format!("Đề xuất lớp {code}"));
-    change.record(
-        Entity::New,
-        Validity::since(today().min(p.starts_on)),
-        Fact::Class(class),
-    );
-    let applied = service::apply(store, v, plan, change)?;
-    Ok(applied.records[0].0)
+    })
 }
 
 // ---------------------------------------------------------------- life

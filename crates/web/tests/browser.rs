@@ -1077,3 +1077,55 @@ fn leaving_early_computes_the_compensation_on_the_person_page() {
     std::fs::create_dir_all(&shots).unwrap();
     driver.screenshot(&shots.join("compensation.png"));
 }
+
+/// The Sở Nội vụ proposes next year's classes with a budget ceiling in the
+/// browser and sees what is left unfunded, and why.
+#[test]
+fn the_home_affairs_office_proposes_classes_under_a_ceiling() {
+    let _one = one_browser();
+    let db = common::seeded_db();
+    {
+        let mut store = nangluc_store::Store::open(&db.url()).unwrap();
+        common::proposals::seed(&mut store);
+    }
+    let plan = std::env::temp_dir().join(format!("nangluc-browser-proposal-{}.toml", std::process::id()));
+    std::fs::write(&plan, common::proposals::PLAN).unwrap();
+    let port = start_server_with(&db, Some(plan.clone()));
+    let base = format!("http://127.0.0.1:{port}");
+    let driver = Driver::start();
+    driver.cmd("POST", "/window/rect", Some(json!({ "width": 1366, "height": 1000 })));
+    driver.goto(&format!("{base}/proposals"));
+    log_in(&driver, "admin");
+    driver.wait_url_end("/proposals");
+    wait_source(&driver, "Lập dự thảo");
+
+    // Classes of 3–4 in this small province, 60.000.000 đ for every year together.
+    for (name, value) in [("class_min", "3"), ("class_max", "4")] {
+        let field = driver.css(&format!("#new-proposal input[name={name}]"));
+        driver.cmd("POST", &format!("/element/{field}/clear"), Some(json!({})));
+        driver.type_into(&field, value);
+    }
+    driver.type_into(&driver.css("#new-proposal input[name=ceiling]"), "60.000.000");
+    driver.click(&driver.css("#new-proposal button[type=submit]"));
+    let url = driver.wait_url_until(|u| u.contains("/proposals/") && !u.ends_with("/proposals/"));
+    assert!(url.contains("/proposals/"), "{url}");
+    wait_source(&driver, "Lớp chưa có kinh phí");
+    let summary = driver.text(&driver.css("#summary"));
+    assert!(summary.contains("Trần kinh phí: tổng 60.000.000 đ"), "{summary}");
+    assert!(summary.contains("chưa có kinh phí"), "{summary}");
+    let classes = driver.text(&driver.css("table.classes"));
+    assert!(classes.contains("LD-PHONG-"), "{classes}");
+    // The unfunded list, each class with its reason.
+    let unfunded = driver.script(
+        "return Array.from(document.querySelectorAll('#unfunded + .table-wrap tbody tr')).map(r => r.innerText);",
+    );
+    let rows: Vec<String> = unfunded.as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect();
+    assert!(!rows.is_empty(), "an unfunded list");
+    assert!(rows.iter().all(|r| r.contains("thu hẹp khoảng thiếu nhiều hơn") || r.contains("trần kinh phí")), "{rows:?}");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    driver.screenshot(&shots.join("proposal.png"));
+    driver.script("document.getElementById('unfunded').scrollIntoView(); return null;");
+    driver.screenshot(&shots.join("proposal-unfunded.png"));
+    let _ = std::fs::remove_file(&plan);
+}

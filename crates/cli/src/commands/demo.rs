@@ -69,6 +69,8 @@ pub fn load(store: &mut nangluc_store::Store, db: &str, people: u64, seed: u64) 
     );
     let duties = load_duties(store)?;
     eprintln!("Đã nạp {duties} nhiệm vụ của bảng phân công trách nhiệm (kế hoạch tỉnh Sóc Trăng).\n");
+    let settings = nangluc_web::proposals::seed_demo_config(store, chrono::Utc::now())?;
+    eprintln!("Đã ghi {settings} dòng cấu hình đề xuất lớp (định mức chi tạm tính, cách tổ chức chương trình, năng lực cơ sở).\n");
     super::stats::print(store, &nangluc_core::AsOf::date(config.today))
 }
 

@@ -1,6 +1,7 @@
 pub mod demo;
 pub mod files;
 pub mod plan;
+pub mod propose;
 pub mod report;
 pub mod serve;
 pub mod stats;

@@ -36,6 +36,10 @@ pub fn run(db: &str, args: Args) -> Result<()> {
         if store.is_empty()? {
             super::demo::load(&mut store, db, 40_000, 2025)?;
             println!();
+        } else {
+            // A demo database made before the proposed plan existed gets its
+            // configuration (nothing is written once cost norms are recorded).
+            nangluc_web::proposals::seed_demo_config(&mut store, chrono::Utc::now())?;
         }
     }
     let mut config = nangluc_web::ServeConfig::new(db, args.addr);

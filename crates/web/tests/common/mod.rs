@@ -18,6 +18,7 @@ use nangluc_core::{ChangeSet, Entity, Fact, Validity};
 use nangluc_store::{NewAccount, Store};
 
 pub mod app;
+pub mod proposals;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
