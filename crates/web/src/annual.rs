@@ -21,7 +21,6 @@ use nangluc_planning::budget::{self as ledger_rules, Ledger, VarianceBy, Varianc
 use nangluc_planning::duty::{
     self as duty_rules, DueRule, Duty, DutyState, Overdue, Reminder, StatusUpdate,
 };
-use nangluc_planning::needs::ProgrammeMap;
 use nangluc_store::{
     AnnualPlanRow, Costs, LedgerEntry, NewAllocation, NewDuty, NewDutyUpdate, NewPlanLine,
     ProvinceLineRow, SettlementRow, Stamp, StatusMove, Store, StoreError,
@@ -450,7 +449,9 @@ pub fn plan_view(
                     }));
                 }
             }
-            let map = ProgrammeMap::from_plan(&p.plan());
+            // The plan file's own mapping, completed by the one the Sở Nội vụ keeps
+            // for proposals (the same rule both places).
+            let map = crate::proposals::programme_map(store, &p.plan())?;
             let rule_lines: Vec<Line> = lines.iter().map(rule_line).collect();
             let mut check = rules::check_against_targets(&result, &map, row.year, &rule_lines);
             // Name the people the rules know by id.
