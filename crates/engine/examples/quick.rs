@@ -3,15 +3,16 @@
 //! --bench engine`, see docs/benchmarks.md).
 //!
 //! ```text
-//! cargo run --release -p nangluc-engine --example quick -- DB [REPS] [--dump DIR]
+//! cargo run --release -p nangluc-engine --example quick -- DB [REPS] [--dump DIR [--unit CODE]]
 //! ```
 //!
 //! Loads the snapshot from DB (SQLite path or postgres:// URL), then times all
 //! plans of `plans/` evaluated together (`evaluate_plans`) and one by one
 //! (`evaluate_with`), missing lists off and on; the evaluation date is
 //! 2026-11-23 unless `NANGLUC_BENCH_AS_OF` says otherwise. `--dump DIR` writes
-//! every plan's full result (as of the date, an earlier date, a forecast date
-//! and one unit's subtree) instead, to compare two versions with `diff -r`.
+//! every plan's full result (as of the date, 30/06/2024, a forecast to
+//! 31/12/2027, and one unit's subtree now and at 31/12/2025) instead, to
+//! compare two versions with `diff -r`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -58,20 +59,27 @@ fn main() {
     );
 
     if let Some(dir) = dump {
+        // The points of view of `nangluc evaluate PLAN --format json` (same file
+        // names as scripts/bench-dump.sh), so the two dumps compare with `diff -r`.
         let dir = Path::new(dir);
         std::fs::create_dir_all(dir).unwrap();
-        let first = evaluate_with(&plans[0], &snap, as_of, &Options::default());
-        let unit = first.targets.iter().flat_map(|t| &t.by_unit).find(|u| u.parent_id.is_some()).map(|u| u.code.clone());
+        let unit = args.iter().position(|a| a == "--unit").and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| {
+            let first = evaluate_with(&plans[0], &snap, as_of, &Options::default());
+            first.targets.iter().flat_map(|t| &t.by_unit).find(|u| u.parent_id.is_some()).map(|u| u.code.clone()).unwrap_or_default()
+        });
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let views = [
             ("now", as_of, None),
-            ("earlier", NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(), None),
-            ("forecast", as_of + chrono::Days::new(400), None),
-            ("unit", as_of, unit),
+            ("2024", ymd(2024, 6, 30), None),
+            ("2027", ymd(2027, 12, 31), None),
+            ("unit", as_of, Some(unit.clone())),
+            ("unit-2025", ymd(2025, 12, 31), Some(unit)),
         ];
-        for p in &plans {
+        for (p, f) in plans.iter().zip(&files) {
+            let stem = f.file_stem().unwrap().to_string_lossy();
             for (label, d, unit) in &views {
                 let r = evaluate_with(p, &snap, *d, &Options { unit: unit.clone(), ..Options::default() });
-                std::fs::write(dir.join(format!("{}-{label}.json", p.id)), serde_json::to_string_pretty(&r).unwrap()).unwrap();
+                std::fs::write(dir.join(format!("{stem}-{label}.json")), serde_json::to_string_pretty(&r).unwrap()).unwrap();
             }
         }
         eprintln!("results written to {}", dir.display());

@@ -20,7 +20,7 @@ use crate::forecast;
 use crate::need;
 use crate::plan::{ClassCount, CountRange, EnrolmentFilter, Horizon, Kind, Plan, QuotaCount, Target};
 use crate::result::*;
-use crate::snapshot::{ClassRow, Day, EnrolRow, IdHasher, IdMap, NONE, ProgRow, Snapshot, TreeCache, UnitTree, date, day};
+use crate::snapshot::{ClassRow, Day, EnrolRow, IdHasher, NONE, ProgRow, Snapshot, TreeCache, UnitTree, date, day};
 
 /// What to compute besides the figures.
 #[derive(Debug, Clone)]
@@ -50,7 +50,7 @@ pub(crate) struct Ctx<'s> {
     pub snap: &'s Snapshot,
     trees: RefCell<TreeCache>,
     /// Class sizes on the date (enrolments not withdrawn or waitlisted), shared by the C targets.
-    sizes: RefCell<Option<Arc<IdMap<u64>>>>,
+    sizes: RefCell<Option<Arc<Vec<u64>>>>,
     /// The classes as they stand on the date, shared by the C targets.
     classes: RefCell<Option<Arc<Vec<&'s ClassRow>>>>,
     pub as_of: NaiveDate,
@@ -72,13 +72,13 @@ impl<'s> Ctx<'s> {
         Frame::new(self.snap, d, tree)
     }
 
-    /// The number of people in each class as of the date.
-    fn class_sizes(&self) -> Arc<IdMap<u64>> {
+    /// The number of people in each class as of the date, by the class's dense index.
+    fn class_sizes(&self) -> Arc<Vec<u64>> {
         self.sizes
             .borrow_mut()
             .get_or_insert_with(|| {
                 let cut = day(self.as_of);
-                let mut sizes = IdMap::default();
+                let mut sizes = vec![0u64; self.snap.class_ids.len()];
                 for p in 0..self.snap.people() as u32 {
                     self.snap.for_enrolments_at(p, cut, |e| {
                         if let Some(cl) = e.class()
@@ -87,7 +87,7 @@ impl<'s> Ctx<'s> {
                                 EnrolmentStatus::Withdrawn | EnrolmentStatus::Waitlisted | EnrolmentStatus::Requested | EnrolmentStatus::Declined
                             )
                         {
-                            *sizes.entry(cl).or_default() += 1;
+                            sizes[cl as usize] += 1;
                         }
                     });
                 }
@@ -279,170 +279,202 @@ fn workers(people: usize) -> usize {
 }
 
 fn run_jobs(ctx: &Ctx, cts: &Compiled, jobs: &[Job], members: bool) -> Vec<JobOut> {
-    let mut outs: Vec<JobOut> = jobs.iter().map(|_| JobOut::default()).collect();
     let mut dates: Vec<NaiveDate> = jobs.iter().map(|j| j.date).collect();
     dates.sort();
     dates.dedup();
+    let frames: Vec<Frame> = dates.iter().map(|&d| ctx.frame(d)).collect();
+    let groups: Vec<Vec<usize>> = dates.iter().map(|d| (0..jobs.len()).filter(|&j| jobs[j].date == *d).collect()).collect();
     let v = View { snap: ctx.snap, unit_code: ctx.unit_code, missing: ctx.opts.missing };
     let n = ctx.snap.people() as u32;
-    for d in dates {
-        let frame = ctx.frame(d);
-        let here: Vec<usize> = (0..jobs.len()).filter(|&j| jobs[j].date == d).collect();
-        // People are split into contiguous ranges, one per worker; the parts
-        // are merged in order, so lists come out as from a single pass.
-        let w = workers(n as usize) as u32;
-        let parts: Vec<Vec<JobOut>> = if w <= 1 {
-            vec![scan(v, &frame, cts, jobs, &here, members, 0..n)]
-        } else {
-            let step = n.div_ceil(w);
-            std::thread::scope(|s| {
-                let (frame, here) = (&frame, &here);
-                let handles: Vec<_> = (0..w)
-                    .map(|i| {
-                        let range = (i * step).min(n)..((i + 1) * step).min(n);
-                        s.spawn(move || scan(v, frame, cts, jobs, here, members, range))
-                    })
-                    .collect();
-                handles.into_iter().map(|h| h.join().expect("evaluation worker")).collect()
-            })
-        };
-        for &j in &here {
+    // People are split into contiguous ranges, one per worker; the parts are
+    // merged in order, so lists come out as from a single pass.
+    let w = workers(n as usize) as u32;
+    let parts: Vec<Vec<JobOut>> = if w <= 1 {
+        vec![scan(v, &frames, &groups, cts, jobs, members, 0..n)]
+    } else {
+        let step = n.div_ceil(w);
+        std::thread::scope(|s| {
+            let (frames, groups) = (&frames, &groups);
+            let handles: Vec<_> = (0..w)
+                .map(|i| {
+                    let range = (i * step).min(n)..((i + 1) * step).min(n);
+                    s.spawn(move || scan(v, frames, groups, cts, jobs, members, range))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("evaluation worker")).collect()
+        })
+    };
+    let mut parts = parts.into_iter();
+    let mut outs = parts.next().unwrap_or_default();
+    for (g, here) in groups.iter().enumerate() {
+        for &j in here {
             if jobs[j].detail {
-                outs[j].own = vec![[0; 4]; frame.tree.len() + 1];
-                outs[j].tree = Some(frame.tree.clone());
+                outs[j].tree = Some(frames[g].tree.clone());
             }
         }
-        for part in parts {
-            for (k, o) in part.into_iter().enumerate() {
-                let out = &mut outs[here[k]];
-                out.pop += o.pop;
-                out.met += o.met;
-                out.overdue += o.overdue;
-                out.pending += o.pending;
-                for (a, b) in out.own.iter_mut().zip(&o.own) {
-                    for i in 0..4 {
-                        a[i] += b[i];
-                    }
+    }
+    for part in parts {
+        for (out, o) in outs.iter_mut().zip(part) {
+            out.pop += o.pop;
+            out.met += o.met;
+            out.overdue += o.overdue;
+            out.pending += o.pending;
+            for (a, b) in out.own.iter_mut().zip(&o.own) {
+                for i in 0..4 {
+                    a[i] += b[i];
                 }
-                out.missing.extend(o.missing);
-                out.holders.extend(o.holders);
-                out.members.extend(o.members);
             }
+            out.missing.extend(o.missing);
+            out.holders.extend(o.holders);
+            out.members.extend(o.members);
         }
     }
     outs
 }
 
-/// One worker's pass over a range of people for the jobs `here` of one date.
-fn scan(v: View, frame: &Frame, cts: &Compiled, jobs: &[Job], here: &[usize], members: bool, range: std::ops::Range<u32>) -> Vec<JobOut> {
-    let d = frame.date;
-    let mut outs: Vec<JobOut> = here
-        .iter()
-        .map(|&j| JobOut { own: if jobs[j].detail { vec![[0; 4]; frame.tree.len() + 1] } else { Vec::new() }, ..JobOut::default() })
-        .collect();
+/// One worker's pass over a range of people for all the jobs, grouped by
+/// date (`groups[g]`: the jobs of `frames[g]`'s date). Each person is taken
+/// through every date in turn while their rows are in the cache, instead of
+/// one pass over all the people per date.
+fn scan(v: View, frames: &[Frame], groups: &[Vec<usize>], cts: &Compiled, jobs: &[Job], members: bool, range: std::ops::Range<u32>) -> Vec<JobOut> {
+    let mut outs: Vec<JobOut> = jobs.iter().map(|_| JobOut::default()).collect();
+    for (g, here) in groups.iter().enumerate() {
+        for &j in here {
+            if jobs[j].detail {
+                outs[j].own = vec![[0; 4]; frames[g].tree.len() + 1];
+            }
+        }
+    }
     let mut memo = Memo::new(cts);
-    // The courses each person has done, listed once per person when a test of
-    // this date looks at them.
-    let completions = here.iter().any(|&j| {
-        let ct = &cts.targets[jobs[j].target];
-        cts.completions[ct.pop] || ct.crit.is_some_and(|c| cts.completions[c])
-    });
+    // The courses each person has done, listed once per person and date when
+    // a test of that date looks at them.
+    let completions: Vec<bool> = groups
+        .iter()
+        .map(|here| {
+            here.iter().any(|&j| {
+                let ct = &cts.targets[jobs[j].target];
+                cts.completions[ct.pop] || ct.crit.is_some_and(|c| cts.completions[c])
+            })
+        })
+        .collect();
     let mut done = Vec::new();
     for p in range {
-        let pa = frame.person(p);
-        if !frame.in_base(&pa) || !inside(v.unit_code, &frame.tree, pa.unit) {
-            continue;
-        }
-        if completions {
-            compile::done_courses(frame, p, &mut done);
-        }
-        let pa = PersonAt { done: completions.then_some(done.as_slice()), ..pa };
-        memo.clear();
-        for (k, &j) in here.iter().enumerate() {
-            let job = &jobs[j];
-            let ct = &cts.targets[job.target];
-            if !memo.test(cts, ct.pop, frame, &pa) {
-                continue;
-            }
-            let met = ct.crit.is_some_and(|c| memo.test(cts, c, frame, &pa));
-            let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
-            let out = &mut outs[k];
-            let (status, deadline) = match job.mode {
-                Mode::Plain => (if met { EventStatus::Met } else { EventStatus::Overdue }, None),
-                Mode::Event { event, months, from } => match frame.event_day(&pa, event) {
-                    Some(ev) if ev < from => continue,
-                    Some(ev) => {
-                        let dl = add_months(date(ev), months);
-                        let s = if met {
-                            EventStatus::Met
-                        } else if d > dl {
-                            EventStatus::Overdue
-                        } else {
-                            EventStatus::Pending
-                        };
-                        (s, Some(dl))
-                    }
-                    None => (if met { EventStatus::Met } else { EventStatus::NoEvent }, None),
-                },
-            };
-            out.pop += 1;
-            if members {
-                out.members.push(p);
-            }
-            let k = match status {
-                EventStatus::Met => {
-                    out.met += 1;
-                    1
-                }
-                EventStatus::Overdue => {
-                    out.overdue += 1;
-                    2
-                }
-                EventStatus::Pending => {
-                    out.pending += 1;
-                    3
-                }
-                EventStatus::NoEvent => 4,
-            };
-            if job.detail {
-                out.own[slot][0] += 1;
-                if k < 4 {
-                    out.own[slot][k] += 1;
-                }
-                if ct.t.kind == Kind::PostHolder {
-                    let (_, unit) = unit_label(v.snap, &frame.tree, pa.unit);
-                    let post = pa.emp.and_then(|e| e.post).map(|p| v.snap.strings.name(p.code).to_string()).unwrap_or_default();
-                    out.holders.push(Holder { person_id: v.snap.person_ids[p as usize], name: name_of(&pa), post, unit, meets: met });
-                }
-                if !met && v.missing {
-                    let reason = match (status, &ct.why) {
-                        (EventStatus::NoEvent, _) => match job.mode {
-                            Mode::Event { event, .. } => format!("không có {} trong dữ liệu", event.label()),
-                            Mode::Plain => String::new(),
-                        },
-                        (_, Some(why)) => why.explain(frame, &pa).join("; "),
-                        _ => String::new(),
-                    };
-                    let (unit_code, unit) = unit_label(v.snap, &frame.tree, pa.unit);
-                    let is_event = matches!(job.mode, Mode::Event { .. });
-                    out.missing.push(Missing {
-                        person_id: v.snap.person_ids[p as usize],
-                        name: name_of(&pa),
-                        unit_code,
-                        unit,
-                        reason,
-                        deadline,
-                        status: is_event.then_some(status),
-                    });
-                }
-            }
+        for (g, frame) in frames.iter().enumerate() {
+            scan_date(v, frame, &groups[g], completions[g], cts, jobs, members, p, &mut memo, &mut done, &mut outs);
         }
     }
     outs
 }
 
-fn name_of(pa: &PersonAt) -> String {
-    pa.det.map(|d| d.name.clone()).unwrap_or_default()
+/// The jobs `here` of one date for person `p`.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn scan_date(
+    v: View,
+    frame: &Frame,
+    here: &[usize],
+    completions: bool,
+    cts: &Compiled,
+    jobs: &[Job],
+    members: bool,
+    p: u32,
+    memo: &mut Memo,
+    done: &mut Vec<compile::Done>,
+    outs: &mut [JobOut],
+) {
+    let d = frame.date;
+    let pa = frame.person(p);
+    if !frame.in_base(&pa) || !inside(v.unit_code, &frame.tree, pa.unit) {
+        return;
+    }
+    if completions {
+        compile::done_courses(frame, p, done);
+    }
+    let pa = PersonAt { done: completions.then_some(done.as_slice()), ..pa };
+    memo.clear();
+    for &j in here {
+        let job = &jobs[j];
+        let ct = &cts.targets[job.target];
+        if !memo.test(cts, ct.pop, frame, &pa) {
+            continue;
+        }
+        let met = ct.crit.is_some_and(|c| memo.test(cts, c, frame, &pa));
+        let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
+        let out = &mut outs[j];
+        let (status, deadline) = match job.mode {
+            Mode::Plain => (if met { EventStatus::Met } else { EventStatus::Overdue }, None),
+            Mode::Event { event, months, from } => match frame.event_day(&pa, event) {
+                Some(ev) if ev < from => continue,
+                Some(ev) => {
+                    let dl = add_months(date(ev), months);
+                    let s = if met {
+                        EventStatus::Met
+                    } else if d > dl {
+                        EventStatus::Overdue
+                    } else {
+                        EventStatus::Pending
+                    };
+                    (s, Some(dl))
+                }
+                None => (if met { EventStatus::Met } else { EventStatus::NoEvent }, None),
+            },
+        };
+        out.pop += 1;
+        if members {
+            out.members.push(p);
+        }
+        let k = match status {
+            EventStatus::Met => {
+                out.met += 1;
+                1
+            }
+            EventStatus::Overdue => {
+                out.overdue += 1;
+                2
+            }
+            EventStatus::Pending => {
+                out.pending += 1;
+                3
+            }
+            EventStatus::NoEvent => 4,
+        };
+        if job.detail {
+            out.own[slot][0] += 1;
+            if k < 4 {
+                out.own[slot][k] += 1;
+            }
+            if ct.t.kind == Kind::PostHolder {
+                let (_, unit) = unit_label(v.snap, &frame.tree, pa.unit);
+                let post = pa.emp.and_then(|e| e.post).map(|p| v.snap.strings.name(p.code).to_string()).unwrap_or_default();
+                out.holders.push(Holder { person_id: v.snap.person_ids[p as usize], name: name_of(v.snap, &pa), post, unit, meets: met });
+            }
+            if !met && v.missing {
+                let reason = match (status, &ct.why) {
+                    (EventStatus::NoEvent, _) => match job.mode {
+                        Mode::Event { event, .. } => format!("không có {} trong dữ liệu", event.label()),
+                        Mode::Plain => String::new(),
+                    },
+                    (_, Some(why)) => why.explain(frame, &pa).join("; "),
+                    _ => String::new(),
+                };
+                let (unit_code, unit) = unit_label(v.snap, &frame.tree, pa.unit);
+                let is_event = matches!(job.mode, Mode::Event { .. });
+                out.missing.push(Missing {
+                    person_id: v.snap.person_ids[p as usize],
+                    name: name_of(v.snap, &pa),
+                    unit_code,
+                    unit,
+                    reason,
+                    deadline,
+                    status: is_event.then_some(status),
+                });
+            }
+        }
+    }
+}
+
+fn name_of(snap: &Snapshot, pa: &PersonAt) -> String {
+    pa.det.map(|d| snap.name(d).to_string()).unwrap_or_default()
 }
 
 /// Per-unit rows: own counts, then each unit's subtree totals. The rows of
@@ -804,7 +836,7 @@ fn count_before_events(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<Before
                     let (unit_code, unit) = ctx.unit_label(&tree, pa.emp.and_then(|e| tree.place(e.unit)));
                     out.missing.push(Missing {
                         person_id: ctx.snap.person_ids[p as usize],
-                        name: name_of(pa),
+                        name: name_of(ctx.snap, pa),
                         unit_code,
                         unit,
                         reason: format!("{} {}: {reason}", event.label(), d.format("%d/%m/%Y")),
@@ -1032,7 +1064,7 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
                                 e.ends
                             }
                         };
-                        if d >= s.lo && d <= s.hi && s.filter.matches(snap, e.prog(), e.class()) {
+                        if d >= s.lo && d <= s.hi && s.filter.matches(snap, e.prog(), e.class().map(|c| snap.class_ids[c as usize])) {
                             hits.push((k, d, *e));
                         }
                     }
@@ -1065,7 +1097,7 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
                 part.own[slot][0] += 1;
                 part.own[slot][1] += 1;
                 for (j, (sf, sub_pop)) in s.subs.iter().enumerate() {
-                    if sf.matches(snap, e.prog(), e.class()) && sub_pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
+                    if sf.matches(snap, e.prog(), e.class().map(|c| snap.class_ids[c as usize])) && sub_pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
                         *part.sub_year[j].entry(y).or_default() += 1;
                     }
                 }
@@ -1178,7 +1210,7 @@ fn classes(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
         if !counted || !filter.matches(snap, prog, Some(cl.entity)) {
             continue;
         }
-        let size = sizes.get(&cl.entity).copied().unwrap_or(0);
+        let size = snap.class_ix(cl.entity).map(|i| sizes[i as usize]).unwrap_or(0);
         let size_ok = c.size.min.is_none_or(|m| size >= m) && c.size.max.is_none_or(|m| size <= m);
         *per_year.entry(y).or_default() += 1;
         r.classes.push(ClassInfo { class_id: cl.entity, code: cl.code.clone(), year: y, size, size_ok, status: cl.status.code().to_string() });
