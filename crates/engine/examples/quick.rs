@@ -3,7 +3,7 @@
 //! --bench engine`, see docs/benchmarks.md).
 //!
 //! ```text
-//! cargo run --release -p nangluc-engine --example quick -- DB [REPS] [--dump DIR [--unit CODE]]
+//! cargo run --release -p nangluc-engine --example quick -- DB [REPS] [--off] [--dump DIR [--unit CODE]]
 //! ```
 //!
 //! Loads the snapshot from DB (SQLite path or postgres:// URL), then times all
@@ -86,7 +86,12 @@ fn main() {
         return;
     }
 
+    // `--off`: only the plans together with the missing lists off (for a profiler).
+    let only_off = args.iter().any(|a| a == "--off");
     for missing in [false, true] {
+        if missing && only_off {
+            break;
+        }
         let opts = Options { unit: None, missing, pace: true };
         let mut together = Vec::new();
         let mut apart = Vec::new();
@@ -96,6 +101,10 @@ fn main() {
             std::hint::black_box(evaluate_plans(&refs, &snap, as_of, &opts));
             together.push(t.elapsed().as_secs_f64() * 1000.0);
             cpu_together += cpu_ms() - c;
+            if only_off {
+                apart.push(0.0);
+                continue;
+            }
             let (t, c) = (Instant::now(), cpu_ms());
             for p in &plans {
                 std::hint::black_box(evaluate_with(p, &snap, as_of, &opts));

@@ -72,28 +72,15 @@ impl<'s> Ctx<'s> {
         Frame::new(self.snap, d, tree)
     }
 
-    /// The number of people in each class as of the date, by the class's dense index.
+    /// The number of people in each class as of the date, by the class's
+    /// dense index (counted in the walk of the enrolments for the quotas).
     fn class_sizes(&self) -> Arc<Vec<u64>> {
-        self.sizes
-            .borrow_mut()
-            .get_or_insert_with(|| {
-                let cut = day(self.as_of);
-                let mut sizes = vec![0u64; self.snap.class_ids.len()];
-                for p in 0..self.snap.people() as u32 {
-                    self.snap.for_enrolments_at(p, cut, |e| {
-                        if let Some(cl) = e.class()
-                            && !matches!(
-                                e.status,
-                                EnrolmentStatus::Withdrawn | EnrolmentStatus::Waitlisted | EnrolmentStatus::Requested | EnrolmentStatus::Declined
-                            )
-                        {
-                            sizes[cl as usize] += 1;
-                        }
-                    });
-                }
-                Arc::new(sizes)
-            })
-            .clone()
+        if self.sizes.borrow().is_none() {
+            let none = Compiled { tests: Vec::new(), completions: Vec::new(), targets: Vec::new() };
+            let (_, sizes) = count_quotas(self, &none, &[], true);
+            *self.sizes.borrow_mut() = sizes.map(Arc::new);
+        }
+        self.sizes.borrow().clone().unwrap_or_default()
     }
 
     /// Each class as it stands on the date.
@@ -668,7 +655,13 @@ pub(crate) fn evaluate_targets(ctx: &Ctx, cts: &Compiled, members: bool) -> (Vec
     }
     let mut outs = run_jobs(ctx, cts, &jobs, members);
     let quota_targets: Vec<usize> = (0..cts.targets.len()).filter(|&i| cts.targets[i].t.kind == Kind::Quota && cts.targets[i].t.quota.is_some()).collect();
-    let mut quota_counts: HashMap<usize, QuotaCounts> = quota_targets.iter().copied().zip(count_quotas(ctx, cts, &quota_targets)).collect();
+    // The class sizes are counted in the same walk of the enrolments, when a class target needs them.
+    let want_sizes = cts.targets.iter().any(|ct| ct.t.kind == Kind::Classes && ct.t.classes.is_some()) && ctx.sizes.borrow().is_none();
+    let (counts, sizes) = count_quotas(ctx, cts, &quota_targets, want_sizes);
+    if let Some(sizes) = sizes {
+        *ctx.sizes.borrow_mut() = Some(Arc::new(sizes));
+    }
+    let mut quota_counts: HashMap<usize, QuotaCounts> = quota_targets.iter().copied().zip(counts).collect();
     let before_targets: Vec<usize> = (0..cts.targets.len()).filter(|&i| cts.targets[i].t.kind == Kind::BeforeEvent).collect();
     let mut before_counts: HashMap<usize, BeforeCounts> = before_targets.iter().copied().zip(count_before_events(ctx, cts, &before_targets)).collect();
     let mut results = Vec::new();
@@ -825,7 +818,7 @@ fn count_before_events(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<Before
                 out.pop += 1;
                 let y = out.years.entry(d.year()).or_default();
                 y.0 += 1;
-                let slot = pa.emp.and_then(|e| tree.place(e.unit)).map(|u| u as usize).unwrap_or(tree.len());
+                let slot = pa.emp.and_then(|e| tree.place_index(e)).map(|u| u as usize).unwrap_or(tree.len());
                 out.own[slot][0] += 1;
                 if ok {
                     out.met += 1;
@@ -833,7 +826,7 @@ fn count_before_events(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<Before
                     out.own[slot][1] += 1;
                 } else if ctx.opts.missing {
                     let reason = ct.why.as_ref().map(|w| w.explain(frame, pa).join("; ")).unwrap_or_default();
-                    let (unit_code, unit) = ctx.unit_label(&tree, pa.emp.and_then(|e| tree.place(e.unit)));
+                    let (unit_code, unit) = ctx.unit_label(&tree, pa.emp.and_then(|e| tree.place_index(e)));
                     out.missing.push(Missing {
                         person_id: ctx.snap.person_ids[p as usize],
                         name: name_of(ctx.snap, pa),
@@ -935,15 +928,15 @@ impl ProgFilter {
         ProgFilter { progs, unknown: programme_matches(snap, f, None), abroad: f.abroad }
     }
 
-    /// Does a course of programme `prog` (index), in class `class`, pass?
-    fn matches(&self, snap: &Snapshot, prog: u32, class: Option<i64>) -> bool {
+    /// Does a course of programme `prog` (index) pass? `class_abroad`: its
+    /// class is taught at an institution abroad (asked only when it matters).
+    #[inline]
+    fn matches(&self, prog: u32, class_abroad: impl FnOnce() -> bool) -> bool {
         let (ok, topic_abroad) = self.progs.get(prog as usize).copied().unwrap_or((self.unknown, false));
         if !ok {
             return false;
         }
-        !self.abroad
-            || topic_abroad
-            || class.and_then(|c| snap.class(c)).and_then(|c| snap.institutions.get(&c.institution)).is_some_and(|i| i.kind == InstitutionKind::Abroad)
+        !self.abroad || topic_abroad || class_abroad()
     }
 }
 
@@ -995,7 +988,7 @@ struct QuotaSpec<'q> {
 /// quotas it counts in. People are split into ranges, one per worker, each
 /// with its own frames (the context's tree cache is behind a RefCell); the
 /// counts are summed.
-fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> {
+fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize], sizes: bool) -> (Vec<QuotaCounts>, Option<Vec<u64>>) {
     let snap = ctx.snap;
     let tree = ctx.tree.clone();
     let as_of = ctx.as_of;
@@ -1019,9 +1012,16 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
     let blank = || -> Vec<QuotaCounts> {
         specs.iter().map(|s| QuotaCounts { sub_year: vec![HashMap::new(); s.q.sub_quotas.len()], own: vec![[0u64; 4]; tree.len() + 1], ..QuotaCounts::default() }).collect()
     };
-    if specs.is_empty() {
-        return Vec::new();
+    if specs.is_empty() && !sizes {
+        return (Vec::new(), None);
     }
+    // Class index → taught at an institution abroad (for the `abroad` filters).
+    let abroad: Vec<bool> = if specs.iter().any(|s| s.filter.abroad || s.subs.iter().any(|(f, _)| f.abroad)) {
+        snap.class_ids.iter().map(|&c| snap.class(c).and_then(|c| snap.institutions.get(&c.institution)).is_some_and(|i| i.kind == InstitutionKind::Abroad)).collect()
+    } else {
+        Vec::new()
+    };
+    let abroad_class = |c: Option<u32>| c.is_some_and(|c| abroad.get(c as usize).copied().unwrap_or(false));
     // Programme index → the quotas whose programme conditions it passes (a
     // bit set of `words` words), so that an enrolment is matched only against those.
     let words = specs.len().div_ceil(64);
@@ -1034,8 +1034,10 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
         }
     }
     let unit_code = ctx.unit_code;
-    let run = |range: std::ops::Range<u32>| -> Vec<QuotaCounts> {
+    let n_classes = if sizes { snap.class_ids.len() } else { 0 };
+    let run = |range: std::ops::Range<u32>| -> (Vec<QuotaCounts>, Vec<u64>) {
         let mut parts = blank();
+        let mut class_sizes = vec![0u64; n_classes];
         let mut trees = TreeCache::default();
         let mut frames: HashMap<Day, Frame, std::hash::BuildHasherDefault<IdHasher>> = HashMap::default();
         let mut memo = Memo::new(&qc);
@@ -1044,6 +1046,12 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
         for p in range {
             hits.clear();
             snap.for_enrolments_at(p, cut, |e| {
+                if sizes
+                    && let Some(cl) = e.class()
+                    && !matches!(e.status, EnrolmentStatus::Withdrawn | EnrolmentStatus::Waitlisted | EnrolmentStatus::Requested | EnrolmentStatus::Declined)
+                {
+                    class_sizes[cl as usize] += 1;
+                }
                 let i = e.prog() as usize;
                 for (w, &bits) in passing[i * words..(i + 1) * words].iter().enumerate() {
                     let mut bits = bits;
@@ -1064,7 +1072,7 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
                                 e.ends
                             }
                         };
-                        if d >= s.lo && d <= s.hi && s.filter.matches(snap, e.prog(), e.class().map(|c| snap.class_ids[c as usize])) {
+                        if d >= s.lo && d <= s.hi && s.filter.matches(e.prog(), || abroad_class(e.class())) {
                             hits.push((k, d, *e));
                         }
                     }
@@ -1093,21 +1101,21 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
                 if d > last12 {
                     part.recent += 1;
                 }
-                let slot = pa.emp.and_then(|e| tree.place(e.unit)).map(|u| u as usize).unwrap_or(tree.len());
+                let slot = pa.emp.and_then(|e| tree.place_index(e)).map(|u| u as usize).unwrap_or(tree.len());
                 part.own[slot][0] += 1;
                 part.own[slot][1] += 1;
                 for (j, (sf, sub_pop)) in s.subs.iter().enumerate() {
-                    if sf.matches(snap, e.prog(), e.class().map(|c| snap.class_ids[c as usize])) && sub_pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
+                    if sf.matches(e.prog(), || abroad_class(e.class())) && sub_pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
                         *part.sub_year[j].entry(y).or_default() += 1;
                     }
                 }
             }
         }
-        parts
+        (parts, class_sizes)
     };
     let n = snap.people() as u32;
     let w = workers(n as usize) as u32;
-    let parts: Vec<Vec<QuotaCounts>> = if w <= 1 {
+    let parts: Vec<(Vec<QuotaCounts>, Vec<u64>)> = if w <= 1 {
         vec![run(0..n)]
     } else {
         let step = n.div_ceil(w);
@@ -1118,12 +1126,16 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
         })
     };
     let mut total = blank();
-    for part in parts {
+    let mut class_sizes = vec![0u64; n_classes];
+    for (part, cs) in parts {
         for (t, o) in total.iter_mut().zip(part) {
             t.add(o);
         }
+        for (a, b) in class_sizes.iter_mut().zip(cs) {
+            *a += b;
+        }
     }
-    total
+    (total, sizes.then_some(class_sizes))
 }
 
 /// Q: person-times (enrolments, not people) per year of the period.
@@ -1207,7 +1219,8 @@ fn classes(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
             ClassCount::Finished => cl.status == ClassStatus::Finished,
         };
         let prog = snap.programme_index.get(&cl.programme).copied().unwrap_or(u32::MAX);
-        if !counted || !filter.matches(snap, prog, Some(cl.entity)) {
+        let abroad = || snap.institutions.get(&cl.institution).is_some_and(|i| i.kind == InstitutionKind::Abroad);
+        if !counted || !filter.matches(prog, abroad) {
             continue;
         }
         let size = snap.class_ix(cl.entity).map(|i| sizes[i as usize]).unwrap_or(0);

@@ -23,11 +23,29 @@ pub struct Frame<'s> {
     /// statutory date and enrolled courses that end by the date count as done.
     pub forecast: bool,
     pub tree: Arc<UnitTree>,
+    /// 1 January of the date's year.
+    year_start: Day,
+    /// The day `m` months before the date, for `m` up to [`MONTHS_BACK`]
+    /// (filled on first use: `last_months(m)` windows ask for it per person).
+    months_back: std::sync::OnceLock<Vec<Day>>,
 }
+
+const MONTHS_BACK: i32 = 120;
 
 impl<'s> Frame<'s> {
     pub fn new(snap: &'s Snapshot, d: NaiveDate, tree: Arc<UnitTree>) -> Self {
-        Frame { snap, day: day(d), date: d, forecast: d > snap.today, tree }
+        let year_start = NaiveDate::from_ymd_opt(d.year(), 1, 1).map(day).unwrap_or(Day::MIN);
+        Frame { snap, day: day(d), date: d, forecast: d > snap.today, tree, year_start, months_back: std::sync::OnceLock::new() }
+    }
+
+    /// The day `m` months before the date.
+    #[inline]
+    pub fn months_back(&self, m: i32) -> Day {
+        if (0..=MONTHS_BACK).contains(&m) {
+            self.months_back.get_or_init(|| (0..=MONTHS_BACK).map(|m| day(add_months(self.date, -m))).collect())[m as usize]
+        } else {
+            day(add_months(self.date, -m))
+        }
     }
 
     /// A person's state on the frame's date.
@@ -169,8 +187,8 @@ pub fn window_bounds(f: &Frame, pa: &PersonAt, w: Window) -> Option<(Day, Day)> 
     let d = f.day;
     Some(match w {
         Window::Ever => (Day::MIN, d),
-        Window::ThisYear => (day(NaiveDate::from_ymd_opt(f.date.year(), 1, 1)?), d),
-        Window::LastMonths { months } => (day(add_months(f.date, -months)), d),
+        Window::ThisYear => (f.year_start, d),
+        Window::LastMonths { months } => (f.months_back(months), d),
         Window::Term { from, to } => (day(NaiveDate::from_ymd_opt(from, 1, 1)?), d.min(day(NaiveDate::from_ymd_opt(to, 12, 31)?))),
         Window::MonthsAfter { event, months } => {
             let e = f.event_day(pa, event)?;
@@ -189,6 +207,9 @@ struct Filter {
     /// Programme index → matches the topic, programme and kind conditions.
     pass: Vec<bool>,
     window: Window,
+    /// The window's bounds when they depend on neither the person nor the
+    /// date: (first day, last day before capping at the date).
+    fixed: Option<(Day, Day)>,
 }
 
 impl Filter {
@@ -206,7 +227,26 @@ impl Filter {
                 topic_ok && prog_ok && kind_ok
             })
             .collect();
-        Filter { any, pass, window: t.window }
+        let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).map(day);
+        let fixed = match t.window {
+            Window::Ever => Some((Day::MIN, Day::MAX)),
+            Window::Term { from, to } => ymd(from, 1, 1).zip(ymd(to, 12, 31)),
+            Window::Since { from } => Some((day(from), Day::MAX)),
+            Window::Between { from, to } => Some((day(from), day(to))),
+            _ => None,
+        };
+        Filter { any, pass, window: t.window, fixed }
+    }
+
+    /// [`window_bounds`] of the filter's window.
+    #[inline]
+    fn bounds(&self, f: &Frame, pa: &PersonAt) -> Option<(Day, Day)> {
+        match (self.fixed, self.window) {
+            (Some((lo, hi)), _) => Some((lo, f.day.min(hi))),
+            (None, Window::ThisYear) => Some((f.year_start, f.day)),
+            (None, Window::LastMonths { months }) => Some((f.months_back(months), f.day)),
+            (None, w) => window_bounds(f, pa, w),
+        }
     }
 
     #[inline]
@@ -223,7 +263,7 @@ pub fn completion(f: &Frame, pa: &PersonAt, t: &TrainingFilter) -> Option<Day> {
 }
 
 fn completion_with(f: &Frame, pa: &PersonAt, filter: &Filter) -> Option<Day> {
-    let (lo, hi) = window_bounds(f, pa, filter.window)?;
+    let (lo, hi) = filter.bounds(f, pa)?;
     let mut found = None;
     let mut see = |ends: Day, prog: u32| {
         if ends >= lo && ends <= hi && filter.passes(prog) {
