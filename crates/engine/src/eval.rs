@@ -319,6 +319,47 @@ fn run_jobs(ctx: &Ctx, cts: &Compiled, jobs: &[Job], members: bool) -> Vec<JobOu
     outs
 }
 
+/// The jobs of one date, grouped by population test: a person outside a
+/// population skips all its jobs at once.
+struct DateGroups {
+    groups: Vec<PopGroup>,
+    /// Some population test of the date looks at completed courses.
+    pop_done: bool,
+}
+
+struct PopGroup {
+    pop: usize,
+    jobs: Vec<JobSpec>,
+    /// Some criterion of the group looks at completed courses.
+    crit_done: bool,
+}
+
+struct JobSpec {
+    j: usize,
+    crit: Option<usize>,
+    holder: bool,
+}
+
+impl DateGroups {
+    fn new(cts: &Compiled, jobs: &[Job], here: &[usize]) -> Self {
+        let mut groups: Vec<PopGroup> = Vec::new();
+        for &j in here {
+            let ct = &cts.targets[jobs[j].target];
+            let spec = JobSpec { j, crit: ct.crit, holder: ct.t.kind == Kind::PostHolder };
+            let crit_done = ct.crit.is_some_and(|c| cts.completions[c]);
+            match groups.iter_mut().find(|g| g.pop == ct.pop) {
+                Some(g) => {
+                    g.jobs.push(spec);
+                    g.crit_done |= crit_done;
+                }
+                None => groups.push(PopGroup { pop: ct.pop, jobs: vec![spec], crit_done }),
+            }
+        }
+        let pop_done = groups.iter().any(|g| cts.completions[g.pop]);
+        DateGroups { groups, pop_done }
+    }
+}
+
 /// One worker's pass over a range of people for all the jobs, grouped by
 /// date (`groups[g]`: the jobs of `frames[g]`'s date). Each person is taken
 /// through every date in turn while their rows are in the cache, instead of
@@ -332,41 +373,32 @@ fn scan(v: View, frames: &[Frame], groups: &[Vec<usize>], cts: &Compiled, jobs: 
             }
         }
     }
+    let by_date: Vec<DateGroups> = groups.iter().map(|here| DateGroups::new(cts, jobs, here)).collect();
     let mut memo = Memo::new(cts);
-    // The courses each person has done, listed once per person and date when
-    // a test of that date looks at them.
-    let completions: Vec<bool> = groups
-        .iter()
-        .map(|here| {
-            here.iter().any(|&j| {
-                let ct = &cts.targets[jobs[j].target];
-                cts.completions[ct.pop] || ct.crit.is_some_and(|c| cts.completions[c])
-            })
-        })
-        .collect();
     let mut done = Vec::new();
+    let mut pass = Vec::new();
     for p in range {
         for (g, frame) in frames.iter().enumerate() {
-            scan_date(v, frame, &groups[g], completions[g], cts, jobs, members, p, &mut memo, &mut done, &mut outs);
+            scan_date(v, frame, &by_date[g], cts, jobs, members, p, &mut memo, &mut done, &mut pass, &mut outs);
         }
     }
     outs
 }
 
-/// The jobs `here` of one date for person `p`.
+/// The jobs of one date for person `p`.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 fn scan_date(
     v: View,
     frame: &Frame,
-    here: &[usize],
-    completions: bool,
+    dg: &DateGroups,
     cts: &Compiled,
     jobs: &[Job],
     members: bool,
     p: u32,
     memo: &mut Memo,
     done: &mut Vec<compile::Done>,
+    pass: &mut Vec<bool>,
     outs: &mut [JobOut],
 ) {
     let d = frame.date;
@@ -374,88 +406,101 @@ fn scan_date(
     if !frame.in_base(&pa) || !inside(v.unit_code, &frame.tree, pa.unit) {
         return;
     }
-    if completions {
+    memo.clear();
+    // The courses the person has done are listed once, and only when a test
+    // that looks at them is to be evaluated.
+    let mut listed = dg.pop_done;
+    if listed {
         compile::done_courses(frame, p, done);
     }
-    let pa = PersonAt { done: completions.then_some(done.as_slice()), ..pa };
-    memo.clear();
-    for &j in here {
-        let job = &jobs[j];
-        let ct = &cts.targets[job.target];
-        if !memo.test(cts, ct.pop, frame, &pa) {
-            continue;
-        }
-        let met = ct.crit.is_some_and(|c| memo.test(cts, c, frame, &pa));
-        let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
-        let out = &mut outs[j];
-        let (status, deadline) = match job.mode {
-            Mode::Plain => (if met { EventStatus::Met } else { EventStatus::Overdue }, None),
-            Mode::Event { event, months, from } => match frame.event_day(&pa, event) {
-                Some(ev) if ev < from => continue,
-                Some(ev) => {
-                    let dl = add_months(date(ev), months);
-                    let s = if met {
-                        EventStatus::Met
-                    } else if d > dl {
-                        EventStatus::Overdue
-                    } else {
-                        EventStatus::Pending
-                    };
-                    (s, Some(dl))
+    let base = pa;
+    let pa = PersonAt { done: listed.then_some(done.as_slice()), ..base };
+    pass.clear();
+    pass.extend(dg.groups.iter().map(|g| memo.test(cts, g.pop, frame, &pa)));
+    if !pass.iter().any(|x| *x) {
+        return;
+    }
+    if !listed && dg.groups.iter().zip(pass.iter()).any(|(g, ok)| *ok && g.crit_done) {
+        compile::done_courses(frame, p, done);
+        listed = true;
+    }
+    let pa = &PersonAt { done: listed.then_some(done.as_slice()), ..base };
+    for (group, _) in dg.groups.iter().zip(pass.iter()).filter(|(_, ok)| **ok) {
+        for js in &group.jobs {
+            let job = &jobs[js.j];
+            let met = js.crit.is_some_and(|c| memo.test(cts, c, frame, pa));
+            let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
+            let out = &mut outs[js.j];
+            let (status, deadline) = match job.mode {
+                Mode::Plain => (if met { EventStatus::Met } else { EventStatus::Overdue }, None),
+                Mode::Event { event, months, from } => match frame.event_day(pa, event) {
+                    Some(ev) if ev < from => continue,
+                    Some(ev) => {
+                        let dl = add_months(date(ev), months);
+                        let s = if met {
+                            EventStatus::Met
+                        } else if d > dl {
+                            EventStatus::Overdue
+                        } else {
+                            EventStatus::Pending
+                        };
+                        (s, Some(dl))
+                    }
+                    None => (if met { EventStatus::Met } else { EventStatus::NoEvent }, None),
+                },
+            };
+            out.pop += 1;
+            if members {
+                out.members.push(p);
+            }
+            let k = match status {
+                EventStatus::Met => {
+                    out.met += 1;
+                    1
                 }
-                None => (if met { EventStatus::Met } else { EventStatus::NoEvent }, None),
-            },
-        };
-        out.pop += 1;
-        if members {
-            out.members.push(p);
-        }
-        let k = match status {
-            EventStatus::Met => {
-                out.met += 1;
-                1
+                EventStatus::Overdue => {
+                    out.overdue += 1;
+                    2
+                }
+                EventStatus::Pending => {
+                    out.pending += 1;
+                    3
+                }
+                EventStatus::NoEvent => 4,
+            };
+            if job.detail {
+                out.own[slot][0] += 1;
+                if k < 4 {
+                    out.own[slot][k] += 1;
+                }
+                if js.holder {
+                    let (_, unit) = unit_label(v.snap, &frame.tree, pa.unit);
+                    let post = pa.emp.and_then(|e| e.post).map(|p| v.snap.strings.name(p.code).to_string()).unwrap_or_default();
+                    out.holders.push(Holder { person_id: v.snap.person_ids[p as usize], name: name_of(v.snap, pa), post, unit, meets: met });
+                }
+                if !met && v.missing {
+                    let reason = match (status, &cts.targets[job.target].why) {
+                        (EventStatus::NoEvent, _) => match job.mode {
+                            Mode::Event { event, .. } => format!("không có {} trong dữ liệu", event.label()),
+                            Mode::Plain => String::new(),
+                        },
+                        (_, Some(why)) => why.explain(frame, pa).join("; "),
+                        _ => String::new(),
+                    };
+                    let (unit_code, unit) = unit_label(v.snap, &frame.tree, pa.unit);
+                    let is_event = matches!(job.mode, Mode::Event { .. });
+                    out.missing.push(Missing {
+                        person_id: v.snap.person_ids[p as usize],
+                        name: name_of(v.snap, pa),
+                        unit_code,
+                        unit,
+                        reason,
+                        deadline,
+                        status: is_event.then_some(status),
+                    });
+                }
             }
-            EventStatus::Overdue => {
-                out.overdue += 1;
-                2
-            }
-            EventStatus::Pending => {
-                out.pending += 1;
-                3
-            }
-            EventStatus::NoEvent => 4,
-        };
-        if job.detail {
-            out.own[slot][0] += 1;
-            if k < 4 {
-                out.own[slot][k] += 1;
-            }
-            if ct.t.kind == Kind::PostHolder {
-                let (_, unit) = unit_label(v.snap, &frame.tree, pa.unit);
-                let post = pa.emp.and_then(|e| e.post).map(|p| v.snap.strings.name(p.code).to_string()).unwrap_or_default();
-                out.holders.push(Holder { person_id: v.snap.person_ids[p as usize], name: name_of(v.snap, &pa), post, unit, meets: met });
-            }
-            if !met && v.missing {
-                let reason = match (status, &ct.why) {
-                    (EventStatus::NoEvent, _) => match job.mode {
-                        Mode::Event { event, .. } => format!("không có {} trong dữ liệu", event.label()),
-                        Mode::Plain => String::new(),
-                    },
-                    (_, Some(why)) => why.explain(frame, &pa).join("; "),
-                    _ => String::new(),
-                };
-                let (unit_code, unit) = unit_label(v.snap, &frame.tree, pa.unit);
-                let is_event = matches!(job.mode, Mode::Event { .. });
-                out.missing.push(Missing {
-                    person_id: v.snap.person_ids[p as usize],
-                    name: name_of(v.snap, &pa),
-                    unit_code,
-                    unit,
-                    reason,
-                    deadline,
-                    status: is_event.then_some(status),
-                });
-            }
+
         }
     }
 }

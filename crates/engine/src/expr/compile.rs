@@ -134,6 +134,14 @@ fn bit<T: Copy + PartialEq>(all: &[T], x: T) -> u64 {
     all.iter().position(|y| *y == x).map(|i| 1u64 << i).unwrap_or(0)
 }
 
+/// [`bit`] for the coded enums, whose `ALL` lists the values in declaration
+/// order: the position is the discriminant (no search per person).
+macro_rules! bit_of {
+    ($x:expr) => {
+        1u64 << ($x as u32 & 63)
+    };
+}
+
 fn ids(snap: &Snapshot, codes: &[String]) -> Vec<u32> {
     codes.iter().map(|c| snap.strings.get(c)).filter(|i| *i != NONE).collect()
 }
@@ -302,19 +310,19 @@ pub fn compile(node: &Node, snap: &Snapshot) -> Test {
         }
         Pred::Category { set } => {
             let m = mask(Category::ALL, set);
-            Box::new(move |_, p| p.emp.is_some_and(|e| m & bit(Category::ALL, e.category) != 0))
+            Box::new(move |_, p| p.emp.is_some_and(|e| m & bit_of!(e.category) != 0))
         }
         Pred::Level { set } => {
             let m = mask(UnitLevel::ALL, set);
-            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit(UnitLevel::ALL, f.tree.units[u as usize].level) != 0))
+            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].level) != 0))
         }
         Pred::UnitKind { set } => {
             let m = mask(UnitKind::ALL, set);
-            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit(UnitKind::ALL, f.tree.units[u as usize].kind) != 0))
+            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].kind) != 0))
         }
         Pred::Sector { set } => {
             let m = mask(Sector::ALL, set);
-            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit(Sector::ALL, f.tree.units[u as usize].sector) != 0))
+            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].sector) != 0))
         }
         Pred::Within { codes } => {
             let want = ids(snap, codes);
@@ -490,5 +498,27 @@ impl<'n> Explainer<'n> {
             }
             _ => vec![format!("không thỏa «{}»", node.src)],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `bit_of!` relies on each coded enum's `ALL` being in discriminant order.
+    #[test]
+    fn coded_enums_list_their_values_in_discriminant_order() {
+        fn check<T: Copy + PartialEq + std::fmt::Debug>(all: &[T], disc: impl Fn(T) -> u32) {
+            assert!(all.len() <= 64);
+            for (i, x) in all.iter().enumerate() {
+                assert_eq!(disc(*x), i as u32, "{x:?}");
+                assert_eq!(bit(all, *x), 1u64 << i);
+            }
+        }
+        check(Category::ALL, |x| x as u32);
+        check(UnitLevel::ALL, |x| x as u32);
+        check(UnitKind::ALL, |x| x as u32);
+        check(Sector::ALL, |x| x as u32);
+        check(Topic::ALL, |x| x as u32);
     }
 }
