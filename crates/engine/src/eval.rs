@@ -87,15 +87,6 @@ impl<'s> Ctx<'s> {
     fn classes(&self) -> Arc<Vec<&'s ClassRow>> {
         self.classes.borrow_mut().get_or_insert_with(|| Arc::new(self.snap.classes_at(day(self.as_of)))).clone()
     }
-
-    /// Inside the unit filter (always, without one).
-    fn inside(&self, tree: &UnitTree, unit: Option<u32>) -> bool {
-        inside(self.unit_code, tree, unit)
-    }
-
-    fn unit_label(&self, tree: &UnitTree, unit: Option<u32>) -> (Option<String>, Option<String>) {
-        unit_label(self.snap, tree, unit)
-    }
 }
 
 fn inside(unit_code: Option<u32>, tree: &UnitTree, unit: Option<u32>) -> bool {
@@ -834,55 +825,94 @@ fn count_before_events(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<Before
             (ct.t.event.unwrap_or(Event::Appointment), from, to)
         })
         .collect();
-    let mut outs: Vec<BeforeCounts> = which.iter().map(|_| BeforeCounts { own: vec![[0u64; 4]; tree.len() + 1], ..BeforeCounts::default() }).collect();
+    let blank = || -> Vec<BeforeCounts> { which.iter().map(|_| BeforeCounts { own: vec![[0u64; 4]; tree.len() + 1], ..BeforeCounts::default() }).collect() };
     if which.is_empty() {
-        return outs;
+        return blank();
     }
-    let mut memo = Memo::new(cts);
-    for p in 0..ctx.snap.people() as u32 {
-        for ev in ctx.snap.events.of(p) {
-            let mut seen: Option<(Frame, PersonAt)> = None;
-            for (k, &i) in which.iter().enumerate() {
-                let (event, from, to) = specs[k];
-                if ev.kind != event || ev.day < from || ev.day > to {
-                    continue;
-                }
-                let (frame, pa) = seen.get_or_insert_with(|| {
-                    memo.clear();
-                    let frame = ctx.frame(date(ev.day));
-                    let pa = frame.person(p);
-                    (frame, pa)
-                });
-                let ct = &cts.targets[i];
-                if !frame.in_base(pa) || !ctx.inside(&frame.tree, pa.unit) || !memo.test(cts, ct.pop, frame, pa) {
-                    continue;
-                }
-                let ok = ct.crit.is_some_and(|c| memo.test(cts, c, frame, pa));
-                let d = date(ev.day);
-                let out = &mut outs[k];
-                out.pop += 1;
-                let y = out.years.entry(d.year()).or_default();
-                y.0 += 1;
-                let slot = pa.emp.and_then(|e| tree.place_index(e)).map(|u| u as usize).unwrap_or(tree.len());
-                out.own[slot][0] += 1;
-                if ok {
-                    out.met += 1;
-                    y.1 += 1;
-                    out.own[slot][1] += 1;
-                } else if ctx.opts.missing {
-                    let reason = ct.why.as_ref().map(|w| w.explain(frame, pa).join("; ")).unwrap_or_default();
-                    let (unit_code, unit) = ctx.unit_label(&tree, pa.emp.and_then(|e| tree.place_index(e)));
-                    out.missing.push(Missing {
-                        person_id: ctx.snap.person_ids[p as usize],
-                        name: name_of(ctx.snap, pa),
-                        unit_code,
-                        unit,
-                        reason: format!("{} {}: {reason}", event.label(), d.format("%d/%m/%Y")),
-                        deadline: Some(d),
-                        status: None,
+    let (snap, unit_code, missing) = (ctx.snap, ctx.unit_code, ctx.opts.missing);
+    // People are split into ranges, one per worker, each with its own unit
+    // trees (the context's cache is behind a RefCell); parts merge in order.
+    let run = |range: std::ops::Range<u32>| -> Vec<BeforeCounts> {
+        let mut outs = blank();
+        let mut trees = TreeCache::default();
+        let mut memo = Memo::new(cts);
+        for p in range {
+            for ev in snap.events.of(p) {
+                let mut seen: Option<(Frame, PersonAt)> = None;
+                for (k, &i) in which.iter().enumerate() {
+                    let (event, from, to) = specs[k];
+                    if ev.kind != event || ev.day < from || ev.day > to {
+                        continue;
+                    }
+                    let (frame, pa) = seen.get_or_insert_with(|| {
+                        memo.clear();
+                        let frame = Frame::new(snap, date(ev.day), trees.get(snap, ev.day));
+                        let pa = frame.person(p);
+                        (frame, pa)
                     });
+                    let ct = &cts.targets[i];
+                    if !frame.in_base(pa) || !inside(unit_code, &frame.tree, pa.unit) || !memo.test(cts, ct.pop, frame, pa) {
+                        continue;
+                    }
+                    let ok = ct.crit.is_some_and(|c| memo.test(cts, c, frame, pa));
+                    let d = date(ev.day);
+                    let out = &mut outs[k];
+                    out.pop += 1;
+                    let y = out.years.entry(d.year()).or_default();
+                    y.0 += 1;
+                    let slot = pa.emp.and_then(|e| tree.place_index(e)).map(|u| u as usize).unwrap_or(tree.len());
+                    out.own[slot][0] += 1;
+                    if ok {
+                        out.met += 1;
+                        y.1 += 1;
+                        out.own[slot][1] += 1;
+                    } else if missing {
+                        let reason = ct.why.as_ref().map(|w| w.explain(frame, pa).join("; ")).unwrap_or_default();
+                        let (unit_code, unit) = unit_label(snap, &tree, pa.emp.and_then(|e| tree.place_index(e)));
+                        out.missing.push(Missing {
+                            person_id: snap.person_ids[p as usize],
+                            name: name_of(snap, pa),
+                            unit_code,
+                            unit,
+                            reason: format!("{} {}: {reason}", event.label(), d.format("%d/%m/%Y")),
+                            deadline: Some(d),
+                            status: None,
+                        });
+                    }
                 }
             }
+        }
+        outs
+    };
+    let n = snap.people() as u32;
+    let w = workers(n as usize) as u32;
+    let parts: Vec<Vec<BeforeCounts>> = if w <= 1 {
+        vec![run(0..n)]
+    } else {
+        let step = n.div_ceil(w);
+        let run = &run;
+        std::thread::scope(|s| {
+            let hs: Vec<_> = (0..w).map(|i| s.spawn(move || run((i * step).min(n)..((i + 1) * step).min(n)))).collect();
+            hs.into_iter().map(|h| h.join().expect("before-event worker")).collect()
+        })
+    };
+    let mut parts = parts.into_iter();
+    let mut outs = parts.next().unwrap_or_else(blank);
+    for part in parts {
+        for (out, o) in outs.iter_mut().zip(part) {
+            out.pop += o.pop;
+            out.met += o.met;
+            for (y, (a, b)) in o.years {
+                let e = out.years.entry(y).or_default();
+                e.0 += a;
+                e.1 += b;
+            }
+            for (a, b) in out.own.iter_mut().zip(&o.own) {
+                for i in 0..4 {
+                    a[i] += b[i];
+                }
+            }
+            out.missing.extend(o.missing);
         }
     }
     outs
