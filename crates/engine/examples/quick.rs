@@ -3,15 +3,16 @@
 //! --bench engine`, see docs/benchmarks.md).
 //!
 //! ```text
-//! cargo run --release -p nangluc-engine --example quick -- DB [REPS] [--dump DIR]
+//! cargo run --release -p nangluc-engine --example quick -- DB [REPS] [--off] [--dump DIR [--unit CODE]]
 //! ```
 //!
 //! Loads the snapshot from DB (SQLite path or postgres:// URL), then times all
 //! plans of `plans/` evaluated together (`evaluate_plans`) and one by one
 //! (`evaluate_with`), missing lists off and on; the evaluation date is
 //! 2026-11-23 unless `NANGLUC_BENCH_AS_OF` says otherwise. `--dump DIR` writes
-//! every plan's full result (as of the date, an earlier date, a forecast date
-//! and one unit's subtree) instead, to compare two versions with `diff -r`.
+//! every plan's full result (as of the date, 30/06/2024, a forecast to
+//! 31/12/2027, and one unit's subtree now and at 31/12/2025) instead, to
+//! compare two versions with `diff -r`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -46,39 +47,53 @@ fn main() {
     let mut b = SnapshotBuilder::new(None);
     store.visit_knowledge(None, &mut b).expect("read the database");
     let snap: Snapshot = b.finish(as_of);
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let mib = |k: &str| status.lines().find(|l| l.starts_with(k)).and_then(|l| l.split_whitespace().nth(1)).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0) >> 10;
+    let secs = t.elapsed().as_secs_f64();
+    let hwm = mib("VmHWM");
+    // Closing the database unmaps SQLite's memory-mapped file (up to 1 GiB of
+    // file pages counted in VmRSS); what stays is the snapshot.
+    drop(store);
     eprintln!(
-        "snapshot: {} people in {:.1} s, estimate {} MiB; resident {} MiB, peak while loading {} MiB",
+        "snapshot: {} people in {secs:.1} s, estimate {} MiB; resident {} MiB ({} MiB anonymous), peak while loading {hwm} MiB",
         snap.people(),
-        t.elapsed().as_secs_f64(),
         snap.heap_bytes() >> 20,
         mib("VmRSS"),
-        mib("VmHWM")
+        mib("RssAnon"),
     );
 
     if let Some(dir) = dump {
+        // The points of view of `nangluc evaluate PLAN --format json` (same file
+        // names as scripts/bench-dump.sh), so the two dumps compare with `diff -r`.
         let dir = Path::new(dir);
         std::fs::create_dir_all(dir).unwrap();
-        let first = evaluate_with(&plans[0], &snap, as_of, &Options::default());
-        let unit = first.targets.iter().flat_map(|t| &t.by_unit).find(|u| u.parent_id.is_some()).map(|u| u.code.clone());
+        let unit = args.iter().position(|a| a == "--unit").and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| {
+            let first = evaluate_with(&plans[0], &snap, as_of, &Options::default());
+            first.targets.iter().flat_map(|t| &t.by_unit).find(|u| u.parent_id.is_some()).map(|u| u.code.clone()).unwrap_or_default()
+        });
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let views = [
             ("now", as_of, None),
-            ("earlier", NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(), None),
-            ("forecast", as_of + chrono::Days::new(400), None),
-            ("unit", as_of, unit),
+            ("2024", ymd(2024, 6, 30), None),
+            ("2027", ymd(2027, 12, 31), None),
+            ("unit", as_of, Some(unit.clone())),
+            ("unit-2025", ymd(2025, 12, 31), Some(unit)),
         ];
-        for p in &plans {
+        for (p, f) in plans.iter().zip(&files) {
+            let stem = f.file_stem().unwrap().to_string_lossy();
             for (label, d, unit) in &views {
                 let r = evaluate_with(p, &snap, *d, &Options { unit: unit.clone(), ..Options::default() });
-                std::fs::write(dir.join(format!("{}-{label}.json", p.id)), serde_json::to_string_pretty(&r).unwrap()).unwrap();
+                std::fs::write(dir.join(format!("{stem}-{label}.json")), serde_json::to_string_pretty(&r).unwrap()).unwrap();
             }
         }
         eprintln!("results written to {}", dir.display());
         return;
     }
 
+    // `--off`: only the plans together with the missing lists off (for a profiler).
+    let only_off = args.iter().any(|a| a == "--off");
     for missing in [false, true] {
+        if missing && only_off {
+            break;
+        }
         let opts = Options { unit: None, missing, pace: true };
         let mut together = Vec::new();
         let mut apart = Vec::new();
@@ -88,6 +103,10 @@ fn main() {
             std::hint::black_box(evaluate_plans(&refs, &snap, as_of, &opts));
             together.push(t.elapsed().as_secs_f64() * 1000.0);
             cpu_together += cpu_ms() - c;
+            if only_off {
+                apart.push(0.0);
+                continue;
+            }
             let (t, c) = (Instant::now(), cpu_ms());
             for p in &plans {
                 std::hint::black_box(evaluate_with(p, &snap, as_of, &opts));
@@ -108,10 +127,11 @@ fn main() {
             cpu_apart / reps as f64
         );
     }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    eprintln!("peak resident (VmHWM) after the evaluations: {} MiB", mib_of(&status, "VmHWM"));
+    eprintln!("peak resident (VmHWM) after the evaluations: {} MiB", mib("VmHWM"));
 }
 
-fn mib_of(status: &str, k: &str) -> u64 {
+/// A field of /proc/self/status in MiB.
+fn mib(k: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status.lines().find(|l| l.starts_with(k)).and_then(|l| l.split_whitespace().nth(1)).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0) >> 10
 }

@@ -102,7 +102,7 @@ pub fn diff(old: &Plan, new: &Plan, snap: &Snapshot, as_of: NaiveDate) -> PlanDi
     let frame = ctx.frame(as_of);
     let person = |p: u32| PersonRef {
         person_id: snap.person_ids[p as usize],
-        name: frame.person(p).det.map(|d| d.name.clone()).unwrap_or_default(),
+        name: frame.person(p).det.map(|d| snap.name(d).to_string()).unwrap_or_default(),
     };
     let changed = pairs
         .iter()

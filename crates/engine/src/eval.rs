@@ -20,7 +20,7 @@ use crate::forecast;
 use crate::need;
 use crate::plan::{ClassCount, CountRange, EnrolmentFilter, Horizon, Kind, Plan, QuotaCount, Target};
 use crate::result::*;
-use crate::snapshot::{ClassRow, Day, EnrolRow, IdHasher, IdMap, NONE, ProgRow, Snapshot, TreeCache, UnitTree, date, day};
+use crate::snapshot::{ClassRow, Day, EnrolRow, IdHasher, NONE, ProgRow, Snapshot, TreeCache, UnitTree, date, day};
 
 /// What to compute besides the figures.
 #[derive(Debug, Clone)]
@@ -50,7 +50,7 @@ pub(crate) struct Ctx<'s> {
     pub snap: &'s Snapshot,
     trees: RefCell<TreeCache>,
     /// Class sizes on the date (enrolments not withdrawn or waitlisted), shared by the C targets.
-    sizes: RefCell<Option<Arc<IdMap<u64>>>>,
+    sizes: RefCell<Option<Arc<Vec<u64>>>>,
     /// The classes as they stand on the date, shared by the C targets.
     classes: RefCell<Option<Arc<Vec<&'s ClassRow>>>>,
     pub as_of: NaiveDate,
@@ -72,42 +72,20 @@ impl<'s> Ctx<'s> {
         Frame::new(self.snap, d, tree)
     }
 
-    /// The number of people in each class as of the date.
-    fn class_sizes(&self) -> Arc<IdMap<u64>> {
-        self.sizes
-            .borrow_mut()
-            .get_or_insert_with(|| {
-                let cut = day(self.as_of);
-                let mut sizes = IdMap::default();
-                for p in 0..self.snap.people() as u32 {
-                    self.snap.for_enrolments_at(p, cut, |e| {
-                        if let Some(cl) = e.class()
-                            && !matches!(
-                                e.status,
-                                EnrolmentStatus::Withdrawn | EnrolmentStatus::Waitlisted | EnrolmentStatus::Requested | EnrolmentStatus::Declined
-                            )
-                        {
-                            *sizes.entry(cl).or_default() += 1;
-                        }
-                    });
-                }
-                Arc::new(sizes)
-            })
-            .clone()
+    /// The number of people in each class as of the date, by the class's
+    /// dense index (counted in the walk of the enrolments for the quotas).
+    fn class_sizes(&self) -> Arc<Vec<u64>> {
+        if self.sizes.borrow().is_none() {
+            let none = Compiled { tests: Vec::new(), completions: Vec::new(), targets: Vec::new() };
+            let (_, sizes) = count_quotas(self, &none, &[], true);
+            *self.sizes.borrow_mut() = sizes.map(Arc::new);
+        }
+        self.sizes.borrow().clone().unwrap_or_default()
     }
 
     /// Each class as it stands on the date.
     fn classes(&self) -> Arc<Vec<&'s ClassRow>> {
         self.classes.borrow_mut().get_or_insert_with(|| Arc::new(self.snap.classes_at(day(self.as_of)))).clone()
-    }
-
-    /// Inside the unit filter (always, without one).
-    fn inside(&self, tree: &UnitTree, unit: Option<u32>) -> bool {
-        inside(self.unit_code, tree, unit)
-    }
-
-    fn unit_label(&self, tree: &UnitTree, unit: Option<u32>) -> (Option<String>, Option<String>) {
-        unit_label(self.snap, tree, unit)
     }
 }
 
@@ -279,97 +257,174 @@ fn workers(people: usize) -> usize {
 }
 
 fn run_jobs(ctx: &Ctx, cts: &Compiled, jobs: &[Job], members: bool) -> Vec<JobOut> {
-    let mut outs: Vec<JobOut> = jobs.iter().map(|_| JobOut::default()).collect();
     let mut dates: Vec<NaiveDate> = jobs.iter().map(|j| j.date).collect();
     dates.sort();
     dates.dedup();
+    let frames: Vec<Frame> = dates.iter().map(|&d| ctx.frame(d)).collect();
+    let groups: Vec<Vec<usize>> = dates.iter().map(|d| (0..jobs.len()).filter(|&j| jobs[j].date == *d).collect()).collect();
     let v = View { snap: ctx.snap, unit_code: ctx.unit_code, missing: ctx.opts.missing };
     let n = ctx.snap.people() as u32;
-    for d in dates {
-        let frame = ctx.frame(d);
-        let here: Vec<usize> = (0..jobs.len()).filter(|&j| jobs[j].date == d).collect();
-        // People are split into contiguous ranges, one per worker; the parts
-        // are merged in order, so lists come out as from a single pass.
-        let w = workers(n as usize) as u32;
-        let parts: Vec<Vec<JobOut>> = if w <= 1 {
-            vec![scan(v, &frame, cts, jobs, &here, members, 0..n)]
-        } else {
-            let step = n.div_ceil(w);
-            std::thread::scope(|s| {
-                let (frame, here) = (&frame, &here);
-                let handles: Vec<_> = (0..w)
-                    .map(|i| {
-                        let range = (i * step).min(n)..((i + 1) * step).min(n);
-                        s.spawn(move || scan(v, frame, cts, jobs, here, members, range))
-                    })
-                    .collect();
-                handles.into_iter().map(|h| h.join().expect("evaluation worker")).collect()
-            })
-        };
-        for &j in &here {
+    // People are split into contiguous ranges, one per worker; the parts are
+    // merged in order, so lists come out as from a single pass.
+    let w = workers(n as usize) as u32;
+    let parts: Vec<Vec<JobOut>> = if w <= 1 {
+        vec![scan(v, &frames, &groups, cts, jobs, members, 0..n)]
+    } else {
+        let step = n.div_ceil(w);
+        std::thread::scope(|s| {
+            let (frames, groups) = (&frames, &groups);
+            let handles: Vec<_> = (0..w)
+                .map(|i| {
+                    let range = (i * step).min(n)..((i + 1) * step).min(n);
+                    s.spawn(move || scan(v, frames, groups, cts, jobs, members, range))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("evaluation worker")).collect()
+        })
+    };
+    let mut parts = parts.into_iter();
+    let mut outs = parts.next().unwrap_or_default();
+    for (g, here) in groups.iter().enumerate() {
+        for &j in here {
             if jobs[j].detail {
-                outs[j].own = vec![[0; 4]; frame.tree.len() + 1];
-                outs[j].tree = Some(frame.tree.clone());
+                outs[j].tree = Some(frames[g].tree.clone());
             }
         }
-        for part in parts {
-            for (k, o) in part.into_iter().enumerate() {
-                let out = &mut outs[here[k]];
-                out.pop += o.pop;
-                out.met += o.met;
-                out.overdue += o.overdue;
-                out.pending += o.pending;
-                for (a, b) in out.own.iter_mut().zip(&o.own) {
-                    for i in 0..4 {
-                        a[i] += b[i];
-                    }
+    }
+    for part in parts {
+        for (out, o) in outs.iter_mut().zip(part) {
+            out.pop += o.pop;
+            out.met += o.met;
+            out.overdue += o.overdue;
+            out.pending += o.pending;
+            for (a, b) in out.own.iter_mut().zip(&o.own) {
+                for i in 0..4 {
+                    a[i] += b[i];
                 }
-                out.missing.extend(o.missing);
-                out.holders.extend(o.holders);
-                out.members.extend(o.members);
             }
+            out.missing.extend(o.missing);
+            out.holders.extend(o.holders);
+            out.members.extend(o.members);
         }
     }
     outs
 }
 
-/// One worker's pass over a range of people for the jobs `here` of one date.
-fn scan(v: View, frame: &Frame, cts: &Compiled, jobs: &[Job], here: &[usize], members: bool, range: std::ops::Range<u32>) -> Vec<JobOut> {
-    let d = frame.date;
-    let mut outs: Vec<JobOut> = here
-        .iter()
-        .map(|&j| JobOut { own: if jobs[j].detail { vec![[0; 4]; frame.tree.len() + 1] } else { Vec::new() }, ..JobOut::default() })
-        .collect();
-    let mut memo = Memo::new(cts);
-    // The courses each person has done, listed once per person when a test of
-    // this date looks at them.
-    let completions = here.iter().any(|&j| {
-        let ct = &cts.targets[jobs[j].target];
-        cts.completions[ct.pop] || ct.crit.is_some_and(|c| cts.completions[c])
-    });
-    let mut done = Vec::new();
-    for p in range {
-        let pa = frame.person(p);
-        if !frame.in_base(&pa) || !inside(v.unit_code, &frame.tree, pa.unit) {
-            continue;
-        }
-        if completions {
-            compile::done_courses(frame, p, &mut done);
-        }
-        let pa = PersonAt { done: completions.then_some(done.as_slice()), ..pa };
-        memo.clear();
-        for (k, &j) in here.iter().enumerate() {
-            let job = &jobs[j];
-            let ct = &cts.targets[job.target];
-            if !memo.test(cts, ct.pop, frame, &pa) {
-                continue;
+/// The jobs of one date, grouped by population test: a person outside a
+/// population skips all its jobs at once.
+struct DateGroups {
+    groups: Vec<PopGroup>,
+    /// Some population test of the date looks at completed courses.
+    pop_done: bool,
+}
+
+struct PopGroup {
+    pop: usize,
+    jobs: Vec<JobSpec>,
+    /// Some criterion of the group looks at completed courses.
+    crit_done: bool,
+}
+
+struct JobSpec {
+    j: usize,
+    crit: Option<usize>,
+    holder: bool,
+}
+
+impl DateGroups {
+    fn new(cts: &Compiled, jobs: &[Job], here: &[usize]) -> Self {
+        let mut groups: Vec<PopGroup> = Vec::new();
+        for &j in here {
+            let ct = &cts.targets[jobs[j].target];
+            let spec = JobSpec { j, crit: ct.crit, holder: ct.t.kind == Kind::PostHolder };
+            let crit_done = ct.crit.is_some_and(|c| cts.completions[c]);
+            match groups.iter_mut().find(|g| g.pop == ct.pop) {
+                Some(g) => {
+                    g.jobs.push(spec);
+                    g.crit_done |= crit_done;
+                }
+                None => groups.push(PopGroup { pop: ct.pop, jobs: vec![spec], crit_done }),
             }
-            let met = ct.crit.is_some_and(|c| memo.test(cts, c, frame, &pa));
+        }
+        let pop_done = groups.iter().any(|g| cts.completions[g.pop]);
+        DateGroups { groups, pop_done }
+    }
+}
+
+/// One worker's pass over a range of people for all the jobs, grouped by
+/// date (`groups[g]`: the jobs of `frames[g]`'s date). Each person is taken
+/// through every date in turn while their rows are in the cache, instead of
+/// one pass over all the people per date.
+fn scan(v: View, frames: &[Frame], groups: &[Vec<usize>], cts: &Compiled, jobs: &[Job], members: bool, range: std::ops::Range<u32>) -> Vec<JobOut> {
+    let mut outs: Vec<JobOut> = jobs.iter().map(|_| JobOut::default()).collect();
+    for (g, here) in groups.iter().enumerate() {
+        for &j in here {
+            if jobs[j].detail {
+                outs[j].own = vec![[0; 4]; frames[g].tree.len() + 1];
+            }
+        }
+    }
+    let by_date: Vec<DateGroups> = groups.iter().map(|here| DateGroups::new(cts, jobs, here)).collect();
+    let mut memo = Memo::new(cts);
+    let mut done = Vec::new();
+    let mut pass = Vec::new();
+    for p in range {
+        for (g, frame) in frames.iter().enumerate() {
+            scan_date(v, frame, &by_date[g], cts, jobs, members, p, &mut memo, &mut done, &mut pass, &mut outs);
+        }
+    }
+    outs
+}
+
+/// The jobs of one date for person `p`.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn scan_date(
+    v: View,
+    frame: &Frame,
+    dg: &DateGroups,
+    cts: &Compiled,
+    jobs: &[Job],
+    members: bool,
+    p: u32,
+    memo: &mut Memo,
+    done: &mut Vec<compile::Done>,
+    pass: &mut Vec<bool>,
+    outs: &mut [JobOut],
+) {
+    let d = frame.date;
+    let pa = frame.person(p);
+    if !frame.in_base(&pa) || !inside(v.unit_code, &frame.tree, pa.unit) {
+        return;
+    }
+    memo.clear();
+    // The courses the person has done are listed once, and only when a test
+    // that looks at them is to be evaluated.
+    let mut listed = dg.pop_done;
+    if listed {
+        compile::done_courses(frame, p, done);
+    }
+    let base = pa;
+    let pa = PersonAt { done: listed.then_some(done.as_slice()), ..base };
+    pass.clear();
+    pass.extend(dg.groups.iter().map(|g| memo.test(cts, g.pop, frame, &pa)));
+    if !pass.iter().any(|x| *x) {
+        return;
+    }
+    if !listed && dg.groups.iter().zip(pass.iter()).any(|(g, ok)| *ok && g.crit_done) {
+        compile::done_courses(frame, p, done);
+        listed = true;
+    }
+    let pa = &PersonAt { done: listed.then_some(done.as_slice()), ..base };
+    for (group, _) in dg.groups.iter().zip(pass.iter()).filter(|(_, ok)| **ok) {
+        for js in &group.jobs {
+            let job = &jobs[js.j];
+            let met = js.crit.is_some_and(|c| memo.test(cts, c, frame, pa));
             let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
-            let out = &mut outs[k];
+            let out = &mut outs[js.j];
             let (status, deadline) = match job.mode {
                 Mode::Plain => (if met { EventStatus::Met } else { EventStatus::Overdue }, None),
-                Mode::Event { event, months, from } => match frame.event_day(&pa, event) {
+                Mode::Event { event, months, from } => match frame.event_day(pa, event) {
                     Some(ev) if ev < from => continue,
                     Some(ev) => {
                         let dl = add_months(date(ev), months);
@@ -409,25 +464,25 @@ fn scan(v: View, frame: &Frame, cts: &Compiled, jobs: &[Job], here: &[usize], me
                 if k < 4 {
                     out.own[slot][k] += 1;
                 }
-                if ct.t.kind == Kind::PostHolder {
+                if js.holder {
                     let (_, unit) = unit_label(v.snap, &frame.tree, pa.unit);
                     let post = pa.emp.and_then(|e| e.post).map(|p| v.snap.strings.name(p.code).to_string()).unwrap_or_default();
-                    out.holders.push(Holder { person_id: v.snap.person_ids[p as usize], name: name_of(&pa), post, unit, meets: met });
+                    out.holders.push(Holder { person_id: v.snap.person_ids[p as usize], name: name_of(v.snap, pa), post, unit, meets: met });
                 }
                 if !met && v.missing {
-                    let reason = match (status, &ct.why) {
+                    let reason = match (status, &cts.targets[job.target].why) {
                         (EventStatus::NoEvent, _) => match job.mode {
                             Mode::Event { event, .. } => format!("không có {} trong dữ liệu", event.label()),
                             Mode::Plain => String::new(),
                         },
-                        (_, Some(why)) => why.explain(frame, &pa).join("; "),
+                        (_, Some(why)) => why.explain(frame, pa).join("; "),
                         _ => String::new(),
                     };
                     let (unit_code, unit) = unit_label(v.snap, &frame.tree, pa.unit);
                     let is_event = matches!(job.mode, Mode::Event { .. });
                     out.missing.push(Missing {
                         person_id: v.snap.person_ids[p as usize],
-                        name: name_of(&pa),
+                        name: name_of(v.snap, pa),
                         unit_code,
                         unit,
                         reason,
@@ -436,13 +491,13 @@ fn scan(v: View, frame: &Frame, cts: &Compiled, jobs: &[Job], here: &[usize], me
                     });
                 }
             }
+
         }
     }
-    outs
 }
 
-fn name_of(pa: &PersonAt) -> String {
-    pa.det.map(|d| d.name.clone()).unwrap_or_default()
+fn name_of(snap: &Snapshot, pa: &PersonAt) -> String {
+    pa.det.map(|d| snap.name(d).to_string()).unwrap_or_default()
 }
 
 /// Per-unit rows: own counts, then each unit's subtree totals. The rows of
@@ -636,7 +691,13 @@ pub(crate) fn evaluate_targets(ctx: &Ctx, cts: &Compiled, members: bool) -> (Vec
     }
     let mut outs = run_jobs(ctx, cts, &jobs, members);
     let quota_targets: Vec<usize> = (0..cts.targets.len()).filter(|&i| cts.targets[i].t.kind == Kind::Quota && cts.targets[i].t.quota.is_some()).collect();
-    let mut quota_counts: HashMap<usize, QuotaCounts> = quota_targets.iter().copied().zip(count_quotas(ctx, cts, &quota_targets)).collect();
+    // The class sizes are counted in the same walk of the enrolments, when a class target needs them.
+    let want_sizes = cts.targets.iter().any(|ct| ct.t.kind == Kind::Classes && ct.t.classes.is_some()) && ctx.sizes.borrow().is_none();
+    let (counts, sizes) = count_quotas(ctx, cts, &quota_targets, want_sizes);
+    if let Some(sizes) = sizes {
+        *ctx.sizes.borrow_mut() = Some(Arc::new(sizes));
+    }
+    let mut quota_counts: HashMap<usize, QuotaCounts> = quota_targets.iter().copied().zip(counts).collect();
     let before_targets: Vec<usize> = (0..cts.targets.len()).filter(|&i| cts.targets[i].t.kind == Kind::BeforeEvent).collect();
     let mut before_counts: HashMap<usize, BeforeCounts> = before_targets.iter().copied().zip(count_before_events(ctx, cts, &before_targets)).collect();
     let mut results = Vec::new();
@@ -764,55 +825,94 @@ fn count_before_events(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<Before
             (ct.t.event.unwrap_or(Event::Appointment), from, to)
         })
         .collect();
-    let mut outs: Vec<BeforeCounts> = which.iter().map(|_| BeforeCounts { own: vec![[0u64; 4]; tree.len() + 1], ..BeforeCounts::default() }).collect();
+    let blank = || -> Vec<BeforeCounts> { which.iter().map(|_| BeforeCounts { own: vec![[0u64; 4]; tree.len() + 1], ..BeforeCounts::default() }).collect() };
     if which.is_empty() {
-        return outs;
+        return blank();
     }
-    let mut memo = Memo::new(cts);
-    for p in 0..ctx.snap.people() as u32 {
-        for ev in ctx.snap.events.of(p) {
-            let mut seen: Option<(Frame, PersonAt)> = None;
-            for (k, &i) in which.iter().enumerate() {
-                let (event, from, to) = specs[k];
-                if ev.kind != event || ev.day < from || ev.day > to {
-                    continue;
-                }
-                let (frame, pa) = seen.get_or_insert_with(|| {
-                    memo.clear();
-                    let frame = ctx.frame(date(ev.day));
-                    let pa = frame.person(p);
-                    (frame, pa)
-                });
-                let ct = &cts.targets[i];
-                if !frame.in_base(pa) || !ctx.inside(&frame.tree, pa.unit) || !memo.test(cts, ct.pop, frame, pa) {
-                    continue;
-                }
-                let ok = ct.crit.is_some_and(|c| memo.test(cts, c, frame, pa));
-                let d = date(ev.day);
-                let out = &mut outs[k];
-                out.pop += 1;
-                let y = out.years.entry(d.year()).or_default();
-                y.0 += 1;
-                let slot = pa.emp.and_then(|e| tree.place(e.unit)).map(|u| u as usize).unwrap_or(tree.len());
-                out.own[slot][0] += 1;
-                if ok {
-                    out.met += 1;
-                    y.1 += 1;
-                    out.own[slot][1] += 1;
-                } else if ctx.opts.missing {
-                    let reason = ct.why.as_ref().map(|w| w.explain(frame, pa).join("; ")).unwrap_or_default();
-                    let (unit_code, unit) = ctx.unit_label(&tree, pa.emp.and_then(|e| tree.place(e.unit)));
-                    out.missing.push(Missing {
-                        person_id: ctx.snap.person_ids[p as usize],
-                        name: name_of(pa),
-                        unit_code,
-                        unit,
-                        reason: format!("{} {}: {reason}", event.label(), d.format("%d/%m/%Y")),
-                        deadline: Some(d),
-                        status: None,
+    let (snap, unit_code, missing) = (ctx.snap, ctx.unit_code, ctx.opts.missing);
+    // People are split into ranges, one per worker, each with its own unit
+    // trees (the context's cache is behind a RefCell); parts merge in order.
+    let run = |range: std::ops::Range<u32>| -> Vec<BeforeCounts> {
+        let mut outs = blank();
+        let mut trees = TreeCache::default();
+        let mut memo = Memo::new(cts);
+        for p in range {
+            for ev in snap.events.of(p) {
+                let mut seen: Option<(Frame, PersonAt)> = None;
+                for (k, &i) in which.iter().enumerate() {
+                    let (event, from, to) = specs[k];
+                    if ev.kind != event || ev.day < from || ev.day > to {
+                        continue;
+                    }
+                    let (frame, pa) = seen.get_or_insert_with(|| {
+                        memo.clear();
+                        let frame = Frame::new(snap, date(ev.day), trees.get(snap, ev.day));
+                        let pa = frame.person(p);
+                        (frame, pa)
                     });
+                    let ct = &cts.targets[i];
+                    if !frame.in_base(pa) || !inside(unit_code, &frame.tree, pa.unit) || !memo.test(cts, ct.pop, frame, pa) {
+                        continue;
+                    }
+                    let ok = ct.crit.is_some_and(|c| memo.test(cts, c, frame, pa));
+                    let d = date(ev.day);
+                    let out = &mut outs[k];
+                    out.pop += 1;
+                    let y = out.years.entry(d.year()).or_default();
+                    y.0 += 1;
+                    let slot = pa.emp.and_then(|e| tree.place_index(e)).map(|u| u as usize).unwrap_or(tree.len());
+                    out.own[slot][0] += 1;
+                    if ok {
+                        out.met += 1;
+                        y.1 += 1;
+                        out.own[slot][1] += 1;
+                    } else if missing {
+                        let reason = ct.why.as_ref().map(|w| w.explain(frame, pa).join("; ")).unwrap_or_default();
+                        let (unit_code, unit) = unit_label(snap, &tree, pa.emp.and_then(|e| tree.place_index(e)));
+                        out.missing.push(Missing {
+                            person_id: snap.person_ids[p as usize],
+                            name: name_of(snap, pa),
+                            unit_code,
+                            unit,
+                            reason: format!("{} {}: {reason}", event.label(), d.format("%d/%m/%Y")),
+                            deadline: Some(d),
+                            status: None,
+                        });
+                    }
                 }
             }
+        }
+        outs
+    };
+    let n = snap.people() as u32;
+    let w = workers(n as usize) as u32;
+    let parts: Vec<Vec<BeforeCounts>> = if w <= 1 {
+        vec![run(0..n)]
+    } else {
+        let step = n.div_ceil(w);
+        let run = &run;
+        std::thread::scope(|s| {
+            let hs: Vec<_> = (0..w).map(|i| s.spawn(move || run((i * step).min(n)..((i + 1) * step).min(n)))).collect();
+            hs.into_iter().map(|h| h.join().expect("before-event worker")).collect()
+        })
+    };
+    let mut parts = parts.into_iter();
+    let mut outs = parts.next().unwrap_or_else(blank);
+    for part in parts {
+        for (out, o) in outs.iter_mut().zip(part) {
+            out.pop += o.pop;
+            out.met += o.met;
+            for (y, (a, b)) in o.years {
+                let e = out.years.entry(y).or_default();
+                e.0 += a;
+                e.1 += b;
+            }
+            for (a, b) in out.own.iter_mut().zip(&o.own) {
+                for i in 0..4 {
+                    a[i] += b[i];
+                }
+            }
+            out.missing.extend(o.missing);
         }
     }
     outs
@@ -903,15 +1003,15 @@ impl ProgFilter {
         ProgFilter { progs, unknown: programme_matches(snap, f, None), abroad: f.abroad }
     }
 
-    /// Does a course of programme `prog` (index), in class `class`, pass?
-    fn matches(&self, snap: &Snapshot, prog: u32, class: Option<i64>) -> bool {
+    /// Does a course of programme `prog` (index) pass? `class_abroad`: its
+    /// class is taught at an institution abroad (asked only when it matters).
+    #[inline]
+    fn matches(&self, prog: u32, class_abroad: impl FnOnce() -> bool) -> bool {
         let (ok, topic_abroad) = self.progs.get(prog as usize).copied().unwrap_or((self.unknown, false));
         if !ok {
             return false;
         }
-        !self.abroad
-            || topic_abroad
-            || class.and_then(|c| snap.class(c)).and_then(|c| snap.institutions.get(&c.institution)).is_some_and(|i| i.kind == InstitutionKind::Abroad)
+        !self.abroad || topic_abroad || class_abroad()
     }
 }
 
@@ -963,7 +1063,7 @@ struct QuotaSpec<'q> {
 /// quotas it counts in. People are split into ranges, one per worker, each
 /// with its own frames (the context's tree cache is behind a RefCell); the
 /// counts are summed.
-fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> {
+fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize], sizes: bool) -> (Vec<QuotaCounts>, Option<Vec<u64>>) {
     let snap = ctx.snap;
     let tree = ctx.tree.clone();
     let as_of = ctx.as_of;
@@ -987,9 +1087,16 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
     let blank = || -> Vec<QuotaCounts> {
         specs.iter().map(|s| QuotaCounts { sub_year: vec![HashMap::new(); s.q.sub_quotas.len()], own: vec![[0u64; 4]; tree.len() + 1], ..QuotaCounts::default() }).collect()
     };
-    if specs.is_empty() {
-        return Vec::new();
+    if specs.is_empty() && !sizes {
+        return (Vec::new(), None);
     }
+    // Class index → taught at an institution abroad (for the `abroad` filters).
+    let abroad: Vec<bool> = if specs.iter().any(|s| s.filter.abroad || s.subs.iter().any(|(f, _)| f.abroad)) {
+        snap.class_ids.iter().map(|&c| snap.class(c).and_then(|c| snap.institutions.get(&c.institution)).is_some_and(|i| i.kind == InstitutionKind::Abroad)).collect()
+    } else {
+        Vec::new()
+    };
+    let abroad_class = |c: Option<u32>| c.is_some_and(|c| abroad.get(c as usize).copied().unwrap_or(false));
     // Programme index → the quotas whose programme conditions it passes (a
     // bit set of `words` words), so that an enrolment is matched only against those.
     let words = specs.len().div_ceil(64);
@@ -1002,8 +1109,10 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
         }
     }
     let unit_code = ctx.unit_code;
-    let run = |range: std::ops::Range<u32>| -> Vec<QuotaCounts> {
+    let n_classes = if sizes { snap.class_ids.len() } else { 0 };
+    let run = |range: std::ops::Range<u32>| -> (Vec<QuotaCounts>, Vec<u64>) {
         let mut parts = blank();
+        let mut class_sizes = vec![0u64; n_classes];
         let mut trees = TreeCache::default();
         let mut frames: HashMap<Day, Frame, std::hash::BuildHasherDefault<IdHasher>> = HashMap::default();
         let mut memo = Memo::new(&qc);
@@ -1012,6 +1121,12 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
         for p in range {
             hits.clear();
             snap.for_enrolments_at(p, cut, |e| {
+                if sizes
+                    && let Some(cl) = e.class()
+                    && !matches!(e.status, EnrolmentStatus::Withdrawn | EnrolmentStatus::Waitlisted | EnrolmentStatus::Requested | EnrolmentStatus::Declined)
+                {
+                    class_sizes[cl as usize] += 1;
+                }
                 let i = e.prog() as usize;
                 for (w, &bits) in passing[i * words..(i + 1) * words].iter().enumerate() {
                     let mut bits = bits;
@@ -1032,7 +1147,7 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
                                 e.ends
                             }
                         };
-                        if d >= s.lo && d <= s.hi && s.filter.matches(snap, e.prog(), e.class()) {
+                        if d >= s.lo && d <= s.hi && s.filter.matches(e.prog(), || abroad_class(e.class())) {
                             hits.push((k, d, *e));
                         }
                     }
@@ -1061,21 +1176,21 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
                 if d > last12 {
                     part.recent += 1;
                 }
-                let slot = pa.emp.and_then(|e| tree.place(e.unit)).map(|u| u as usize).unwrap_or(tree.len());
+                let slot = pa.emp.and_then(|e| tree.place_index(e)).map(|u| u as usize).unwrap_or(tree.len());
                 part.own[slot][0] += 1;
                 part.own[slot][1] += 1;
                 for (j, (sf, sub_pop)) in s.subs.iter().enumerate() {
-                    if sf.matches(snap, e.prog(), e.class()) && sub_pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
+                    if sf.matches(e.prog(), || abroad_class(e.class())) && sub_pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
                         *part.sub_year[j].entry(y).or_default() += 1;
                     }
                 }
             }
         }
-        parts
+        (parts, class_sizes)
     };
     let n = snap.people() as u32;
     let w = workers(n as usize) as u32;
-    let parts: Vec<Vec<QuotaCounts>> = if w <= 1 {
+    let parts: Vec<(Vec<QuotaCounts>, Vec<u64>)> = if w <= 1 {
         vec![run(0..n)]
     } else {
         let step = n.div_ceil(w);
@@ -1086,12 +1201,16 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize]) -> Vec<QuotaCounts> 
         })
     };
     let mut total = blank();
-    for part in parts {
+    let mut class_sizes = vec![0u64; n_classes];
+    for (part, cs) in parts {
         for (t, o) in total.iter_mut().zip(part) {
             t.add(o);
         }
+        for (a, b) in class_sizes.iter_mut().zip(cs) {
+            *a += b;
+        }
     }
-    total
+    (total, sizes.then_some(class_sizes))
 }
 
 /// Q: person-times (enrolments, not people) per year of the period.
@@ -1175,10 +1294,11 @@ fn classes(ctx: &Ctx, t: &Target, r: &mut TargetResult) {
             ClassCount::Finished => cl.status == ClassStatus::Finished,
         };
         let prog = snap.programme_index.get(&cl.programme).copied().unwrap_or(u32::MAX);
-        if !counted || !filter.matches(snap, prog, Some(cl.entity)) {
+        let abroad = || snap.institutions.get(&cl.institution).is_some_and(|i| i.kind == InstitutionKind::Abroad);
+        if !counted || !filter.matches(prog, abroad) {
             continue;
         }
-        let size = sizes.get(&cl.entity).copied().unwrap_or(0);
+        let size = snap.class_ix(cl.entity).map(|i| sizes[i as usize]).unwrap_or(0);
         let size_ok = c.size.min.is_none_or(|m| size >= m) && c.size.max.is_none_or(|m| size <= m);
         *per_year.entry(y).or_default() += 1;
         r.classes.push(ClassInfo { class_id: cl.entity, code: cl.code.clone(), year: y, size, size_ok, status: cl.status.code().to_string() });

@@ -168,7 +168,10 @@ pub struct PersonRow {
     pub birth: NaiveDate,
     pub sex: Sex,
     pub ethnicity: u8,
-    pub name: String,
+    /// The full name: a span of [`Snapshot::names`] (one arena for all the
+    /// names instead of a `String` per row); read it with [`Snapshot::name`].
+    name_len: u16,
+    name_at: u32,
     /// The day the person reaches statutory retirement age.
     pub retire: Day,
 }
@@ -236,20 +239,21 @@ impl PackedId {
     }
 }
 
-const _: () = assert!(size_of::<EnrolRow>() == 40);
+const _: () = assert!(size_of::<EnrolRow>() == 36);
 
-/// The class id that stands for "no class".
-const NO_CLASS: i64 = i64::MIN;
+/// The class index that stands for "no class".
+const NO_CLASS: u32 = u32::MAX;
 
-/// One version of an enrolment: 40 bytes (ids packed at 4-byte alignment,
-/// the programme as its dense index in [`Snapshot::progs`]).
+/// One version of an enrolment: 36 bytes (the id packed at 4-byte alignment,
+/// the programme as its dense index in [`Snapshot::progs`], the class as its
+/// dense index in [`Snapshot::class_ids`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EnrolRow {
     entity_id: PackedId,
     pub from: Day,
     pub to: Day,
     prog: u32,
-    class_id: PackedId,
+    class_ix: u32,
     pub starts: Day,
     pub ends: Day,
     pub status: EnrolmentStatus,
@@ -257,13 +261,13 @@ pub struct EnrolRow {
 
 impl EnrolRow {
     #[allow(clippy::too_many_arguments)]
-    pub fn new(entity: i64, from: Day, to: Day, prog: u32, class: Option<i64>, status: EnrolmentStatus, starts: Day, ends: Day) -> Self {
+    pub fn new(entity: i64, from: Day, to: Day, prog: u32, class: Option<u32>, status: EnrolmentStatus, starts: Day, ends: Day) -> Self {
         EnrolRow {
             entity_id: PackedId::new(entity),
             from,
             to,
             prog,
-            class_id: PackedId::new(class.unwrap_or(NO_CLASS)),
+            class_ix: class.unwrap_or(NO_CLASS),
             starts,
             ends,
             status,
@@ -278,10 +282,10 @@ impl EnrolRow {
     pub fn prog(&self) -> u32 {
         self.prog
     }
+    /// The class's dense index ([`Snapshot::class_ids`]).
     #[inline]
-    pub fn class(&self) -> Option<i64> {
-        let c = self.class_id.get();
-        (c != NO_CLASS).then_some(c)
+    pub fn class(&self) -> Option<u32> {
+        (self.class_ix != NO_CLASS).then_some(self.class_ix)
     }
 }
 
@@ -369,6 +373,8 @@ pub struct Snapshot {
     pub person_ids: Vec<i64>,
     pub person_index: IdMap<u32>,
     pub details: Csr<PersonRow>,
+    /// The people's full names, end to end ([`Snapshot::name`]).
+    names: String,
     pub employments: Csr<EmpRow>,
     pub roles: Csr<RoleRow>,
     pub qualifications: Csr<QualRow>,
@@ -382,6 +388,9 @@ pub struct Snapshot {
     /// Programme entity → dense index.
     pub programme_index: IdMap<u32>,
     pub classes: Vec<ClassRow>,
+    /// Class ids by dense index (the index enrolments hold), sorted: every
+    /// class of [`Snapshot::classes`] and every class an enrolment names.
+    pub class_ids: Vec<i64>,
     /// Job position entity → (code id, group).
     pub positions: IdMap<(u32, PositionGroup)>,
     pub requirements: IdMap<Vec<ReqRow>>,
@@ -400,6 +409,7 @@ pub struct SnapshotBuilder {
     units: Vec<UnitRow>,
     successors: IdMap<Vec<i64>>,
     details: Vec<(u32, u32, PersonRow)>,
+    names: String,
     employments: Vec<(u32, u32, EmpRow)>,
     roles: Vec<(u32, u32, RoleRow)>,
     qualifications: Vec<(u32, u32, QualRow)>,
@@ -410,6 +420,9 @@ pub struct SnapshotBuilder {
     unit_ids: Vec<i64>,
     unit_index: IdMap<u32>,
     classes: Vec<ClassRow>,
+    /// Class ids named by enrolments, by arrival (sorted at the end).
+    class_ids: Vec<i64>,
+    class_index: IdMap<u32>,
     positions: IdMap<(Day, u32, PositionGroup)>,
     requirements: IdMap<Vec<ReqRow>>,
     lecturers: Vec<LecturerRow>,
@@ -433,6 +446,7 @@ impl SnapshotBuilder {
             units: Vec::new(),
             successors: IdMap::default(),
             details: Vec::new(),
+            names: String::new(),
             employments: Vec::new(),
             roles: Vec::new(),
             qualifications: Vec::new(),
@@ -443,6 +457,8 @@ impl SnapshotBuilder {
             unit_ids: Vec::new(),
             unit_index: IdMap::default(),
             classes: Vec::new(),
+            class_ids: Vec::new(),
+            class_index: IdMap::default(),
             positions: IdMap::default(),
             requirements: IdMap::default(),
             lecturers: Vec::new(),
@@ -537,7 +553,12 @@ impl SnapshotBuilder {
     fn details(&mut self, id: i64, from: Day, to: Day, d: &PersonDetails) {
         let p = self.person(id);
         let retire = day(self.schedule.retirement_date(d.birth_date, d.sex));
-        self.details.push((p, self.details.len() as u32, PersonRow { from, to, birth: d.birth_date, sex: d.sex, ethnicity: d.ethnicity.code(), name: d.full_name(), retire }));
+        let name = d.full_name();
+        let name = &name[..name.floor_char_boundary(u16::MAX as usize)];
+        let name_at = self.names.len() as u32;
+        self.names.push_str(name);
+        let name_len = name.len() as u16;
+        self.details.push((p, self.details.len() as u32, PersonRow { from, to, birth: d.birth_date, sex: d.sex, ethnicity: d.ethnicity.code(), name_len, name_at, retire }));
     }
 
     fn employment(&mut self, from: Day, to: Day, e: &Employment) {
@@ -654,10 +675,19 @@ impl SnapshotBuilder {
     fn enrolment(&mut self, id: i64, from: Day, to: Day, e: &Enrolment) {
         let p = self.person(e.person_id);
         let prog = self.prog(e.programme_id);
+        let class = e.class_id.map(|c| match self.class_index.get(&c) {
+            Some(&i) => i,
+            None => {
+                let i = self.class_ids.len() as u32;
+                self.class_ids.push(c);
+                self.class_index.insert(c, i);
+                i
+            }
+        });
         self.enrolments.push((
             p,
             self.enrolments.len() as u32,
-            EnrolRow::new(id, from, to, prog, e.class_id, e.status, day(e.starts_on), day(e.ends_on)),
+            EnrolRow::new(id, from, to, prog, class, e.status, day(e.starts_on), day(e.ends_on)),
         ));
     }
 
@@ -705,6 +735,21 @@ impl SnapshotBuilder {
         bounds.dedup();
         let mut classes = self.classes;
         classes.sort_by_key(|c| (c.entity, c.from));
+        // Class indexes in id order, so that an id's index is a binary search.
+        drop(self.class_index);
+        let mut class_ids: Vec<i64> = self.class_ids.iter().copied().chain(classes.iter().map(|c| c.entity)).collect();
+        class_ids.sort_unstable();
+        class_ids.dedup();
+        class_ids.shrink_to_fit();
+        let remap: Vec<u32> = self.class_ids.iter().map(|c| class_ids.partition_point(|x| x < c) as u32).collect();
+        drop(self.class_ids);
+        let mut enrolments = self.enrolments;
+        for (_, _, e) in enrolments.iter_mut() {
+            if e.class_ix != NO_CLASS {
+                e.class_ix = remap[e.class_ix as usize];
+            }
+        }
+        drop(remap);
         let mut lecturers = self.lecturers;
         lecturers.sort_by_key(|l| (l.entity, l.from));
         let mut prog_ids = self.prog_ids;
@@ -727,10 +772,15 @@ impl SnapshotBuilder {
             unit_bounds: bounds,
             unit_ids: self.unit_ids,
             details: Csr::build(n, self.details, |r| (0, r.from)),
+            names: {
+                let mut names = self.names;
+                names.shrink_to_fit();
+                names
+            },
             employments,
             roles: Csr::build(n, self.roles, |r| (0, r.from)),
             qualifications: Csr::build(n, self.qualifications, |r| (r.kind as i64, r.from)),
-            enrolments: Csr::build(n, self.enrolments, |r| (r.entity(), r.from)),
+            enrolments: Csr::build(n, enrolments, |r| (r.entity(), r.from)),
             events: Csr::build(n, events, |_| (0, 0)),
             person_ids: self.person_ids,
             person_index: self.person_index,
@@ -739,6 +789,7 @@ impl SnapshotBuilder {
             programme_index: prog_index,
             progs,
             classes,
+            class_ids,
             positions: self.positions.into_iter().map(|(k, (_, c, g))| (k, (c, g))).collect(),
             requirements: self.requirements,
             lecturers,
@@ -873,6 +924,12 @@ impl Snapshot {
         b.finish(today)
     }
 
+    /// A person's full name as a details row records it.
+    pub fn name(&self, r: &PersonRow) -> &str {
+        let a = r.name_at as usize;
+        self.names.get(a..a + r.name_len as usize).unwrap_or("")
+    }
+
     pub fn people(&self) -> usize {
         self.person_ids.len()
     }
@@ -890,7 +947,7 @@ impl Snapshot {
             // hashbrown: one control byte per bucket, buckets a power of two above 8/7 of the entries.
             m.len() * 8 / 7 * (size_of::<(K, V)>() + 1)
         }
-        let names: usize = self.details.rows.iter().map(|r| r.name.len()).sum();
+        let names = self.names.len();
         let strings: usize = self.strings.names.iter().map(|s| 2 * s.len() + 2 * size_of::<String>() + 8).sum();
         self.details.heap_bytes()
             + names
@@ -905,6 +962,7 @@ impl Snapshot {
             + self.units.len() * size_of::<UnitRow>()
             + self.classes.len() * size_of::<ClassRow>()
             + self.classes.iter().map(|c| c.code.len()).sum::<usize>()
+            + self.class_ids.len() * size_of::<i64>()
             + map(&self.programmes)
             + map(&self.requirements)
             + map(&self.positions)
@@ -976,6 +1034,11 @@ impl Snapshot {
                 f(r);
             }
         }
+    }
+
+    /// The dense index of a class id ([`Snapshot::class_ids`]).
+    pub fn class_ix(&self, entity: i64) -> Option<u32> {
+        self.class_ids.binary_search(&entity).ok().map(|i| i as u32)
     }
 
     /// The first version of a class (classes are sorted by entity, then valid-from).

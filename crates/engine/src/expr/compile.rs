@@ -23,11 +23,29 @@ pub struct Frame<'s> {
     /// statutory date and enrolled courses that end by the date count as done.
     pub forecast: bool,
     pub tree: Arc<UnitTree>,
+    /// 1 January of the date's year.
+    year_start: Day,
+    /// The day `m` months before the date, for `m` up to [`MONTHS_BACK`]
+    /// (filled on first use: `last_months(m)` windows ask for it per person).
+    months_back: std::sync::OnceLock<Vec<Day>>,
 }
+
+const MONTHS_BACK: i32 = 120;
 
 impl<'s> Frame<'s> {
     pub fn new(snap: &'s Snapshot, d: NaiveDate, tree: Arc<UnitTree>) -> Self {
-        Frame { snap, day: day(d), date: d, forecast: d > snap.today, tree }
+        let year_start = NaiveDate::from_ymd_opt(d.year(), 1, 1).map(day).unwrap_or(Day::MIN);
+        Frame { snap, day: day(d), date: d, forecast: d > snap.today, tree, year_start, months_back: std::sync::OnceLock::new() }
+    }
+
+    /// The day `m` months before the date.
+    #[inline]
+    pub fn months_back(&self, m: i32) -> Day {
+        if (0..=MONTHS_BACK).contains(&m) {
+            self.months_back.get_or_init(|| (0..=MONTHS_BACK).map(|m| day(add_months(self.date, -m))).collect())[m as usize]
+        } else {
+            day(add_months(self.date, -m))
+        }
     }
 
     /// A person's state on the frame's date.
@@ -116,6 +134,14 @@ fn bit<T: Copy + PartialEq>(all: &[T], x: T) -> u64 {
     all.iter().position(|y| *y == x).map(|i| 1u64 << i).unwrap_or(0)
 }
 
+/// [`bit`] for the coded enums, whose `ALL` lists the values in declaration
+/// order: the position is the discriminant (no search per person).
+macro_rules! bit_of {
+    ($x:expr) => {
+        1u64 << ($x as u32 & 63)
+    };
+}
+
 fn ids(snap: &Snapshot, codes: &[String]) -> Vec<u32> {
     codes.iter().map(|c| snap.strings.get(c)).filter(|i| *i != NONE).collect()
 }
@@ -169,8 +195,8 @@ pub fn window_bounds(f: &Frame, pa: &PersonAt, w: Window) -> Option<(Day, Day)> 
     let d = f.day;
     Some(match w {
         Window::Ever => (Day::MIN, d),
-        Window::ThisYear => (day(NaiveDate::from_ymd_opt(f.date.year(), 1, 1)?), d),
-        Window::LastMonths { months } => (day(add_months(f.date, -months)), d),
+        Window::ThisYear => (f.year_start, d),
+        Window::LastMonths { months } => (f.months_back(months), d),
         Window::Term { from, to } => (day(NaiveDate::from_ymd_opt(from, 1, 1)?), d.min(day(NaiveDate::from_ymd_opt(to, 12, 31)?))),
         Window::MonthsAfter { event, months } => {
             let e = f.event_day(pa, event)?;
@@ -189,6 +215,9 @@ struct Filter {
     /// Programme index → matches the topic, programme and kind conditions.
     pass: Vec<bool>,
     window: Window,
+    /// The window's bounds when they depend on neither the person nor the
+    /// date: (first day, last day before capping at the date).
+    fixed: Option<(Day, Day)>,
 }
 
 impl Filter {
@@ -206,7 +235,26 @@ impl Filter {
                 topic_ok && prog_ok && kind_ok
             })
             .collect();
-        Filter { any, pass, window: t.window }
+        let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).map(day);
+        let fixed = match t.window {
+            Window::Ever => Some((Day::MIN, Day::MAX)),
+            Window::Term { from, to } => ymd(from, 1, 1).zip(ymd(to, 12, 31)),
+            Window::Since { from } => Some((day(from), Day::MAX)),
+            Window::Between { from, to } => Some((day(from), day(to))),
+            _ => None,
+        };
+        Filter { any, pass, window: t.window, fixed }
+    }
+
+    /// [`window_bounds`] of the filter's window.
+    #[inline]
+    fn bounds(&self, f: &Frame, pa: &PersonAt) -> Option<(Day, Day)> {
+        match (self.fixed, self.window) {
+            (Some((lo, hi)), _) => Some((lo, f.day.min(hi))),
+            (None, Window::ThisYear) => Some((f.year_start, f.day)),
+            (None, Window::LastMonths { months }) => Some((f.months_back(months), f.day)),
+            (None, w) => window_bounds(f, pa, w),
+        }
     }
 
     #[inline]
@@ -223,7 +271,7 @@ pub fn completion(f: &Frame, pa: &PersonAt, t: &TrainingFilter) -> Option<Day> {
 }
 
 fn completion_with(f: &Frame, pa: &PersonAt, filter: &Filter) -> Option<Day> {
-    let (lo, hi) = window_bounds(f, pa, filter.window)?;
+    let (lo, hi) = filter.bounds(f, pa)?;
     let mut found = None;
     let mut see = |ends: Day, prog: u32| {
         if ends >= lo && ends <= hi && filter.passes(prog) {
@@ -262,19 +310,19 @@ pub fn compile(node: &Node, snap: &Snapshot) -> Test {
         }
         Pred::Category { set } => {
             let m = mask(Category::ALL, set);
-            Box::new(move |_, p| p.emp.is_some_and(|e| m & bit(Category::ALL, e.category) != 0))
+            Box::new(move |_, p| p.emp.is_some_and(|e| m & bit_of!(e.category) != 0))
         }
         Pred::Level { set } => {
             let m = mask(UnitLevel::ALL, set);
-            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit(UnitLevel::ALL, f.tree.units[u as usize].level) != 0))
+            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].level) != 0))
         }
         Pred::UnitKind { set } => {
             let m = mask(UnitKind::ALL, set);
-            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit(UnitKind::ALL, f.tree.units[u as usize].kind) != 0))
+            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].kind) != 0))
         }
         Pred::Sector { set } => {
             let m = mask(Sector::ALL, set);
-            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit(Sector::ALL, f.tree.units[u as usize].sector) != 0))
+            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].sector) != 0))
         }
         Pred::Within { codes } => {
             let want = ids(snap, codes);
@@ -450,5 +498,27 @@ impl<'n> Explainer<'n> {
             }
             _ => vec![format!("không thỏa «{}»", node.src)],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `bit_of!` relies on each coded enum's `ALL` being in discriminant order.
+    #[test]
+    fn coded_enums_list_their_values_in_discriminant_order() {
+        fn check<T: Copy + PartialEq + std::fmt::Debug>(all: &[T], disc: impl Fn(T) -> u32) {
+            assert!(all.len() <= 64);
+            for (i, x) in all.iter().enumerate() {
+                assert_eq!(disc(*x), i as u32, "{x:?}");
+                assert_eq!(bit(all, *x), 1u64 << i);
+            }
+        }
+        check(Category::ALL, |x| x as u32);
+        check(UnitLevel::ALL, |x| x as u32);
+        check(UnitKind::ALL, |x| x as u32);
+        check(Sector::ALL, |x| x as u32);
+        check(Topic::ALL, |x| x as u32);
     }
 }
