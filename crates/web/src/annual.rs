@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{Perm, Role, Viewer};
 use crate::error::AppError;
-use crate::fmt::{Coded, Day, Moment, money, vietnam};
+use crate::fmt::{Coded, Day, Moment, money};
 use crate::targets::ActivePlan;
 
 // ---------------------------------------------------------------- clock
@@ -56,13 +56,10 @@ impl Clock {
 
     /// Today in Vietnam.
     pub fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&vietnam()).date_naive()
+        crate::fmt::day_in_vietnam(self.now())
     }
 }
 
-fn vn_day(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&vietnam()).date_naive()
-}
 
 fn stamp(v: &Viewer, now: DateTime<Utc>) -> Stamp {
     Stamp::new(v.username.clone(), now)
@@ -72,7 +69,7 @@ fn stamp(v: &Viewer, now: DateTime<Utc>) -> Stamp {
 /// twice) are the user's to fix, not failures of the system.
 fn store_err(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict(m) => AppError::BadRequest(format!("{}.", capitalise(&m))),
+        StoreError::Conflict(m) => AppError::BadRequest(format!("{}.", crate::fmt::capitalise(&m))),
         StoreError::EntityNotFound { table, id } => {
             AppError::NotFound(format!("bản ghi {id} ({table})"))
         }
@@ -80,13 +77,6 @@ fn store_err(e: StoreError) -> AppError {
     }
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
 
 // ---------------------------------------------------------------- who may do what
 
@@ -681,7 +671,7 @@ pub fn create_plan(
     year: i32,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let today = vn_day(now);
+    let today = crate::fmt::day_in_vietnam(now);
     let scope = unit_scope(store, v, today)?;
     if actor(v).is_none() {
         return Err(AppError::Forbidden);
@@ -740,7 +730,7 @@ pub fn add_line(
     input: &LineInput,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let today = vn_day(now);
+    let today = crate::fmt::day_in_vietnam(now);
     let row = load_plan(store, v, id, today)?;
     if actor(v) != Some(Actor::UnitOfficer) {
         return Err(AppError::Forbidden);
@@ -775,7 +765,7 @@ pub fn add_line(
     if let Some((what, _)) = figures.iter().find(|(_, n)| *n < 0) {
         return Err(AppError::BadRequest(format!(
             "{} không được âm.",
-            capitalise(what)
+            crate::fmt::capitalise(what)
         )));
     }
     if input.person_times == 0 && input.classes == 0 {
@@ -829,7 +819,7 @@ pub fn remove_line(
     line_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    load_plan(store, v, id, vn_day(now))?;
+    load_plan(store, v, id, crate::fmt::day_in_vietnam(now))?;
     if actor(v) != Some(Actor::UnitOfficer) {
         return Err(AppError::Forbidden);
     }
@@ -848,7 +838,7 @@ pub fn act(
     comment: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<PlanStatus, AppError> {
-    let today = vn_day(now);
+    let today = crate::fmt::day_in_vietnam(now);
     let row = load_plan(store, v, id, today)?;
     let who = actor(v).ok_or(AppError::Forbidden)?;
     if !matches!(
@@ -863,7 +853,7 @@ pub fn act(
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     let to = rules::transition(from, action, who, comment).map_err(|e| match e {
         rules::TransitionError::NotAllowed { .. } => AppError::Forbidden,
-        e => AppError::BadRequest(format!("{}.", capitalise(&e.to_string()))),
+        e => AppError::BadRequest(format!("{}.", crate::fmt::capitalise(&e.to_string()))),
     })?;
     if action == PlanAction::Submit && store.plan_lines(id)?.is_empty() {
         return Err(AppError::BadRequest(
@@ -1717,7 +1707,7 @@ pub fn add_allocation(
             "Số tiền phân bổ phải lớn hơn 0.".into(),
         ));
     }
-    if !units_on(store, vn_day(now))?.contains_key(&a.unit_id) {
+    if !units_on(store, crate::fmt::day_in_vietnam(now))?.contains_key(&a.unit_id) {
         return Err(AppError::NotFound(format!("đơn vị có mã số {}", a.unit_id)));
     }
     let programme = a
@@ -1833,7 +1823,7 @@ fn load_duties(store: &mut Store) -> Result<Loaded, AppError> {
 fn alerts(l: &Loaded, today: NaiveDate) -> (Vec<Overdue>, Vec<Reminder>) {
     let mut overdue = Vec::new();
     for (r, d) in l.rows.iter().zip(&l.duties) {
-        let since = vn_day(r.stamp.at);
+        let since = crate::fmt::day_in_vietnam(r.stamp.at);
         overdue.extend(duty_rules::overdue(
             std::slice::from_ref(d),
             &l.updates,
@@ -1989,7 +1979,7 @@ pub fn add_duty_comment(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let row = duty_row(store, id)?;
-    if let DutyRight::Refused(why) = duty_right(store, v, &row.duty, vn_day(now))? {
+    if let DutyRight::Refused(why) = duty_right(store, v, &row.duty, crate::fmt::day_in_vietnam(now))? {
         return Err(AppError::Refused(why));
     }
     let note = note.trim();
@@ -2145,7 +2135,7 @@ pub fn add_duty_update(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let row = duty_row(store, id)?;
-    match duty_right(store, v, &row.duty, vn_day(now))? {
+    match duty_right(store, v, &row.duty, crate::fmt::day_in_vietnam(now))? {
         DutyRight::Update => {}
         DutyRight::Comment => {
             return Err(AppError::Refused(format!(
@@ -2176,7 +2166,7 @@ pub fn add_duty_update(
             &NewDutyUpdate {
                 deadline: input.deadline,
                 state: state.code(),
-                on: vn_day(now),
+                on: crate::fmt::day_in_vietnam(now),
                 note,
                 file: file
                     .as_ref()
@@ -2260,7 +2250,7 @@ pub fn create_duty(
         d.products.clone().filter(|p| !p.trim().is_empty()),
         &d.when,
     )
-    .map_err(|e| AppError::BadRequest(format!("{}.", capitalise(&e.to_string()))))?;
+    .map_err(|e| AppError::BadRequest(format!("{}.", crate::fmt::capitalise(&e.to_string()))))?;
     let row = NewDuty {
         code: duty.id,
         task: duty.task,
@@ -2402,7 +2392,7 @@ pub fn commit_approved_class(
     split: &[SourceAmount],
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let mut c = class_budget(store, class_id, vn_day(now))?;
+    let mut c = class_budget(store, class_id, crate::fmt::day_in_vietnam(now))?;
     if !split.is_empty() {
         check_split(c.total, split)?;
         c.sources = split.to_vec();
@@ -2425,5 +2415,5 @@ pub fn settle_finished_class(store: &mut Store, v: &Viewer, class_id: i64, now: 
         return Ok(());
     }
     let payments = class_payments(store, class_id)?;
-    settle_class_budget(store, &v.username, class_id, vn_day(now), &payments, now).map(|_| ())
+    settle_class_budget(store, &v.username, class_id, crate::fmt::day_in_vietnam(now), &payments, now).map(|_| ())
 }

@@ -28,25 +28,15 @@ use crate::error::AppError;
 use crate::fmt::{Coded, Day, Moment, money, parse_day};
 use crate::service::can_see_person;
 
-fn vn_day(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&crate::fmt::vietnam()).date_naive()
-}
 
 fn store_err(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict(m) => AppError::Conflict(capitalise(&m) + "."),
+        StoreError::Conflict(m) => AppError::Conflict(crate::fmt::capitalise(&m) + "."),
         StoreError::EntityNotFound { id, .. } => AppError::NotFound(format!("cam kết số {id}")),
         e => AppError::Store(e.to_string()),
     }
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
 
 // ---------------------------------------------------------------- who may
 
@@ -686,7 +676,7 @@ fn prepare(
             None
         }
     };
-    let facts = person_facts(store, person_id, posted_on.unwrap_or_else(|| vn_day(now)))?;
+    let facts = person_facts(store, person_id, posted_on.unwrap_or_else(|| crate::fmt::day_in_vietnam(now)))?;
     if let Some(p) = posted_on
         && facts.job.is_none()
     {

@@ -101,6 +101,15 @@ pub fn money(n: i64) -> String {
     format!("{} đ", number(n))
 }
 
+/// A message from the store as a sentence: its first letter capitalised.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
 /// Reads a date as users and browsers write it: dd/mm/yyyy or yyyy-mm-dd.
 pub fn parse_day(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
@@ -111,7 +120,12 @@ pub fn parse_day(s: &str) -> Option<NaiveDate> {
 
 /// Today in Vietnam.
 pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&vietnam()).date_naive()
+    day_in_vietnam(Utc::now())
+}
+
+/// The calendar day in Vietnam at an instant.
+pub fn day_in_vietnam(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&vietnam()).date_naive()
 }
 
 #[cfg(test)]

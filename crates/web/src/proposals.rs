@@ -42,7 +42,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{Perm, Role, Viewer};
 use crate::error::AppError;
-use crate::fmt::{Coded, Day, Moment, money, vietnam};
+use crate::fmt::{Coded, Day, Moment, money};
 use crate::targets::ActivePlan;
 use crate::training::{ProposeClass, propose_all};
 
@@ -77,7 +77,7 @@ fn edits_norms(v: &Viewer) -> Result<(), AppError> {
 
 fn store_err(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict(m) => AppError::Conflict(format!("{}.", capitalise(&m))),
+        StoreError::Conflict(m) => AppError::Conflict(format!("{}.", crate::fmt::capitalise(&m))),
         StoreError::EntityNotFound {
             table: "proposals",
             id,
@@ -89,17 +89,7 @@ fn store_err(e: StoreError) -> AppError {
     }
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
 
-fn day_of(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&vietnam()).date_naive()
-}
 
 // ---------------------------------------------------------------- configuration
 
@@ -438,7 +428,7 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     edits(v)?;
-    let today = day_of(now);
+    let today = crate::fmt::day_in_vietnam(now);
     if !(2000..=2100).contains(&req.year) {
         return Err(AppError::BadRequest(format!(
             "Năm kế hoạch {} không hợp lệ.",
@@ -564,7 +554,7 @@ pub fn move_seat(
     l.draft
         .proposal
         .move_seat(person_id, from, to)
-        .map_err(|e| AppError::BadRequest(format!("{}.", capitalise(&e.to_string()))))?;
+        .map_err(|e| AppError::BadRequest(format!("{}.", crate::fmt::capitalise(&e.to_string()))))?;
     let added = new_problems(&before, &l.draft.proposal.check());
     if !added.is_empty() {
         return Err(AppError::BadRequest(format!(
