@@ -44,7 +44,7 @@ impl<S: nangluc_core::KnowledgeSink> nangluc_core::KnowledgeSink for CountingSin
     fn row(&mut self, row: nangluc_core::Versioned<nangluc_core::Fact>) {
         self.inner.row(row);
         self.rows += 1;
-        if self.rows % 10_000 == 0 {
+        if self.rows.is_multiple_of(10_000) {
             self.bar.set_position(self.rows);
         }
     }

@@ -505,10 +505,10 @@ fn name_of(snap: &Snapshot, pa: &PersonAt) -> String {
 fn breakdown(ctx: &Ctx, tree: &UnitTree, own: &[[u64; 4]], min: Option<crate::plan::Percent>, event: bool) -> Vec<UnitBreakdown> {
     let n = tree.len();
     let mut agg = own.to_vec();
-    for u in 0..n {
+    for (u, counts) in own.iter().enumerate().take(n) {
         for a in tree.ancestors(u as u32).skip(1) {
-            for k in 0..4 {
-                agg[a as usize][k] += own[u][k];
+            for (total, c) in agg[a as usize].iter_mut().zip(counts) {
+                *total += c;
             }
         }
     }

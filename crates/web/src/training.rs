@@ -1605,7 +1605,7 @@ pub fn open_classes(store: &mut Store, v: &Viewer) -> Result<Vec<OpenClass>, App
             mine,
         });
     }
-    out.sort_by(|a, b| a.class.starts_on.0.cmp(&b.class.starts_on.0));
+    out.sort_by_key(|a| a.class.starts_on.0);
     Ok(out)
 }
 
