@@ -11,10 +11,8 @@
 
 mod common;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chrono::{DateTime, Utc};
 use nangluc_core::qualification::QualificationKind;
 use nangluc_core::training::{
     Class, ClassStatus, Enrolment, EnrolmentStatus, FundingSource, Grant, Programme, StudyForm,
@@ -23,9 +21,10 @@ use nangluc_core::training::{
 use nangluc_core::{ChangeSet, Entity, Fact, Validity};
 use nangluc_store::{NewAccount, Store};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use common::{TempDb, d, seeded_db};
+use common::api::App;
+use common::app::csrf_of;
+use common::{d, seeded_db};
 
 /// Target 1 asks all four civil servants to hold political theory (only
 /// Nguyễn Văn An does) by 2026; target 2 is met by both units. Two rows of
@@ -77,12 +76,6 @@ products = "Báo cáo của Sở Nội vụ"
 deadline = { every = "year", quarter = 4 }
 when = "Trong quý IV hằng năm"
 "#;
-
-struct App {
-    router: Router,
-    state: nangluc_web::AppState,
-    db: TempDb,
-}
 
 /// The seeded province, plus: an HR officer of the Sở Tài chính (unit 3);
 /// programme 2, intermediate political theory (grants the qualification);
@@ -152,104 +145,7 @@ fn app() -> App {
     let state = nangluc_web::AppState::open(&db.url(), 4, false)
         .unwrap()
         .with_plan(plan);
-    App {
-        router: nangluc_web::router(state.clone()),
-        state,
-        db,
-    }
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    bytes: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
-}
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-impl App {
-    async fn send(&self, req: Request<Body>) -> Reply {
-        let r = self.router.clone().oneshot(req).await.unwrap();
-        let (status, headers) = (r.status(), r.headers().clone());
-        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            bytes,
-        }
-    }
-
-    async fn token(&self, user: &str) -> String {
-        let r = self
-            .send(
-                Request::post("/api/v1/tokens")
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(
-                        json!({ "username": user, "password": format!("pw-{user}") }).to_string(),
-                    ))
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-        r.json()["token"].as_str().unwrap().to_string()
-    }
-
-    async fn get(&self, path: &str, token: &str) -> Reply {
-        self.send(
-            Request::get(path)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.send(
-            Request::post(path)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn form(&self, path: &str, token: &str, form: &str) -> Reply {
-        self.send(
-            Request::post(path)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form.to_string()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    fn clock(&self, t: &str) {
-        self.state.clock.set(Some(at(t)));
-    }
-}
-
-fn csrf_of(body: &str) -> String {
-    let at =
-        body.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
-    body[at..at + 64].to_string()
+    App::new(db, state)
 }
 
 fn target_met(result: &Value, id: &str) -> u64 {

@@ -23,21 +23,13 @@
 
 mod common;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use chrono::{DateTime, Utc};
+use axum::http::{StatusCode, header};
 use nangluc_store::Store;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use common::{TempDb, seeded_db};
-
-struct App {
-    router: Router,
-    state: nangluc_web::AppState,
-    _db: TempDb,
-}
+use common::api::{App, at};
+use common::app::csrf_of;
+use common::seeded_db;
 
 fn app() -> App {
     let db = seeded_db();
@@ -53,102 +45,7 @@ fn app() -> App {
         .with_plan(plan);
     // Drafts are made on 20 November 2026, for 2027.
     state.clock.set(Some(at("2026-11-20T03:00:00Z")));
-    App {
-        router: nangluc_web::router(state.clone()),
-        state,
-        _db: db,
-    }
-}
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    bytes: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
-}
-
-impl App {
-    async fn send(&self, req: Request<Body>) -> Reply {
-        let r = self.router.clone().oneshot(req).await.unwrap();
-        let (status, headers) = (r.status(), r.headers().clone());
-        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            bytes,
-        }
-    }
-
-    async fn token(&self, user: &str) -> String {
-        let r = self
-            .send(
-                Request::post("/api/v1/tokens")
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(
-                        json!({ "username": user, "password": format!("pw-{user}") }).to_string(),
-                    ))
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-        r.json()["token"].as_str().unwrap().to_string()
-    }
-
-    async fn get(&self, path: &str, token: &str) -> Reply {
-        self.send(
-            Request::get(path)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn call(&self, method: &str, path: &str, token: &str, body: Value) -> Reply {
-        self.send(
-            Request::builder()
-                .method(method)
-                .uri(path)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn form(&self, path: &str, token: &str, form: &str) -> Reply {
-        self.send(
-            Request::post(path)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form.to_string()))
-                .unwrap(),
-        )
-        .await
-    }
-}
-
-fn csrf_of(body: &str) -> String {
-    let at =
-        body.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
-    body[at..at + 64].to_string()
+    App::new(db, state)
 }
 
 /// Every class of the view, year by year.

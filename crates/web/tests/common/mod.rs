@@ -17,6 +17,7 @@ use nangluc_core::unit::{Sector, UnitKind, UnitLevel, UnitVersion};
 use nangluc_core::{ChangeSet, Entity, Fact, Validity};
 use nangluc_store::{NewAccount, Store};
 
+pub mod api;
 pub mod app;
 pub mod proposals;
 
