@@ -31,7 +31,7 @@ enum Command {
     Demo(commands::demo::Args),
     /// Thống kê đội ngũ tại một ngày: theo cấp, loại, đơn vị, giới tính, dân tộc, trình độ.
     Stats(commands::stats::Args),
-    /// Chạy ứng dụng web (chỉ tiêu, hồ sơ, lớp học và cử học, nhập tệp, kế hoạch năm, kinh phí, nhiệm vụ, tài khoản, nhật ký, API JSON); in địa chỉ và các tài khoản mẫu.
+    /// Chạy ứng dụng web (chỉ tiêu, kế hoạch giai đoạn, hồ sơ, lớp học và cử học, đề xuất lớp, nhập tệp, kế hoạch năm, kinh phí, cam kết và đền bù, nhiệm vụ, tài khoản, nhật ký, API JSON); in địa chỉ và các tài khoản mẫu.
     Serve(commands::serve::Args),
     /// Kiểm tra một tệp kế hoạch (chỉ tiêu, biểu thức) mà không đánh giá.
     Check(commands::plan::CheckArgs),
