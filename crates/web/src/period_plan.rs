@@ -98,9 +98,18 @@ pub fn load_at_start(
 }
 
 /// Reads and checks a plan file.
+/// The default plan (`targets::DEFAULT_PLAN`) is read from the binary when
+/// the file is not there (the server started outside the repository).
 pub fn read_file(path: &Path) -> Result<(String, Plan), String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("không đọc được tệp kế hoạch '{}': {e}", path.display()))?;
+    let text = match std::fs::read_to_string(path) {
+        Err(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                && path == Path::new(crate::targets::DEFAULT_PLAN) =>
+        {
+            crate::targets::DEFAULT_PLAN_TEXT.to_string()
+        }
+        r => r.map_err(|e| format!("không đọc được tệp kế hoạch '{}': {e}", path.display()))?,
+    };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

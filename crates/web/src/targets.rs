@@ -19,6 +19,9 @@ use crate::fmt::today;
 
 /// Where `nangluc serve` looks for the plan when no `--plan` is given.
 pub const DEFAULT_PLAN: &str = "plans/tay-ninh-2021-2025.toml";
+/// The default plan's text, built into the binary, so that `nangluc serve`
+/// started outside the repository still has a plan on its first run.
+pub const DEFAULT_PLAN_TEXT: &str = include_str!("../../../plans/tay-ninh-2021-2025.toml");
 
 /// Results kept: a dashboard with its trend over five years is six.
 const KEPT: usize = 48;

@@ -788,6 +788,30 @@ fn serve_imports_a_file_once_and_then_follows_the_database() {
     assert_eq!(plan.version(), Some(1));
     assert_eq!(store.followed_period_plan().unwrap().unwrap().1.text, PLAN);
     let _ = std::fs::remove_file(&first);
+    // Started outside the repository (tests run in crates/web, where
+    // plans/… is not): the default plan comes from the binary.
+    assert!(!std::path::Path::new(nangluc_web::targets::DEFAULT_PLAN).exists());
+    let elsewhere = seeded_db();
+    let mut store = Store::open(&elsewhere.url()).unwrap();
+    let (plan, _) = load_at_start(
+        &mut store,
+        &PlanChoice::Stored {
+            first_run: nangluc_web::targets::DEFAULT_PLAN.into(),
+        },
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(plan.plan().id, "tay-ninh-2021-2025");
+    let (_, stored) = store.followed_period_plan().unwrap().unwrap();
+    assert_eq!(stored.text, nangluc_web::targets::DEFAULT_PLAN_TEXT);
+    // Any other missing file is an error that names it.
+    let err = load_at_start(
+        &mut store,
+        &PlanChoice::File("/khong-co/tep.toml".into()),
+    )
+    .err()
+    .unwrap();
+    assert!(err.contains("không đọc được tệp kế hoạch '/khong-co/tep.toml'"), "{err}");
 }
 
 #[tokio::test]

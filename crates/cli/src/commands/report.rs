@@ -87,7 +87,9 @@ fn period_plan(db: &str, file: Option<&Path>) -> Result<Plan> {
                 )
             })
         }
-        None => read_plan(Path::new(nangluc_web::targets::DEFAULT_PLAN)),
+        None => nangluc_web::period_plan::read_file(Path::new(nangluc_web::targets::DEFAULT_PLAN))
+            .map(|(_, plan)| plan)
+            .map_err(|e| anyhow::anyhow!(e)),
     }
 }
 
