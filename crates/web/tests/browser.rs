@@ -199,11 +199,15 @@ impl Driver {
             .as_str()
             .expect("session id")
             .to_string();
-        Driver {
+        let driver = Driver {
             child,
             port,
             session,
-        }
+        };
+        // Finding an element waits for it (up to 10 s), as a page opened by a
+        // click may still be loading on a busy machine when the URL has changed.
+        driver.cmd("POST", "/timeouts", Some(json!({ "implicit": 10_000 })));
+        driver
     }
 
     fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
