@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use nangluc_core::time::add_months;
 use nangluc_core::training::{ClassStatus, EnrolmentStatus, InstitutionKind, Topic};
 
+use crate::block::{self, BLOCK, Bits, Program};
 use crate::expr::check::{Node, Pred};
 use crate::expr::compile::{self, Explainer, Frame, PersonAt, Test, eval_lecturer};
 use crate::expr::{Event, Expr};
@@ -76,7 +77,7 @@ impl<'s> Ctx<'s> {
     /// dense index (counted in the walk of the enrolments for the quotas).
     fn class_sizes(&self) -> Arc<Vec<u64>> {
         if self.sizes.borrow().is_none() {
-            let none = Compiled { tests: Vec::new(), completions: Vec::new(), targets: Vec::new() };
+            let none = Tests::default().compiled(Vec::new());
             let (_, sizes) = count_quotas(self, &none, &[], true);
             *self.sizes.borrow_mut() = sizes.map(Arc::new);
         }
@@ -112,8 +113,10 @@ fn unit_label(snap: &Snapshot, tree: &UnitTree, unit: Option<u32>) -> (Option<St
 /// person and date however many targets share it.
 pub(crate) struct Compiled<'p> {
     tests: Vec<Test>,
-    /// The test looks at completed courses (`completed(...)`).
-    completions: Vec<bool>,
+    /// The same tests as trees of bit-set operations, for blocks of people.
+    program: Program,
+    /// Test index → its node in [`Compiled::program`].
+    top: Vec<usize>,
     targets: Vec<CTarget<'p>>,
 }
 
@@ -133,22 +136,27 @@ pub(crate) struct CTarget<'p> {
 struct Tests {
     keys: HashMap<String, usize>,
     tests: Vec<Test>,
-    completions: Vec<bool>,
+    program: Program,
+    top: Vec<usize>,
 }
 
 impl Tests {
-    fn add(&mut self, key: String, make: impl FnOnce() -> Test) -> usize {
+    fn add(&mut self, key: String, make: impl FnOnce() -> Test, node: impl FnOnce(&mut Program) -> usize) -> usize {
         if let Some(&i) = self.keys.get(&key) {
             return i;
         }
         self.tests.push(make());
-        self.completions.push(key.contains("Completed {"));
+        self.top.push(node(&mut self.program));
         self.keys.insert(key, self.tests.len() - 1);
         self.tests.len() - 1
     }
 
     fn node(&mut self, node: &Node, snap: &Snapshot) -> usize {
-        self.add(format!("{:?}", node.pred), || compile::compile(node, snap))
+        self.add(format!("{:?}", node.pred), || compile::compile(node, snap), |pg| pg.node(node, snap))
+    }
+
+    fn compiled<'p>(self, targets: Vec<CTarget<'p>>) -> Compiled<'p> {
+        Compiled { tests: self.tests, program: self.program, top: self.top, targets }
     }
 }
 
@@ -158,19 +166,28 @@ fn compile_target<'p>(plan: &'p Plan, t: &'p Target, snap: &Snapshot, tests: &mu
     let pop = if t.posts.is_empty() {
         match population {
             Some(e) => tests.node(&e.node, snap),
-            None => tests.add("everyone".into(), || Box::new(|_, _| true)),
+            None => tests.add("everyone".into(), || Box::new(|_, _| true), |pg| pg.constant(true)),
         }
     } else {
         // P: the holders of the posts (and the population, if any).
         let posts = Node { pred: Pred::Post { codes: t.posts.clone() }, src: String::new() };
         let key = format!("{:?} and {:?}", posts.pred, population.map(|e| &e.node.pred));
         tests.add(key, || {
-            let posts = compile::compile(&posts, snap);
+            let posts_test = compile::compile(&posts, snap);
             let inner: Test = match population {
                 Some(e) => compile::compile(&e.node, snap),
                 None => Box::new(|_, _| true),
             };
-            Box::new(move |f, p| posts(f, p) && inner(f, p))
+            Box::new(move |f, p| posts_test(f, p) && inner(f, p))
+        }, |pg| {
+            let posts = pg.node(&posts, snap);
+            match population {
+                Some(e) => {
+                    let inner = pg.node(&e.node, snap);
+                    pg.all(vec![posts, inner])
+                }
+                None => posts,
+            }
         })
     };
     let criterion = t.criterion.as_ref().filter(|_| !lecturer);
@@ -183,7 +200,7 @@ fn compile_target<'p>(plan: &'p Plan, t: &'p Target, snap: &Snapshot, tests: &mu
 pub(crate) fn compile_all<'p>(plans: &[&'p Plan], snap: &Snapshot) -> Compiled<'p> {
     let mut tests = Tests::default();
     let targets = plans.iter().flat_map(|&plan| plan.targets.iter().map(move |t| (plan, t))).map(|(plan, t)| compile_target(plan, t, snap, &mut tests)).collect();
-    Compiled { tests: tests.tests, completions: tests.completions, targets }
+    tests.compiled(targets)
 }
 
 /// The answers of the tests for one person on one date, each computed on
@@ -312,17 +329,9 @@ fn run_jobs(ctx: &Ctx, cts: &Compiled, jobs: &[Job], members: bool) -> Vec<JobOu
 
 /// The jobs of one date, grouped by population test: a person outside a
 /// population skips all its jobs at once.
-struct DateGroups {
-    groups: Vec<PopGroup>,
-    /// Some population test of the date looks at completed courses.
-    pop_done: bool,
-}
-
 struct PopGroup {
     pop: usize,
     jobs: Vec<JobSpec>,
-    /// Some criterion of the group looks at completed courses.
-    crit_done: bool,
 }
 
 struct JobSpec {
@@ -331,30 +340,23 @@ struct JobSpec {
     holder: bool,
 }
 
-impl DateGroups {
-    fn new(cts: &Compiled, jobs: &[Job], here: &[usize]) -> Self {
-        let mut groups: Vec<PopGroup> = Vec::new();
-        for &j in here {
-            let ct = &cts.targets[jobs[j].target];
-            let spec = JobSpec { j, crit: ct.crit, holder: ct.t.kind == Kind::PostHolder };
-            let crit_done = ct.crit.is_some_and(|c| cts.completions[c]);
-            match groups.iter_mut().find(|g| g.pop == ct.pop) {
-                Some(g) => {
-                    g.jobs.push(spec);
-                    g.crit_done |= crit_done;
-                }
-                None => groups.push(PopGroup { pop: ct.pop, jobs: vec![spec], crit_done }),
-            }
+fn date_groups(cts: &Compiled, jobs: &[Job], here: &[usize]) -> Vec<PopGroup> {
+    let mut groups: Vec<PopGroup> = Vec::new();
+    for &j in here {
+        let ct = &cts.targets[jobs[j].target];
+        let spec = JobSpec { j, crit: ct.crit, holder: ct.t.kind == Kind::PostHolder };
+        match groups.iter_mut().find(|g| g.pop == ct.pop) {
+            Some(g) => g.jobs.push(spec),
+            None => groups.push(PopGroup { pop: ct.pop, jobs: vec![spec] }),
         }
-        let pop_done = groups.iter().any(|g| cts.completions[g.pop]);
-        DateGroups { groups, pop_done }
     }
+    groups
 }
 
 /// One worker's pass over a range of people for all the jobs, grouped by
-/// date (`groups[g]`: the jobs of `frames[g]`'s date). Each person is taken
-/// through every date in turn while their rows are in the cache, instead of
-/// one pass over all the people per date.
+/// date (`groups[g]`: the jobs of `frames[g]`'s date). The people are taken a
+/// block at a time through every date in turn, while their rows are in the
+/// cache; on each date the tests run over the whole block as bit sets.
 fn scan(v: View, frames: &[Frame], groups: &[Vec<usize>], cts: &Compiled, jobs: &[Job], members: bool, range: std::ops::Range<u32>) -> Vec<JobOut> {
     let mut outs: Vec<JobOut> = jobs.iter().map(|_| JobOut::default()).collect();
     for (g, here) in groups.iter().enumerate() {
@@ -364,102 +366,110 @@ fn scan(v: View, frames: &[Frame], groups: &[Vec<usize>], cts: &Compiled, jobs: 
             }
         }
     }
-    let by_date: Vec<DateGroups> = groups.iter().map(|here| DateGroups::new(cts, jobs, here)).collect();
-    let mut memo = Memo::new(cts);
-    let mut done = Vec::new();
-    let mut pass = Vec::new();
-    for p in range {
+    let by_date: Vec<Vec<PopGroup>> = groups.iter().map(|here| date_groups(cts, jobs, here)).collect();
+    let mut memo = block::Memo::new(&cts.program);
+    let mut pas: Vec<PersonAt> = Vec::with_capacity(BLOCK);
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + BLOCK as u32).min(range.end);
+        memo.next_block();
         for (g, frame) in frames.iter().enumerate() {
-            scan_date(v, frame, &by_date[g], cts, jobs, members, p, &mut memo, &mut done, &mut pass, &mut outs);
+            pas.clear();
+            let mut base = Bits::EMPTY;
+            for p in start..end {
+                let pa = frame.person(p);
+                if frame.in_base(&pa) && inside(v.unit_code, &frame.tree, pa.unit) {
+                    base.set((p - start) as usize);
+                }
+                pas.push(pa);
+            }
+            if base.is_empty() {
+                continue;
+            }
+            memo.next_date();
+            let block = Block { start, pas: &pas, base };
+            scan_date(v, frame, &by_date[g], cts, jobs, members, &block, &mut memo, &mut outs);
         }
+        start = end;
     }
     outs
 }
 
-/// The jobs of one date for person `p`.
+/// A block of people on one date: the first person's index, each person's
+/// state, and those in the workforce (and the unit asked for) on the date.
+struct Block<'a, 's> {
+    start: u32,
+    pas: &'a [PersonAt<'s>],
+    base: Bits,
+}
+
+/// The jobs of one date for a block of people.
 #[allow(clippy::too_many_arguments)]
-#[inline]
-fn scan_date(
-    v: View,
-    frame: &Frame,
-    dg: &DateGroups,
-    cts: &Compiled,
-    jobs: &[Job],
-    members: bool,
-    p: u32,
-    memo: &mut Memo,
-    done: &mut Vec<compile::Done>,
-    pass: &mut Vec<bool>,
-    outs: &mut [JobOut],
-) {
+fn scan_date(v: View, frame: &Frame, groups: &[PopGroup], cts: &Compiled, jobs: &[Job], members: bool, b: &Block, memo: &mut block::Memo, outs: &mut [JobOut]) {
     let d = frame.date;
-    let pa = frame.person(p);
-    if !frame.in_base(&pa) || !inside(v.unit_code, &frame.tree, pa.unit) {
-        return;
-    }
-    memo.clear();
-    // The courses the person has done are listed once, and only when a test
-    // that looks at them is to be evaluated.
-    let mut listed = dg.pop_done;
-    if listed {
-        compile::done_courses(frame, p, done);
-    }
-    let base = pa;
-    let pa = PersonAt { done: listed.then_some(done.as_slice()), ..base };
-    pass.clear();
-    pass.extend(dg.groups.iter().map(|g| memo.test(cts, g.pop, frame, &pa)));
-    if !pass.iter().any(|x| *x) {
-        return;
-    }
-    if !listed && dg.groups.iter().zip(pass.iter()).any(|(g, ok)| *ok && g.crit_done) {
-        compile::done_courses(frame, p, done);
-        listed = true;
-    }
-    let pa = &PersonAt { done: listed.then_some(done.as_slice()), ..base };
-    for (group, _) in dg.groups.iter().zip(pass.iter()).filter(|(_, ok)| **ok) {
+    let pg = &cts.program;
+    for group in groups {
+        let pop = memo.eval(pg, cts.top[group.pop], &b.base, frame, b.pas);
+        if pop.is_empty() {
+            continue;
+        }
         for js in &group.jobs {
             let job = &jobs[js.j];
-            let met = js.crit.is_some_and(|c| memo.test(cts, c, frame, pa));
-            let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
+            let met = match js.crit {
+                Some(c) => memo.eval(pg, cts.top[c], &pop, frame, b.pas),
+                None => Bits::EMPTY,
+            };
             let out = &mut outs[js.j];
-            let (status, deadline) = match job.mode {
-                Mode::Plain => (if met { EventStatus::Met } else { EventStatus::Overdue }, None),
-                Mode::Event { event, months, from } => match frame.event_day(pa, event) {
-                    Some(ev) if ev < from => continue,
-                    Some(ev) => {
-                        let dl = add_months(date(ev), months);
-                        let s = if met {
-                            EventStatus::Met
-                        } else if d > dl {
-                            EventStatus::Overdue
-                        } else {
-                            EventStatus::Pending
-                        };
-                        (s, Some(dl))
-                    }
-                    None => (if met { EventStatus::Met } else { EventStatus::NoEvent }, None),
-                },
-            };
-            out.pop += 1;
-            if members {
-                out.members.push(p);
+            if matches!(job.mode, Mode::Plain) && !job.detail && !members {
+                let (n, m) = (pop.count(), met.count());
+                out.pop += n;
+                out.met += m;
+                out.overdue += n - m;
+                continue;
             }
-            let k = match status {
-                EventStatus::Met => {
-                    out.met += 1;
-                    1
+            for i in pop.ones() {
+                let (pa, p, met) = (&b.pas[i], b.start + i as u32, met.get(i));
+                let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
+                let (status, deadline) = match job.mode {
+                    Mode::Plain => (if met { EventStatus::Met } else { EventStatus::Overdue }, None),
+                    Mode::Event { event, months, from } => match frame.event_day(pa, event) {
+                        Some(ev) if ev < from => continue,
+                        Some(ev) => {
+                            let dl = add_months(date(ev), months);
+                            let s = if met {
+                                EventStatus::Met
+                            } else if d > dl {
+                                EventStatus::Overdue
+                            } else {
+                                EventStatus::Pending
+                            };
+                            (s, Some(dl))
+                        }
+                        None => (if met { EventStatus::Met } else { EventStatus::NoEvent }, None),
+                    },
+                };
+                out.pop += 1;
+                if members {
+                    out.members.push(p);
                 }
-                EventStatus::Overdue => {
-                    out.overdue += 1;
-                    2
+                let k = match status {
+                    EventStatus::Met => {
+                        out.met += 1;
+                        1
+                    }
+                    EventStatus::Overdue => {
+                        out.overdue += 1;
+                        2
+                    }
+                    EventStatus::Pending => {
+                        out.pending += 1;
+                        3
+                    }
+                    EventStatus::NoEvent => 4,
+                };
+                if !job.detail {
+                    continue;
                 }
-                EventStatus::Pending => {
-                    out.pending += 1;
-                    3
-                }
-                EventStatus::NoEvent => 4,
-            };
-            if job.detail {
                 out.own[slot][0] += 1;
                 if k < 4 {
                     out.own[slot][k] += 1;
@@ -491,7 +501,6 @@ fn scan_date(
                     });
                 }
             }
-
         }
     }
 }
@@ -1083,7 +1092,7 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize], sizes: bool) -> (Vec
             hi: day(year_end(q.period.1)).min(cut),
         })
         .collect();
-    let qc = Compiled { tests: tests.tests, completions: tests.completions, targets: Vec::new() };
+    let qc = tests.compiled(Vec::new());
     let blank = || -> Vec<QuotaCounts> {
         specs.iter().map(|s| QuotaCounts { sub_year: vec![HashMap::new(); s.q.sub_quotas.len()], own: vec![[0u64; 4]; tree.len() + 1], ..QuotaCounts::default() }).collect()
     };
@@ -1118,6 +1127,12 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize], sizes: bool) -> (Vec
         let mut memo = Memo::new(&qc);
         // (quota, counted day, enrolment) of one person.
         let mut hits: Vec<(usize, Day, EnrolRow)> = Vec::new();
+        // Per quota, person-times by year of the period (the first day of
+        // each year, and the counts), then per sub-quota: counted in arrays,
+        // moved into the maps of the result at the end.
+        let year_starts: Vec<Vec<Day>> = specs.iter().map(|s| (s.q.period.0..=s.q.period.1).filter_map(|y| NaiveDate::from_ymd_opt(y, 1, 1)).map(day).collect()).collect();
+        let mut years: Vec<Vec<u64>> = year_starts.iter().map(|ys| vec![0; ys.len()]).collect();
+        let mut sub_years: Vec<Vec<Vec<u64>>> = specs.iter().zip(&year_starts).map(|(s, ys)| vec![vec![0; ys.len()]; s.subs.len()]).collect();
         for p in range {
             hits.clear();
             snap.for_enrolments_at(p, cut, |e| {
@@ -1171,8 +1186,8 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize], sizes: bool) -> (Vec
                     continue;
                 }
                 let part = &mut parts[k];
-                let y = Snapshot::year_of(d);
-                *part.per_year.entry(y).or_default() += 1;
+                let y = year_starts[k].partition_point(|&start| start <= d).saturating_sub(1);
+                years[k][y] += 1;
                 if d > last12 {
                     part.recent += 1;
                 }
@@ -1181,9 +1196,16 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize], sizes: bool) -> (Vec
                 part.own[slot][1] += 1;
                 for (j, (sf, sub_pop)) in s.subs.iter().enumerate() {
                     if sf.matches(e.prog(), || abroad_class(e.class())) && sub_pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
-                        *part.sub_year[j].entry(y).or_default() += 1;
+                        sub_years[k][j][y] += 1;
                     }
                 }
+            }
+        }
+        for (k, part) in parts.iter_mut().enumerate() {
+            let year = |i: usize| specs[k].q.period.0 + i as i32;
+            part.per_year.extend(years[k].iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, c)| (year(i), *c)));
+            for (j, counts) in sub_years[k].iter().enumerate() {
+                part.sub_year[j].extend(counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, c)| (year(i), *c)));
             }
         }
         (parts, class_sizes)

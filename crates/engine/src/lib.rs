@@ -34,6 +34,7 @@
 //! Modules: [`plan`] (format), [`expr`] (lexer, parser, checker, compiler),
 //! [`snapshot`], [`eval`], [`need`], [`forecast`], [`diff`](mod@diff), [`result`].
 
+mod block;
 pub mod diff;
 pub mod edit;
 pub mod error;

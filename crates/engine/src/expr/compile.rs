@@ -102,12 +102,15 @@ pub struct PersonAt<'s> {
     pub done: Option<&'s [Done]>,
 }
 
-/// A course done as of a frame's date (completed, or in a forecast enrolled):
-/// the day it ends and its programme index.
+/// A course done (completed, or in a forecast enrolled): the day it ends, its
+/// programme index, and the days `[from, until)` on which it is seen done
+/// (a list made for one date: all days).
 #[derive(Clone, Copy)]
 pub struct Done {
     pub ends: Day,
     pub prog: u32,
+    pub from: Day,
+    pub until: Day,
 }
 
 fn is_done(f: &Frame, e: &crate::snapshot::EnrolRow) -> bool {
@@ -119,9 +122,28 @@ pub fn done_courses(f: &Frame, p: u32, out: &mut Vec<Done>) {
     out.clear();
     f.snap.for_enrolments_at(p, f.day, |e| {
         if is_done(f, e) {
-            out.push(Done { ends: e.ends, prog: e.prog() });
+            out.push(Done { ends: e.ends, prog: e.prog(), from: Day::MIN, until: Day::MAX });
         }
     });
+}
+
+/// Lists into `out` the courses person `p` has completed, each with the days
+/// on which it is seen completed: [`Snapshot::for_enrolments_at`] on day `d`
+/// sees the latest version starting on or before `d`, so a completed version
+/// counts from its start until the next version starts. One list serves every
+/// date that is not a forecast.
+pub fn completed_courses(snap: &Snapshot, p: u32, out: &mut Vec<Done>) {
+    out.clear();
+    let rows = snap.enrolments.of(p);
+    for (i, e) in rows.iter().enumerate() {
+        if e.status != EnrolmentStatus::Completed {
+            continue;
+        }
+        let until = rows.get(i + 1).filter(|n| n.entity() == e.entity()).map_or(Day::MAX, |n| n.from);
+        if e.from < until {
+            out.push(Done { ends: e.ends, prog: e.prog(), from: e.from, until });
+        }
+    }
 }
 
 pub type Test = Box<dyn Fn(&Frame, &PersonAt) -> bool + Send + Sync>;
@@ -209,7 +231,7 @@ pub fn window_bounds(f: &Frame, pa: &PersonAt, w: Window) -> Option<(Day, Day)> 
 }
 
 /// A training filter resolved once: which programmes (by dense index) match.
-struct Filter {
+pub struct Filter {
     /// No topic, programme or kind condition: every programme matches.
     any: bool,
     /// Programme index → matches the topic, programme and kind conditions.
@@ -221,7 +243,7 @@ struct Filter {
 }
 
 impl Filter {
-    fn new(snap: &Snapshot, t: &TrainingFilter) -> Self {
+    pub fn new(snap: &Snapshot, t: &TrainingFilter) -> Self {
         let codes = ids(snap, &t.programmes);
         let topics = mask(Topic::ALL, &t.topics);
         let any = t.topics.is_empty() && t.programmes.is_empty() && t.kind.is_none();
@@ -246,6 +268,17 @@ impl Filter {
         Filter { any, pass, window: t.window, fixed }
     }
 
+    /// The window's bounds on the frame's date when they are the same for
+    /// every person (all windows but those hanging on a person's event).
+    pub fn common_bounds(&self, f: &Frame) -> Option<(Day, Day)> {
+        match (self.fixed, self.window) {
+            (Some((lo, hi)), _) => Some((lo, f.day.min(hi))),
+            (None, Window::ThisYear) => Some((f.year_start, f.day)),
+            (None, Window::LastMonths { months }) => Some((f.months_back(months), f.day)),
+            _ => None,
+        }
+    }
+
     /// [`window_bounds`] of the filter's window.
     #[inline]
     fn bounds(&self, f: &Frame, pa: &PersonAt) -> Option<(Day, Day)> {
@@ -258,7 +291,7 @@ impl Filter {
     }
 
     #[inline]
-    fn passes(&self, prog: u32) -> bool {
+    pub fn passes(&self, prog: u32) -> bool {
         self.any || self.pass.get(prog as usize).copied().unwrap_or(false)
     }
 }
@@ -279,7 +312,7 @@ fn completion_with(f: &Frame, pa: &PersonAt, filter: &Filter) -> Option<Day> {
         }
     };
     match pa.done {
-        Some(list) => list.iter().for_each(|d| see(d.ends, d.prog)),
+        Some(list) => list.iter().filter(|d| d.from <= f.day && f.day < d.until).for_each(|d| see(d.ends, d.prog)),
         None => f.snap.for_enrolments_at(pa.p, f.day, |e| {
             if is_done(f, e) {
                 see(e.ends, e.prog());
