@@ -64,16 +64,53 @@ impl Bits {
     }
 
     /// The positions in the set, in increasing order.
-    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &word)| {
-            let mut bits = word;
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let i = bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    w * 64 + i
-                })
-            })
+    pub fn ones(&self) -> Ones<'_> {
+        Ones { words: &self.0, w: 0, bits: self.0[0] }
+    }
+}
+
+/// The positions of a [`Bits`], in increasing order.
+pub struct Ones<'a> {
+    words: &'a [u64; WORDS],
+    w: usize,
+    bits: u64,
+}
+
+impl Iterator for Ones<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.bits == 0 {
+            self.w += 1;
+            if self.w == WORDS {
+                return None;
+            }
+            self.bits = self.words[self.w];
+        }
+        let i = self.bits.trailing_zeros() as usize;
+        self.bits &= self.bits - 1;
+        Some(self.w * 64 + i)
+    }
+}
+
+/// A condition tested for the people of a block (`need`) on a date.
+type BlockTest = Box<dyn Fn(&Frame, &[PersonAt], &Bits) -> Bits + Send + Sync>;
+
+/// Conditions compiled for blocks: the condition's code inlined in the loop.
+struct Many;
+
+impl compile::Emit for Many {
+    type Out = BlockTest;
+    fn emit<F: Fn(&Frame, &PersonAt) -> bool + Send + Sync + 'static>(f: F) -> BlockTest {
+        Box::new(move |frame, pas, need| {
+            let mut yes = Bits::EMPTY;
+            for i in need.ones() {
+                if f(frame, &pas[i]) {
+                    yes.set(i);
+                }
+            }
+            yes
         })
     }
 }
@@ -83,8 +120,8 @@ enum Op {
     And(Vec<usize>),
     Or(Vec<usize>),
     Not(usize),
-    /// A condition, compiled; `done`: it looks at the courses completed.
-    Atom { test: Test, done: bool },
+    /// A condition, compiled for a block.
+    Atom(BlockTest),
     /// `completed(...)`: also resolved for the block's lists of courses when
     /// its window is the same for everyone.
     Completed { filter: compile::Filter, test: Test },
@@ -117,7 +154,7 @@ impl Program {
             Pred::Or { items } => Op::Or(items.iter().map(|n| pg.node(n, snap)).collect()),
             Pred::Not { item } => Op::Not(pg.node(item, snap)),
             Pred::Completed { filter } => Op::Completed { filter: compile::Filter::new(snap, filter), test: compile::compile(node, snap) },
-            _ => Op::Atom { test: compile::compile(node, snap), done: false },
+            _ => Op::Atom(compile::compile_condition::<Many>(node, snap)),
         })
     }
 
@@ -249,9 +286,9 @@ impl Memo {
                         }
                         yes
                     }
-                    _ => self.each(f, pas, &need, test, true),
+                    _ => self.each_done(f, pas, &need, test),
                 },
-                Op::Atom { test, done } => self.each(f, pas, &need, test, *done),
+                Op::Atom(test) => test(f, pas, &need),
             };
             self.known[n] = self.known[n].or(&need);
             self.value[n] = self.value[n].or(&got);
@@ -259,18 +296,14 @@ impl Memo {
         self.value[n].and(mask)
     }
 
-    /// A condition tested person by person.
-    fn each(&mut self, f: &Frame, pas: &[PersonAt], need: &Bits, test: &Test, done: bool) -> Bits {
+    /// A `completed(...)` condition tested person by person, with the list
+    /// of their courses done.
+    fn each_done(&mut self, f: &Frame, pas: &[PersonAt], need: &Bits, test: &Test) -> Bits {
         let mut yes = Bits::EMPTY;
         for i in need.ones() {
-            let ok = if done {
-                self.list(f, pas, i);
-                let done = if f.forecast { self.forecast.of(i) } else { self.completed.of(i) };
-                test(f, &PersonAt { done: Some(done), ..pas[i] })
-            } else {
-                test(f, &pas[i])
-            };
-            if ok {
+            self.list(f, pas, i);
+            let done = if f.forecast { self.forecast.of(i) } else { self.completed.of(i) };
+            if test(f, &PersonAt { done: Some(done), ..pas[i] }) {
                 yes.set(i);
             }
         }

@@ -322,6 +322,24 @@ fn completion_with(f: &Frame, pa: &PersonAt, filter: &Filter) -> Option<Day> {
     found
 }
 
+/// What a compiled condition becomes: a test of one person ([`One`]), or a
+/// test of many people at once (the evaluation's blocks), with the
+/// condition's code inlined in the loop over them.
+pub trait Emit {
+    type Out;
+    fn emit<F: Fn(&Frame, &PersonAt) -> bool + Send + Sync + 'static>(f: F) -> Self::Out;
+}
+
+/// A condition as a test of one person.
+pub struct One;
+
+impl Emit for One {
+    type Out = Test;
+    fn emit<F: Fn(&Frame, &PersonAt) -> bool + Send + Sync + 'static>(f: F) -> Test {
+        Box::new(f)
+    }
+}
+
 /// Compiles a person predicate.
 pub fn compile(node: &Node, snap: &Snapshot) -> Test {
     match &node.pred {
@@ -341,65 +359,77 @@ pub fn compile(node: &Node, snap: &Snapshot) -> Test {
             let t = compile(item, snap);
             Box::new(move |f, p| !t(f, p))
         }
+        _ => compile_condition::<One>(node, snap),
+    }
+}
+
+/// Compiles a predicate that is a single condition (not `and`, `or`, `not`
+/// or a constant: those are compiled as a whole by [`compile`]).
+pub fn compile_condition<E: Emit>(node: &Node, snap: &Snapshot) -> E::Out {
+    match &node.pred {
+        Pred::Const { .. } | Pred::And { .. } | Pred::Or { .. } | Pred::Not { .. } => {
+            let t = compile(node, snap);
+            E::emit(move |f, p| t(f, p))
+        }
         Pred::Category { set } => {
             let m = mask(Category::ALL, set);
-            Box::new(move |_, p| p.emp.is_some_and(|e| m & bit_of!(e.category) != 0))
+            E::emit(move |_, p| p.emp.is_some_and(|e| m & bit_of!(e.category) != 0))
         }
         Pred::Level { set } => {
             let m = mask(UnitLevel::ALL, set);
-            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].level) != 0))
+            E::emit(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].level) != 0))
         }
         Pred::UnitKind { set } => {
             let m = mask(UnitKind::ALL, set);
-            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].kind) != 0))
+            E::emit(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].kind) != 0))
         }
         Pred::Sector { set } => {
             let m = mask(Sector::ALL, set);
-            Box::new(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].sector) != 0))
+            E::emit(move |f, p| p.unit.is_some_and(|u| m & bit_of!(f.tree.units[u as usize].sector) != 0))
         }
         Pred::Within { codes } => {
             let want = ids(snap, codes);
-            Box::new(move |f, p| p.unit.is_some_and(|u| f.tree.ancestors(u).any(|a| want.contains(&f.tree.units[a as usize].code))))
+            E::emit(move |f, p| p.unit.is_some_and(|u| f.tree.ancestors(u).any(|a| want.contains(&f.tree.units[a as usize].code))))
         }
         Pred::Sex { sex } => {
             let s = *sex;
-            Box::new(move |_, p| p.det.is_some_and(|d| d.sex == s))
+            E::emit(move |_, p| p.det.is_some_and(|d| d.sex == s))
         }
         Pred::Ethnicity { code } => {
             let c = *code;
-            Box::new(move |_, p| p.det.is_some_and(|d| d.ethnicity == c))
+            E::emit(move |_, p| p.det.is_some_and(|d| d.ethnicity == c))
         }
-        Pred::Minority => Box::new(|_, p| p.det.is_some_and(|d| d.ethnicity != 1)),
+        Pred::Minority => E::emit(|_, p| p.det.is_some_and(|d| d.ethnicity != 1)),
         Pred::Age { cmp, years } => {
             let (c, y) = (*cmp, *years);
-            Box::new(move |f, p| p.det.is_some_and(|d| c.test(age_on(d.birth, f.date), y)))
+            E::emit(move |f, p| p.det.is_some_and(|d| c.test(age_on(d.birth, f.date), y)))
         }
-        Pred::MinorityArea => Box::new(|f, p| {
+        Pred::MinorityArea => E::emit(|f, p| {
             p.emp.is_some_and(|e| e.minority_area) || p.unit.is_some_and(|u| f.tree.units[u as usize].minority_area)
         }),
         Pred::PostRank { cmp, rank } => {
             let (c, r) = (*cmp, *rank);
-            Box::new(move |_, p| p.emp.and_then(|e| e.post).is_some_and(|post| c.test(post.rank, r)))
+            E::emit(move |_, p| p.emp.and_then(|e| e.post).is_some_and(|post| c.test(post.rank, r)))
         }
         Pred::Post { codes } => {
             let want = ids(snap, codes);
-            Box::new(move |_, p| p.emp.and_then(|e| e.post).is_some_and(|post| want.contains(&post.code)))
+            E::emit(move |_, p| p.emp.and_then(|e| e.post).is_some_and(|post| want.contains(&post.code)))
         }
-        Pred::IsLeader => Box::new(|_, p| p.emp.is_some_and(|e| e.post.is_some())),
-        Pred::IsHead => Box::new(|_, p| p.emp.and_then(|e| e.post).is_some_and(|post| post.head)),
+        Pred::IsLeader => E::emit(|_, p| p.emp.is_some_and(|e| e.post.is_some())),
+        Pred::IsHead => E::emit(|_, p| p.emp.and_then(|e| e.post).is_some_and(|post| post.head)),
         Pred::Rank { codes } => {
             let want = ids(snap, codes);
-            Box::new(move |_, p| p.emp.is_some_and(|e| want.contains(&e.rank)))
+            E::emit(move |_, p| p.emp.is_some_and(|e| want.contains(&e.rank)))
         }
         Pred::JobPosition { codes } => {
             let want = ids(snap, codes);
-            Box::new(move |f, p| {
+            E::emit(move |f, p| {
                 p.emp.and_then(|e| e.job_position).and_then(|j| f.snap.positions.get(&j)).is_some_and(|(c, _)| want.contains(c))
             })
         }
         Pred::PositionGroup { set } => {
             let set = set.clone();
-            Box::new(move |f, p| {
+            E::emit(move |f, p| {
                 p.emp.and_then(|e| e.job_position).and_then(|j| f.snap.positions.get(&j)).is_some_and(|(_, g)| set.contains(g))
             })
         }
@@ -407,7 +437,7 @@ pub fn compile(node: &Node, snap: &Snapshot) -> Test {
             let (kind, level) = (*kind, *level);
             let term = term.as_deref().map(|t| snap.strings.get(t));
             let post = post.as_deref().map(|t| snap.strings.get(t));
-            Box::new(move |f, p| {
+            E::emit(move |f, p| {
                 f.snap.roles.of(p.p).iter().any(|r| {
                     r.from <= f.day
                         && f.day < r.to
@@ -422,7 +452,7 @@ pub fn compile(node: &Node, snap: &Snapshot) -> Test {
             let (k, c, r) = (*kind, *cmp, *rank);
             let lang = language.as_deref().map(|l| snap.strings.get(l)).unwrap_or(NONE);
             let lang_missing = language.is_some() && lang == NONE;
-            Box::new(move |f, p| {
+            E::emit(move |f, p| {
                 let held = if lang_missing { 0 } else { held_rank(f, p.p, k, lang) };
                 held > 0 && c.test(held, r) || held == 0 && matches!(c, super::Cmp::Lt | super::Cmp::Le | super::Cmp::Ne)
             })
@@ -431,14 +461,14 @@ pub fn compile(node: &Node, snap: &Snapshot) -> Test {
             let k = *kind;
             let lang = language.as_deref().map(|l| snap.strings.get(l)).unwrap_or(NONE);
             let lang_missing = language.is_some() && lang == NONE;
-            Box::new(move |f, p| !lang_missing && held_rank(f, p.p, k, lang) > 0)
+            E::emit(move |f, p| !lang_missing && held_rank(f, p.p, k, lang) > 0)
         }
-        Pred::FitsPosition => Box::new(|f, p| unmet_requirements(f, p).is_some_and(|u| u.is_empty())),
+        Pred::FitsPosition => E::emit(|f, p| unmet_requirements(f, p).is_some_and(|u| u.is_empty())),
         Pred::Completed { filter } => {
             let fl = Filter::new(snap, filter);
-            Box::new(move |f, p| completion_with(f, p, &fl).is_some())
+            E::emit(move |f, p| completion_with(f, p, &fl).is_some())
         }
-        Pred::ManagementYears { .. } | Pred::Guest | Pred::InstitutionKind { .. } => Box::new(|_, _| false),
+        Pred::ManagementYears { .. } | Pred::Guest | Pred::InstitutionKind { .. } => E::emit(|_, _| false),
     }
 }
 
