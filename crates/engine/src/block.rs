@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use crate::expr::check::{Node, Pred};
 use crate::expr::compile::{self, Done, Frame, PersonAt, Test};
 use crate::snapshot::Snapshot;
+use nangluc_core::employment::Category;
 
 /// Words of a block's bit set.
 pub const WORDS: usize = 16;
@@ -94,6 +95,47 @@ impl Iterator for Ones<'_> {
     }
 }
 
+/// A block of people on one date: each person's state, and what the
+/// commonest conditions read, gathered once (who is in each category, who
+/// holds a post, who has a role at all).
+pub(crate) struct People<'s> {
+    pub pas: Vec<PersonAt<'s>>,
+    category: [Bits; CATEGORIES],
+    leaders: Bits,
+    with_roles: Bits,
+}
+
+/// Categories, by discriminant (as in the compiled conditions' bit masks).
+const CATEGORIES: usize = Category::ALL.len();
+
+impl<'s> People<'s> {
+    pub fn new() -> Self {
+        People { pas: Vec::with_capacity(BLOCK), category: [Bits::EMPTY; CATEGORIES], leaders: Bits::EMPTY, with_roles: Bits::EMPTY }
+    }
+
+    pub fn clear(&mut self) {
+        self.pas.clear();
+        self.category = [Bits::EMPTY; CATEGORIES];
+        self.leaders = Bits::EMPTY;
+        self.with_roles = Bits::EMPTY;
+    }
+
+    /// Adds the next person of the block.
+    pub fn push(&mut self, snap: &Snapshot, pa: PersonAt<'s>) {
+        let i = self.pas.len();
+        if let Some(e) = pa.emp {
+            self.category[e.category as usize].set(i);
+            if e.post.is_some() {
+                self.leaders.set(i);
+            }
+        }
+        if !snap.roles.of(pa.p).is_empty() {
+            self.with_roles.set(i);
+        }
+        self.pas.push(pa);
+    }
+}
+
 /// A condition tested for the people of a block (`need`) on a date.
 type BlockTest = Box<dyn Fn(&Frame, &[PersonAt], &Bits) -> Bits + Send + Sync>;
 
@@ -122,6 +164,12 @@ enum Op {
     Not(usize),
     /// A condition, compiled for a block.
     Atom(BlockTest),
+    /// `category in [...]`: the categories' bit mask, read off the columns.
+    Category(u64),
+    /// A condition that only a holder of a post can meet.
+    Leaders(BlockTest),
+    /// A condition that only a person with some role can meet.
+    WithRoles(BlockTest),
     /// `completed(...)`: also resolved for the block's lists of courses when
     /// its window is the same for everyone.
     Completed { filter: compile::Filter, test: Test },
@@ -154,6 +202,9 @@ impl Program {
             Pred::Or { items } => Op::Or(items.iter().map(|n| pg.node(n, snap)).collect()),
             Pred::Not { item } => Op::Not(pg.node(item, snap)),
             Pred::Completed { filter } => Op::Completed { filter: compile::Filter::new(snap, filter), test: compile::compile(node, snap) },
+            Pred::Category { set } => Op::Category(set.iter().fold(0, |m, c| m | 1 << (*c as u32))),
+            Pred::IsLeader | Pred::IsHead | Pred::Post { .. } | Pred::PostRank { .. } => Op::Leaders(compile::compile_condition::<Many>(node, snap)),
+            Pred::Role { .. } => Op::WithRoles(compile::compile_condition::<Many>(node, snap)),
             _ => Op::Atom(compile::compile_condition::<Many>(node, snap)),
         })
     }
@@ -232,9 +283,9 @@ impl Memo {
         self.forecast.clear();
     }
 
-    /// The people of `mask` for whom node `n` holds; `pas[i]` is the person at
-    /// position `i` of the block on the frame's date.
-    pub fn eval(&mut self, pg: &Program, n: usize, mask: &Bits, f: &Frame, pas: &[PersonAt]) -> Bits {
+    /// The people of `mask` for whom node `n` holds, among the block's
+    /// `people` on the frame's date.
+    pub fn eval(&mut self, pg: &Program, n: usize, mask: &Bits, f: &Frame, people: &People) -> Bits {
         if self.generation[n] != self.current {
             self.generation[n] = self.current;
             self.known[n] = Bits::EMPTY;
@@ -256,7 +307,7 @@ impl Memo {
                         if m.is_empty() {
                             break;
                         }
-                        m = self.eval(pg, i, &m, f, pas);
+                        m = self.eval(pg, i, &m, f, people);
                     }
                     m
                 }
@@ -266,19 +317,19 @@ impl Memo {
                         if rest.is_empty() {
                             break;
                         }
-                        let got = self.eval(pg, i, &rest, f, pas);
+                        let got = self.eval(pg, i, &rest, f, people);
                         yes = yes.or(&got);
                         rest = rest.without(&got);
                     }
                     yes
                 }
-                Op::Not(i) => need.without(&self.eval(pg, *i, &need, f, pas)),
+                Op::Not(i) => need.without(&self.eval(pg, *i, &need, f, people)),
                 Op::Completed { filter, test } => match filter.common_bounds(f) {
                     Some((lo, hi)) if !f.forecast => {
                         let d = f.day;
                         let mut yes = Bits::EMPTY;
                         for i in need.ones() {
-                            self.list(f, pas, i);
+                            self.list(f, &people.pas, i);
                             let hit = self.completed.of(i).iter().any(|c| c.from <= d && d < c.until && c.ends >= lo && c.ends <= hi && filter.passes(c.prog));
                             if hit {
                                 yes.set(i);
@@ -286,9 +337,20 @@ impl Memo {
                         }
                         yes
                     }
-                    _ => self.each_done(f, pas, &need, test),
+                    _ => self.each_done(f, &people.pas, &need, test),
                 },
-                Op::Atom(test) => test(f, pas, &need),
+                Op::Atom(test) => test(f, &people.pas, &need),
+                Op::Category(m) => {
+                    let mut yes = Bits::EMPTY;
+                    for (c, bits) in people.category.iter().enumerate() {
+                        if m >> c & 1 == 1 {
+                            yes = yes.or(bits);
+                        }
+                    }
+                    yes.and(&need)
+                }
+                Op::Leaders(test) => test(f, &people.pas, &need.and(&people.leaders)),
+                Op::WithRoles(test) => test(f, &people.pas, &need.and(&people.with_roles)),
             };
             self.known[n] = self.known[n].or(&need);
             self.value[n] = self.value[n].or(&got);

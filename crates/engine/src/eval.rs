@@ -368,26 +368,26 @@ fn scan(v: View, frames: &[Frame], groups: &[Vec<usize>], cts: &Compiled, jobs: 
     }
     let by_date: Vec<Vec<PopGroup>> = groups.iter().map(|here| date_groups(cts, jobs, here)).collect();
     let mut memo = block::Memo::new(&cts.program);
-    let mut pas: Vec<PersonAt> = Vec::with_capacity(BLOCK);
+    let mut people = block::People::new();
     let mut start = range.start;
     while start < range.end {
         let end = (start + BLOCK as u32).min(range.end);
         memo.next_block();
         for (g, frame) in frames.iter().enumerate() {
-            pas.clear();
+            people.clear();
             let mut base = Bits::EMPTY;
             for p in start..end {
                 let pa = frame.person(p);
                 if frame.in_base(&pa) && inside(v.unit_code, &frame.tree, pa.unit) {
                     base.set((p - start) as usize);
                 }
-                pas.push(pa);
+                people.push(v.snap, pa);
             }
             if base.is_empty() {
                 continue;
             }
             memo.next_date();
-            let block = Block { start, pas: &pas, base };
+            let block = Block { start, people: &people, base };
             scan_date(v, frame, &by_date[g], cts, jobs, members, &block, &mut memo, &mut outs);
         }
         start = end;
@@ -399,7 +399,7 @@ fn scan(v: View, frames: &[Frame], groups: &[Vec<usize>], cts: &Compiled, jobs: 
 /// state, and those in the workforce (and the unit asked for) on the date.
 struct Block<'a, 's> {
     start: u32,
-    pas: &'a [PersonAt<'s>],
+    people: &'a block::People<'s>,
     base: Bits,
 }
 
@@ -409,14 +409,14 @@ fn scan_date(v: View, frame: &Frame, groups: &[PopGroup], cts: &Compiled, jobs: 
     let d = frame.date;
     let pg = &cts.program;
     for group in groups {
-        let pop = memo.eval(pg, cts.top[group.pop], &b.base, frame, b.pas);
+        let pop = memo.eval(pg, cts.top[group.pop], &b.base, frame, b.people);
         if pop.is_empty() {
             continue;
         }
         for js in &group.jobs {
             let job = &jobs[js.j];
             let met = match js.crit {
-                Some(c) => memo.eval(pg, cts.top[c], &pop, frame, b.pas),
+                Some(c) => memo.eval(pg, cts.top[c], &pop, frame, b.people),
                 None => Bits::EMPTY,
             };
             let out = &mut outs[js.j];
@@ -428,7 +428,7 @@ fn scan_date(v: View, frame: &Frame, groups: &[PopGroup], cts: &Compiled, jobs: 
                 continue;
             }
             for i in pop.ones() {
-                let (pa, p, met) = (&b.pas[i], b.start + i as u32, met.get(i));
+                let (pa, p, met) = (&b.people.pas[i], b.start + i as u32, met.get(i));
                 let slot = pa.unit.map(|u| u as usize).unwrap_or(frame.tree.len());
                 let (status, deadline) = match job.mode {
                     Mode::Plain => (if met { EventStatus::Met } else { EventStatus::Overdue }, None),
