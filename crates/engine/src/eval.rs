@@ -1168,35 +1168,39 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize], sizes: bool) -> (Vec
                     }
                 }
             });
-            // The person as of the day the course starts, once per enrolment.
-            let mut seen: Option<(i64, PersonAt, bool)> = None;
-            for &(k, d, e) in &hits {
+            // The person as of the day the course starts, once per enrolment
+            // (an enrolment's hits are consecutive).
+            let mut h = 0;
+            while h < hits.len() {
+                let e = hits[h].2;
+                let end = h + hits[h..].iter().take_while(|x| x.2.entity() == e.entity()).count();
                 let fd = e.starts.min(cut);
                 let frame = frames.entry(fd).or_insert_with(|| Frame::new(snap, date(fd), trees.get(snap, fd)));
-                let (_, pa, inside_unit) = match seen {
-                    Some(x) if x.0 == e.entity() => x,
-                    _ => {
-                        memo.clear();
-                        let pa = frame.person(p);
-                        *seen.insert((e.entity(), pa, inside(unit_code, &frame.tree, pa.unit)))
-                    }
-                };
-                let s = &specs[k];
-                if !inside_unit || !s.pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
+                let pa = frame.person(p);
+                let range = h..end;
+                h = end;
+                if !inside(unit_code, &frame.tree, pa.unit) {
                     continue;
                 }
-                let part = &mut parts[k];
-                let y = year_starts[k].partition_point(|&start| start <= d).saturating_sub(1);
-                years[k][y] += 1;
-                if d > last12 {
-                    part.recent += 1;
-                }
+                memo.clear();
                 let slot = pa.emp.and_then(|e| tree.place_index(e)).map(|u| u as usize).unwrap_or(tree.len());
-                part.own[slot][0] += 1;
-                part.own[slot][1] += 1;
-                for (j, (sf, sub_pop)) in s.subs.iter().enumerate() {
-                    if sf.matches(e.prog(), || abroad_class(e.class())) && sub_pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
-                        sub_years[k][j][y] += 1;
+                for &(k, d, _) in &hits[range] {
+                    let s = &specs[k];
+                    if !s.pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
+                        continue;
+                    }
+                    let part = &mut parts[k];
+                    let y = year_starts[k].partition_point(|&start| start <= d).saturating_sub(1);
+                    years[k][y] += 1;
+                    if d > last12 {
+                        part.recent += 1;
+                    }
+                    part.own[slot][0] += 1;
+                    part.own[slot][1] += 1;
+                    for (j, (sf, sub_pop)) in s.subs.iter().enumerate() {
+                        if sf.matches(e.prog(), || abroad_class(e.class())) && sub_pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
+                            sub_years[k][j][y] += 1;
+                        }
                     }
                 }
             }
