@@ -245,6 +245,8 @@ pub(crate) struct Memo {
 struct Courses {
     listed: Bits,
     spans: Vec<(u32, u32)>,
+    /// Per person, the [`compile::programme_bit`]s of their courses.
+    programmes: Vec<u64>,
     done: Vec<Done>,
 }
 
@@ -263,7 +265,7 @@ impl Courses {
 impl Memo {
     pub fn new(pg: &Program) -> Self {
         let n = pg.len();
-        let courses = || Courses { spans: vec![(0, 0); BLOCK], ..Courses::default() };
+        let courses = || Courses { spans: vec![(0, 0); BLOCK], programmes: vec![0; BLOCK], ..Courses::default() };
         Memo { generation: vec![0; n], current: 1, known: vec![Bits::EMPTY; n], value: vec![Bits::EMPTY; n], completed: courses(), forecast: courses(), scratch: Vec::new() }
     }
 
@@ -328,8 +330,12 @@ impl Memo {
                     Some((lo, hi)) if !f.forecast => {
                         let d = f.day;
                         let mut yes = Bits::EMPTY;
+                        let bits = filter.programme_bits();
                         for i in need.ones() {
                             self.list(f, &people.pas, i);
+                            if self.completed.programmes[i] & bits == 0 {
+                                continue;
+                            }
                             let hit = self.completed.of(i).iter().any(|c| c.from <= d && d < c.until && c.ends >= lo && c.ends <= hi && filter.passes(c.prog));
                             if hit {
                                 yes.set(i);
@@ -389,6 +395,7 @@ impl Memo {
         let a = courses.done.len() as u32;
         courses.done.extend_from_slice(&one);
         courses.spans[i] = (a, courses.done.len() as u32);
+        courses.programmes[i] = one.iter().fold(0, |m, c| m | compile::programme_bit(c.prog));
         self.scratch = one;
     }
 }

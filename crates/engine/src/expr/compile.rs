@@ -230,6 +230,13 @@ pub fn window_bounds(f: &Frame, pa: &PersonAt, w: Window) -> Option<(Day, Day)> 
     })
 }
 
+/// A programme's bit in a 64-bit summary of programmes (exact up to 64
+/// programmes, a superset beyond).
+#[inline]
+pub fn programme_bit(prog: u32) -> u64 {
+    1 << (prog % 64)
+}
+
 /// A training filter resolved once: which programmes (by dense index) match.
 pub struct Filter {
     /// No topic, programme or kind condition: every programme matches.
@@ -240,6 +247,8 @@ pub struct Filter {
     /// The window's bounds when they depend on neither the person nor the
     /// date: (first day, last day before capping at the date).
     fixed: Option<(Day, Day)>,
+    /// Bit `i % 64` for each matching programme `i` (see [`Filter::programme_bits`]).
+    bits: u64,
 }
 
 impl Filter {
@@ -247,7 +256,7 @@ impl Filter {
         let codes = ids(snap, &t.programmes);
         let topics = mask(Topic::ALL, &t.topics);
         let any = t.topics.is_empty() && t.programmes.is_empty() && t.kind.is_none();
-        let pass = snap
+        let pass: Vec<bool> = snap
             .progs
             .iter()
             .map(|prog| {
@@ -265,7 +274,8 @@ impl Filter {
             Window::Between { from, to } => Some((day(from), day(to))),
             _ => None,
         };
-        Filter { any, pass, window: t.window, fixed }
+        let bits = if any { u64::MAX } else { pass.iter().enumerate().filter(|(_, ok)| **ok).fold(0, |m, (i, _)| m | programme_bit(i as u32)) };
+        Filter { any, pass, window: t.window, fixed, bits }
     }
 
     /// The window's bounds on the frame's date when they are the same for
@@ -288,6 +298,13 @@ impl Filter {
             (None, Window::LastMonths { months }) => Some((f.months_back(months), f.day)),
             (None, w) => window_bounds(f, pa, w),
         }
+    }
+
+    /// A quick refusal: a person whose courses' [`programme_bit`]s miss
+    /// these has no matching course.
+    #[inline]
+    pub fn programme_bits(&self) -> u64 {
+        self.bits
     }
 
     #[inline]
