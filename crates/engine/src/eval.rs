@@ -420,11 +420,32 @@ fn scan_date(v: View, frame: &Frame, groups: &[PopGroup], cts: &Compiled, jobs: 
                 None => Bits::EMPTY,
             };
             let out = &mut outs[js.j];
-            if matches!(job.mode, Mode::Plain) && !job.detail && !members {
+            if matches!(job.mode, Mode::Plain) && !members && !js.holder {
+                // Met or not: counted on the bit sets, then by unit.
                 let (n, m) = (pop.count(), met.count());
                 out.pop += n;
                 out.met += m;
                 out.overdue += n - m;
+                if job.detail {
+                    let not = pop.without(&met);
+                    let slot = |i: usize| b.people.pas[i].unit.map(|u| u as usize).unwrap_or(frame.tree.len());
+                    for i in pop.ones() {
+                        out.own[slot(i)][0] += 1;
+                    }
+                    for i in met.ones() {
+                        out.own[slot(i)][1] += 1;
+                    }
+                    for i in not.ones() {
+                        out.own[slot(i)][2] += 1;
+                    }
+                    if v.missing {
+                        for i in not.ones() {
+                            let pa = &b.people.pas[i];
+                            let reason = cts.targets[job.target].why.as_ref().map(|why| why.explain(frame, pa).join("; ")).unwrap_or_default();
+                            out.missing.push(missing_row(v, frame, pa, reason, None, None));
+                        }
+                    }
+                }
                 continue;
             }
             for i in pop.ones() {
@@ -488,21 +509,18 @@ fn scan_date(v: View, frame: &Frame, groups: &[PopGroup], cts: &Compiled, jobs: 
                         (_, Some(why)) => why.explain(frame, pa).join("; "),
                         _ => String::new(),
                     };
-                    let (unit_code, unit) = unit_label(v.snap, &frame.tree, pa.unit);
                     let is_event = matches!(job.mode, Mode::Event { .. });
-                    out.missing.push(Missing {
-                        person_id: v.snap.person_ids[p as usize],
-                        name: name_of(v.snap, pa),
-                        unit_code,
-                        unit,
-                        reason,
-                        deadline,
-                        status: is_event.then_some(status),
-                    });
+                    out.missing.push(missing_row(v, frame, pa, reason, deadline, is_event.then_some(status)));
                 }
             }
         }
     }
+}
+
+/// A row of a missing list: the person as of the frame's date.
+fn missing_row(v: View, frame: &Frame, pa: &PersonAt, reason: String, deadline: Option<NaiveDate>, status: Option<EventStatus>) -> Missing {
+    let (unit_code, unit) = unit_label(v.snap, &frame.tree, pa.unit);
+    Missing { person_id: v.snap.person_ids[pa.p as usize], name: name_of(v.snap, pa), unit_code, unit, reason, deadline, status }
 }
 
 fn name_of(snap: &Snapshot, pa: &PersonAt) -> String {
