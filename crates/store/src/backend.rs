@@ -41,6 +41,12 @@ pub(crate) trait Backend: Send {
         Ok(())
     }
 
+    /// Before (`true`) and after (`false`) reading whole tables once, as for
+    /// a snapshot: an engine may read differently then.
+    fn full_scan(&mut self, _on: bool) -> Result<()> {
+        Ok(())
+    }
+
     /// Refreshes the planner's statistics after a large load.
     fn after_bulk_load(&mut self) -> Result<()> {
         Ok(())

@@ -332,7 +332,12 @@ impl Store {
     /// in [`Table::ALL`] order, each by entity id then valid from. Returns the
     /// number of rows.
     pub fn visit_knowledge(&mut self, known_at: Option<DateTime<Utc>>, sink: &mut dyn KnowledgeSink) -> Result<u64> {
-        self.visit_tables(known_at, &Table::ALL, sink)
+        self.db.full_scan(true)?;
+        let read = self.visit_tables(known_at, &Table::ALL, sink);
+        let after = self.db.full_scan(false);
+        let n = read?;
+        after?;
+        Ok(n)
     }
 
     /// [`Store::visit_knowledge`] for some tables only (in the order given):
