@@ -21,7 +21,7 @@ use crate::forecast;
 use crate::need;
 use crate::plan::{ClassCount, CountRange, EnrolmentFilter, Horizon, Kind, Plan, QuotaCount, Target};
 use crate::result::*;
-use crate::snapshot::{ClassRow, Day, EnrolRow, IdHasher, NONE, ProgRow, Snapshot, TreeCache, UnitTree, date, day};
+use crate::snapshot::{ClassRow, Day, IdHasher, NONE, ProgRow, Snapshot, TreeCache, UnitTree, date, day};
 
 /// What to compute besides the figures.
 #[derive(Debug, Clone)]
@@ -716,7 +716,9 @@ pub(crate) fn evaluate_targets(ctx: &Ctx, cts: &Compiled, members: bool) -> (Vec
             _ => {}
         }
     }
+    let __t=std::time::Instant::now();
     let mut outs = run_jobs(ctx, cts, &jobs, members);
+    let __t1=__t.elapsed();
     let quota_targets: Vec<usize> = (0..cts.targets.len()).filter(|&i| cts.targets[i].t.kind == Kind::Quota && cts.targets[i].t.quota.is_some()).collect();
     // The class sizes are counted in the same walk of the enrolments, when a class target needs them.
     let want_sizes = cts.targets.iter().any(|ct| ct.t.kind == Kind::Classes && ct.t.classes.is_some()) && ctx.sizes.borrow().is_none();
@@ -726,7 +728,9 @@ pub(crate) fn evaluate_targets(ctx: &Ctx, cts: &Compiled, members: bool) -> (Vec
     }
     let mut quota_counts: HashMap<usize, QuotaCounts> = quota_targets.iter().copied().zip(counts).collect();
     let before_targets: Vec<usize> = (0..cts.targets.len()).filter(|&i| cts.targets[i].t.kind == Kind::BeforeEvent).collect();
+    let __t2=__t.elapsed();
     let mut before_counts: HashMap<usize, BeforeCounts> = before_targets.iter().copied().zip(count_before_events(ctx, cts, &before_targets)).collect();
+    let __t3=__t.elapsed();
     let mut results = Vec::new();
     let mut pops = Vec::new();
     for (i, ct) in cts.targets.iter().enumerate() {
@@ -818,6 +822,7 @@ pub(crate) fn evaluate_targets(ctx: &Ctx, cts: &Compiled, members: bool) -> (Vec
         results.push(r);
         pops.push(members_of);
     }
+    if std::env::var("PHASES").is_ok() { eprintln!("jobs {:?} quotas {:?} before {:?} rest {:?} njobs {}", __t1, __t2-__t1, __t3-__t2, __t.elapsed()-__t3, jobs.len()); }
     (results, pops)
 }
 
@@ -1143,16 +1148,16 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize], sizes: bool) -> (Vec
         let mut trees = TreeCache::default();
         let mut frames: HashMap<Day, Frame, std::hash::BuildHasherDefault<IdHasher>> = HashMap::default();
         let mut memo = Memo::new(&qc);
-        // (quota, counted day, enrolment) of one person.
-        let mut hits: Vec<(usize, Day, EnrolRow)> = Vec::new();
+        // The quotas that count one enrolment, and the day counted.
+        let mut hits: Vec<(usize, Day)> = Vec::new();
         // Per quota, person-times by year of the period (the first day of
         // each year, and the counts), then per sub-quota: counted in arrays,
         // moved into the maps of the result at the end.
         let year_starts: Vec<Vec<Day>> = specs.iter().map(|s| (s.q.period.0..=s.q.period.1).filter_map(|y| NaiveDate::from_ymd_opt(y, 1, 1)).map(day).collect()).collect();
         let mut years: Vec<Vec<u64>> = year_starts.iter().map(|ys| vec![0; ys.len()]).collect();
         let mut sub_years: Vec<Vec<Vec<u64>>> = specs.iter().zip(&year_starts).map(|(s, ys)| vec![vec![0; ys.len()]; s.subs.len()]).collect();
+        let forecast = as_of > snap.today;
         for p in range {
-            hits.clear();
             snap.for_enrolments_at(p, cut, |e| {
                 if sizes
                     && let Some(cl) = e.class()
@@ -1160,6 +1165,14 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize], sizes: bool) -> (Vec
                 {
                     class_sizes[cl as usize] += 1;
                 }
+                // The day counted: the start of a course the person was sent
+                // to, the end of one completed (in a forecast: or enrolled).
+                let sent = matches!(e.status, EnrolmentStatus::Nominated | EnrolmentStatus::Enrolled | EnrolmentStatus::Completed | EnrolmentStatus::Failed).then_some(e.starts);
+                let completed = (e.status == EnrolmentStatus::Completed || (forecast && e.status == EnrolmentStatus::Enrolled)).then_some(e.ends);
+                if sent.is_none() && completed.is_none() {
+                    return;
+                }
+                hits.clear();
                 let i = e.prog() as usize;
                 for (w, &bits) in passing[i * words..(i + 1) * words].iter().enumerate() {
                     let mut bits = bits;
@@ -1167,42 +1180,32 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize], sizes: bool) -> (Vec
                         let k = w * 64 + bits.trailing_zeros() as usize;
                         bits &= bits - 1;
                         let s = &specs[k];
-                        let d = match s.q.count {
-                            QuotaCount::Sent => match e.status {
-                                EnrolmentStatus::Nominated | EnrolmentStatus::Enrolled | EnrolmentStatus::Completed | EnrolmentStatus::Failed => e.starts,
-                                _ => continue,
-                            },
-                            QuotaCount::Completed => {
-                                let done = e.status == EnrolmentStatus::Completed || (as_of > snap.today && e.status == EnrolmentStatus::Enrolled);
-                                if !done {
-                                    continue;
-                                }
-                                e.ends
-                            }
+                        let counted = match s.q.count {
+                            QuotaCount::Sent => sent,
+                            QuotaCount::Completed => completed,
                         };
-                        if d >= s.lo && d <= s.hi && s.filter.matches(e.prog(), || abroad_class(e.class())) {
-                            hits.push((k, d, *e));
+                        if let Some(d) = counted
+                            && d >= s.lo
+                            && d <= s.hi
+                            && s.filter.matches(e.prog(), || abroad_class(e.class()))
+                        {
+                            hits.push((k, d));
                         }
                     }
                 }
-            });
-            // The person as of the day the course starts, once per enrolment
-            // (an enrolment's hits are consecutive).
-            let mut h = 0;
-            while h < hits.len() {
-                let e = hits[h].2;
-                let end = h + hits[h..].iter().take_while(|x| x.2.entity() == e.entity()).count();
+                if hits.is_empty() {
+                    return;
+                }
+                // The person as of the day the course starts.
                 let fd = e.starts.min(cut);
                 let frame = frames.entry(fd).or_insert_with(|| Frame::new(snap, date(fd), trees.get(snap, fd)));
                 let pa = frame.person(p);
-                let range = h..end;
-                h = end;
                 if !inside(unit_code, &frame.tree, pa.unit) {
-                    continue;
+                    return;
                 }
                 memo.clear();
                 let slot = pa.emp.and_then(|e| tree.place_index(e)).map(|u| u as usize).unwrap_or(tree.len());
-                for &(k, d, _) in &hits[range] {
+                for &(k, d) in &hits {
                     let s = &specs[k];
                     if !s.pop.is_none_or(|t| memo.test(&qc, t, frame, &pa)) {
                         continue;
@@ -1221,7 +1224,7 @@ fn count_quotas(ctx: &Ctx, cts: &Compiled, which: &[usize], sizes: bool) -> (Vec
                         }
                     }
                 }
-            }
+            });
         }
         for (k, part) in parts.iter_mut().enumerate() {
             let year = |i: usize| specs[k].q.period.0 + i as i32;
