@@ -716,9 +716,7 @@ pub(crate) fn evaluate_targets(ctx: &Ctx, cts: &Compiled, members: bool) -> (Vec
             _ => {}
         }
     }
-    let __t=std::time::Instant::now();
     let mut outs = run_jobs(ctx, cts, &jobs, members);
-    let __t1=__t.elapsed();
     let quota_targets: Vec<usize> = (0..cts.targets.len()).filter(|&i| cts.targets[i].t.kind == Kind::Quota && cts.targets[i].t.quota.is_some()).collect();
     // The class sizes are counted in the same walk of the enrolments, when a class target needs them.
     let want_sizes = cts.targets.iter().any(|ct| ct.t.kind == Kind::Classes && ct.t.classes.is_some()) && ctx.sizes.borrow().is_none();
@@ -728,9 +726,7 @@ pub(crate) fn evaluate_targets(ctx: &Ctx, cts: &Compiled, members: bool) -> (Vec
     }
     let mut quota_counts: HashMap<usize, QuotaCounts> = quota_targets.iter().copied().zip(counts).collect();
     let before_targets: Vec<usize> = (0..cts.targets.len()).filter(|&i| cts.targets[i].t.kind == Kind::BeforeEvent).collect();
-    let __t2=__t.elapsed();
     let mut before_counts: HashMap<usize, BeforeCounts> = before_targets.iter().copied().zip(count_before_events(ctx, cts, &before_targets)).collect();
-    let __t3=__t.elapsed();
     let mut results = Vec::new();
     let mut pops = Vec::new();
     for (i, ct) in cts.targets.iter().enumerate() {
@@ -822,7 +818,6 @@ pub(crate) fn evaluate_targets(ctx: &Ctx, cts: &Compiled, members: bool) -> (Vec
         results.push(r);
         pops.push(members_of);
     }
-    if std::env::var("PHASES").is_ok() { eprintln!("jobs {:?} quotas {:?} before {:?} rest {:?} njobs {}", __t1, __t2-__t1, __t3-__t2, __t.elapsed()-__t3, jobs.len()); }
     (results, pops)
 }
 
