@@ -19,18 +19,6 @@ use nangluc_core::unit::{Sector, UnitKind, UnitLevel};
 use nangluc_engine::expr::compile::{Frame, compile};
 use nangluc_engine::{Kind, Snapshot, evaluate};
 
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-    fn date(&mut self, from: i32, to: i32) -> chrono::NaiveDate {
-        d(from + self.next((to - from + 1) as u64) as i32, 1 + self.next(12) as u32, 1 + self.next(28) as u32)
-    }
-}
-
 /// `n` people over five units: some leave, some hold posts (appointed on a
 /// date, or with the date missing), some are planned for a post; language
 /// levels; courses of three topics in several states, some enrolments in two

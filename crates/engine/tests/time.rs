@@ -179,17 +179,6 @@ fn every_shipped_plan_parses_and_checks() {
     }
 }
 
-/// A deterministic generator, so that failures reproduce.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-    fn date(&mut self, from: i32, to: i32) -> chrono::NaiveDate {
-        d(from + self.next((to - from + 1) as u64) as i32, 1 + self.next(12) as u32, 1 + self.next(28) as u32)
-    }
-}
 
 fn random_world(seed: u64) -> Fx {
     let mut g = Lcg(seed);

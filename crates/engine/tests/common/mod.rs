@@ -163,6 +163,19 @@ impl Fx {
 }
 
 /// A plan file around some targets.
+/// A deterministic generator, so that failures reproduce.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+    pub fn date(&mut self, from: i32, to: i32) -> NaiveDate {
+        d(from + self.next((to - from + 1) as u64) as i32, 1 + self.next(12) as u32, 1 + self.next(28) as u32)
+    }
+}
+
 pub fn plan_with(targets: &str) -> nangluc_engine::Plan {
     let src = format!(
         "[plan]\nid = \"test\"\nname = \"Kế hoạch thử\"\nissuer = \"UBND tỉnh\"\nperiod = [2021, 2025]\n\n[[groups]]\nid = \"g\"\nname = \"Nhóm\"\n\n{targets}"
