@@ -239,6 +239,16 @@ pub(crate) struct Memo {
     /// The courses done as of a forecast date (enrolled ones count too).
     forecast: Courses,
     scratch: Vec<Done>,
+    /// Counts the blocks, for [`Memo::matching`].
+    block: u32,
+    /// Per `completed(...)` node: its matching courses in the current block.
+    matching: Vec<Matching>,
+}
+
+#[derive(Default)]
+struct Matching {
+    block: u32,
+    courses: Courses,
 }
 
 #[derive(Default)]
@@ -266,13 +276,36 @@ impl Memo {
     pub fn new(pg: &Program) -> Self {
         let n = pg.len();
         let courses = || Courses { spans: vec![(0, 0); BLOCK], programmes: vec![0; BLOCK], ..Courses::default() };
-        Memo { generation: vec![0; n], current: 1, known: vec![Bits::EMPTY; n], value: vec![Bits::EMPTY; n], completed: courses(), forecast: courses(), scratch: Vec::new() }
+        Memo { generation: vec![0; n], current: 1, known: vec![Bits::EMPTY; n], value: vec![Bits::EMPTY; n], completed: courses(), forecast: courses(), scratch: Vec::new(), block: 1, matching: (0..n).map(|_| Matching::default()).collect() }
     }
 
     /// Forgets everything: a new block follows.
     pub fn next_block(&mut self) {
         self.completed.clear();
+        self.block = self.block.wrapping_add(1);
         self.next_date();
+    }
+
+    /// The completed courses of person `i` (listed) that pass the programme
+    /// conditions of node `n`, a `completed(...)`: kept for the block's other
+    /// dates, which then check only these.
+    fn matching(&mut self, n: usize, filter: &compile::Filter, i: usize) -> &[Done] {
+        let block = self.block;
+        let m = &mut self.matching[n];
+        if m.block != block {
+            m.block = block;
+            m.courses.clear();
+            if m.courses.spans.len() < BLOCK {
+                m.courses.spans = vec![(0, 0); BLOCK];
+            }
+        }
+        if !m.courses.listed.get(i) {
+            m.courses.listed.set(i);
+            let a = m.courses.done.len() as u32;
+            m.courses.done.extend(self.completed.of(i).iter().filter(|c| filter.passes(c.prog)));
+            m.courses.spans[i] = (a, m.courses.done.len() as u32);
+        }
+        m.courses.of(i)
     }
 
     /// Forgets the answers of the date: the same block on another date follows.
@@ -336,7 +369,7 @@ impl Memo {
                             if self.completed.programmes[i] & bits == 0 {
                                 continue;
                             }
-                            let hit = self.completed.of(i).iter().any(|c| c.from <= d && d < c.until && c.ends >= lo && c.ends <= hi && filter.passes(c.prog));
+                            let hit = self.matching(n, filter, i).iter().any(|c| c.from <= d && d < c.until && c.ends >= lo && c.ends <= hi);
                             if hit {
                                 yes.set(i);
                             }
