@@ -12,8 +12,9 @@ use std::collections::HashMap;
 
 use crate::expr::check::{Node, Pred};
 use crate::expr::compile::{self, Done, Frame, PersonAt, Test};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, UnitTree};
 use nangluc_core::employment::Category;
+use nangluc_core::unit::UnitLevel;
 
 /// Words of a block's bit set.
 pub const WORDS: usize = 16;
@@ -96,33 +97,40 @@ impl Iterator for Ones<'_> {
 }
 
 /// A block of people on one date: each person's state, and what the
-/// commonest conditions read, gathered once (who is in each category, who
-/// holds a post, who has a role at all).
+/// commonest conditions read, gathered once (who is in each category, at
+/// each level of unit, who holds a post, who has a role at all).
 pub(crate) struct People<'s> {
     pub pas: Vec<PersonAt<'s>>,
     category: [Bits; CATEGORIES],
+    level: [Bits; LEVELS],
     leaders: Bits,
     with_roles: Bits,
 }
 
 /// Categories, by discriminant (as in the compiled conditions' bit masks).
 const CATEGORIES: usize = Category::ALL.len();
+/// Unit levels, by discriminant.
+const LEVELS: usize = UnitLevel::ALL.len();
 
 impl<'s> People<'s> {
     pub fn new() -> Self {
-        People { pas: Vec::with_capacity(BLOCK), category: [Bits::EMPTY; CATEGORIES], leaders: Bits::EMPTY, with_roles: Bits::EMPTY }
+        People { pas: Vec::with_capacity(BLOCK), category: [Bits::EMPTY; CATEGORIES], level: [Bits::EMPTY; LEVELS], leaders: Bits::EMPTY, with_roles: Bits::EMPTY }
     }
 
     pub fn clear(&mut self) {
         self.pas.clear();
         self.category = [Bits::EMPTY; CATEGORIES];
+        self.level = [Bits::EMPTY; LEVELS];
         self.leaders = Bits::EMPTY;
         self.with_roles = Bits::EMPTY;
     }
 
-    /// Adds the next person of the block.
-    pub fn push(&mut self, snap: &Snapshot, pa: PersonAt<'s>) {
+    /// Adds the next person of the block (`tree`: the units on the date).
+    pub fn push(&mut self, snap: &Snapshot, tree: &UnitTree, pa: PersonAt<'s>) {
         let i = self.pas.len();
+        if let Some(u) = pa.unit {
+            self.level[tree.units[u as usize].level as usize].set(i);
+        }
         if let Some(e) = pa.emp {
             self.category[e.category as usize].set(i);
             if e.post.is_some() {
@@ -134,6 +142,17 @@ impl<'s> People<'s> {
         }
         self.pas.push(pa);
     }
+}
+
+/// The union of the sets whose bit is in `mask`.
+fn any_of(mask: u64, sets: &[Bits]) -> Bits {
+    let mut yes = Bits::EMPTY;
+    for (k, bits) in sets.iter().enumerate() {
+        if mask >> k & 1 == 1 {
+            yes = yes.or(bits);
+        }
+    }
+    yes
 }
 
 /// A condition tested for the people of a block (`need`) on a date.
@@ -166,6 +185,8 @@ enum Op {
     Atom(BlockTest),
     /// `category in [...]`: the categories' bit mask, read off the columns.
     Category(u64),
+    /// `level in [...]`: the levels' bit mask, read off the columns.
+    Level(u64),
     /// A condition that only a holder of a post can meet.
     Leaders(BlockTest),
     /// A condition that only a person with some role can meet.
@@ -203,6 +224,7 @@ impl Program {
             Pred::Not { item } => Op::Not(pg.node(item, snap)),
             Pred::Completed { filter } => Op::Completed { filter: compile::Filter::new(snap, filter), test: compile::compile(node, snap) },
             Pred::Category { set } => Op::Category(set.iter().fold(0, |m, c| m | 1 << (*c as u32))),
+            Pred::Level { set } => Op::Level(set.iter().fold(0, |m, l| m | 1 << (*l as u32))),
             Pred::IsLeader | Pred::IsHead | Pred::Post { .. } | Pred::PostRank { .. } => Op::Leaders(compile::compile_condition::<Many>(node, snap)),
             Pred::Role { .. } => Op::WithRoles(compile::compile_condition::<Many>(node, snap)),
             _ => Op::Atom(compile::compile_condition::<Many>(node, snap)),
@@ -379,15 +401,8 @@ impl Memo {
                     _ => self.each_done(f, &people.pas, &need, test),
                 },
                 Op::Atom(test) => test(f, &people.pas, &need),
-                Op::Category(m) => {
-                    let mut yes = Bits::EMPTY;
-                    for (c, bits) in people.category.iter().enumerate() {
-                        if m >> c & 1 == 1 {
-                            yes = yes.or(bits);
-                        }
-                    }
-                    yes.and(&need)
-                }
+                Op::Category(m) => any_of(*m, &people.category).and(&need),
+                Op::Level(m) => any_of(*m, &people.level).and(&need),
                 Op::Leaders(test) => test(f, &people.pas, &need.and(&people.leaders)),
                 Op::WithRoles(test) => test(f, &people.pas, &need.and(&people.with_roles)),
             };

@@ -381,7 +381,7 @@ fn scan(v: View, frames: &[Frame], groups: &[Vec<usize>], cts: &Compiled, jobs: 
                 if frame.in_base(&pa) && inside(v.unit_code, &frame.tree, pa.unit) {
                     base.set((p - start) as usize);
                 }
-                people.push(v.snap, pa);
+                people.push(v.snap, &frame.tree, pa);
             }
             if base.is_empty() {
                 continue;
