@@ -327,8 +327,8 @@ fn run_jobs(ctx: &Ctx, cts: &Compiled, jobs: &[Job], members: bool) -> Vec<JobOu
     outs
 }
 
-/// The jobs of one date, grouped by population test: a person outside a
-/// population skips all its jobs at once.
+/// The jobs of one date, grouped by population test: a population is
+/// evaluated once for all its jobs, and its criteria only on its members.
 struct PopGroup {
     pop: usize,
     jobs: Vec<JobSpec>,
