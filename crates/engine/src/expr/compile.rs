@@ -292,12 +292,7 @@ impl Filter {
     /// [`window_bounds`] of the filter's window.
     #[inline]
     fn bounds(&self, f: &Frame, pa: &PersonAt) -> Option<(Day, Day)> {
-        match (self.fixed, self.window) {
-            (Some((lo, hi)), _) => Some((lo, f.day.min(hi))),
-            (None, Window::ThisYear) => Some((f.year_start, f.day)),
-            (None, Window::LastMonths { months }) => Some((f.months_back(months), f.day)),
-            (None, w) => window_bounds(f, pa, w),
-        }
+        self.common_bounds(f).or_else(|| window_bounds(f, pa, self.window))
     }
 
     /// A quick refusal: a person whose courses' [`programme_bit`]s miss
